@@ -1,0 +1,155 @@
+"""Decode a code object once, with the `bytecode` package, into a flat array.
+
+The array is what the interpreter's handler factories see: one `Instr` per
+executed instruction with its (normalized) name and argument, the index of
+its jump target, the exception handler that covers it and its line number.
+Index 0 is reserved: a handler returns 0 to leave the run loop, so real
+instructions start at index 1.
+
+Normalization (so handlers see fewer forms) lives in `versions.NORMALIZE`:
+the per-version differences of opcode names and argument encodings are
+resolved here, once, rather than in handlers.
+"""
+import sys
+import types
+
+import bytecode
+from bytecode import Instr as _BInstr, Label, TryBegin, TryEnd, SetLineno
+
+from . import versions
+
+
+class _Null:
+    """The NULL of CPython's value stack (and of unbound local slots)."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return "NULL"
+
+
+NULL = _Null()
+
+
+class Instr:
+    """One decoded instruction."""
+    __slots__ = ("name", "arg", "index", "target", "lineno", "handler", "code")
+
+    def __init__(self, name, arg, lineno):
+        self.name = name
+        self.arg = arg
+        self.lineno = lineno
+        self.index = 0
+        self.target = None      # index of the jump target, for jumps
+        self.handler = None     # (target index, stack depth, push lasti) or None
+        self.code = None
+
+    @property
+    def next(self):
+        return self.index + 1
+
+    def __repr__(self):
+        t = f" ->{self.target}" if self.target is not None else ""
+        return f"<{self.index}: {self.name} {self.arg!r}{t} line {self.lineno}>"
+
+
+class Code:
+    """A decoded code object: instructions plus what handlers need about it."""
+    __slots__ = ("co", "instrs", "handlers", "exc_table", "lines", "name", "qualname",
+                 "filename", "nlocalsplus", "slot", "flags", "cell_slots", "nfree",
+                 "__weakref__")
+
+    def __init__(self, co):
+        self.co = co
+        self.name = co.co_name
+        self.qualname = getattr(co, "co_qualname", co.co_name)
+        self.filename = co.co_filename
+        self.flags = co.co_flags
+        names = localsplus_names(co)
+        self.nlocalsplus = len(names)
+        self.slot = {n: i for i, n in reversed(list(enumerate(names)))}
+        self.nfree = len(co.co_freevars)
+        self.instrs = []
+        self.handlers = None
+        self.exc_table = None
+        self.lines = None
+
+    def line_of(self, pc):
+        if 0 < pc < len(self.lines):
+            ln = self.lines[pc]
+            if ln is not None:
+                return ln
+            for j in range(pc, 0, -1):
+                if self.lines[j] is not None:
+                    return self.lines[j]
+        return self.co.co_firstlineno
+
+    def __repr__(self):
+        return f"<decoded {self.qualname} {self.filename}:{self.co.co_firstlineno}>"
+
+
+def localsplus_names(co):
+    """Names of the fast-locals array: varnames, then cells that are not
+    arguments, then free variables (CPython's co_localsplusnames order)."""
+    names = list(co.co_varnames)
+    names += [c for c in co.co_cellvars if c not in co.co_varnames]
+    names += list(co.co_freevars)
+    return names
+
+
+_cache = {}
+
+
+def decode(co):
+    """Return the cached `Code` for code object `co`, decoding it on first use."""
+    try:
+        return _cache[id(co)][1]
+    except KeyError:
+        pass
+    code = _decode(co)
+    _cache[id(co)] = (co, code)
+    return code
+
+
+def _decode(co):
+    code = Code(co)
+    bc = bytecode.Bytecode.from_code(co, conserve_exception_block_stackdepth=True)
+    instrs = [None]                # index 0: the exit slot
+    label_index = {}
+    pending_labels = []
+    tries = {}                     # TryBegin -> handler triple (filled later)
+    current_try = None
+    for item in bc:
+        if isinstance(item, Label):
+            pending_labels.append(item)
+        elif isinstance(item, TryBegin):
+            current_try = item
+        elif isinstance(item, TryEnd):
+            current_try = None
+        elif isinstance(item, SetLineno):
+            continue
+        elif isinstance(item, _BInstr):
+            lineno = item.lineno if isinstance(item.lineno, int) else None
+            for ins in versions.normalize(item.name, item.arg, lineno, code):
+                ins.index = len(instrs)
+                ins.code = code
+                ins.handler = current_try
+                instrs.append(ins)
+                for lab in pending_labels:
+                    label_index[id(lab)] = ins.index
+                pending_labels = []
+        else:  # pragma: no cover - bytecode added a new pseudo item
+            raise AssertionError(f"unexpected bytecode item {item!r}")
+    end = len(instrs)
+    for lab in pending_labels:
+        label_index[id(lab)] = end
+    for ins in instrs[1:]:
+        if isinstance(ins.arg, Label):
+            ins.target = label_index[id(ins.arg)]
+            ins.arg = None
+        tb = ins.handler
+        if tb is not None:
+            ins.handler = (label_index[id(tb.target)], int(tb.stack_depth), bool(tb.push_lasti))
+    code.instrs = instrs
+    code.exc_table = [None] + [ins.handler for ins in instrs[1:]]
+    code.lines = [None] + [ins.lineno for ins in instrs[1:]]
+    return code

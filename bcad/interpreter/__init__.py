@@ -1,0 +1,55 @@
+"""bcad's CPython bytecode interpreter.
+
+`interpret(fn)` returns a callable that runs `fn`, and every Python-level
+function it reaches, through bcad's own eval loop (frame.run).  See
+docs/interpreter.md for the architecture.
+"""
+import functools
+
+from . import state
+from .calls import call_ex
+from .frame import format_tb
+from . import lookasides, handlers  # noqa: F401  (fill the tables)
+
+
+def is_interpreting():
+    """True when called from code that bcad is interpreting."""
+    return False
+
+
+lookasides.register_bcad(is_interpreting)
+
+
+def run_call(fn, args, kwargs):
+    """Call `fn(*args, **kwargs)` through the interpreter (public entry)."""
+    state.enter()
+    try:
+        return call_ex(fn, args, kwargs)
+    except BaseException as e:
+        if state.STATE.entries == 1:
+            note = format_tb(e)
+            if note is not None:
+                e.add_note(note)
+        raise
+    finally:
+        state.leave()
+
+
+def interpret(fn):
+    """Return a callable that runs `fn` through bcad's bytecode interpreter.
+
+    The result behaves like `fn`: same return values, exceptions and side
+    effects as CPython.  Every Python function reached from `fn` is
+    interpreted too; C functions run natively (callbacks they make into
+    Python code are routed back through the interpreter).  An exception that
+    escapes carries a note with the interpreted traceback (file:line of the
+    user's code).
+    """
+    if not callable(fn):
+        raise TypeError(f"bcad.interpret() needs a callable, not {type(fn).__name__}")
+
+    @functools.wraps(fn)
+    def interpreted(*args, **kwargs):
+        return run_call(fn, args, kwargs)
+    interpreted.__bcad_interpreted__ = fn
+    return interpreted

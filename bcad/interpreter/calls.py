@@ -1,0 +1,175 @@
+"""Call dispatch: what happens when interpreted code calls something.
+
+Order (design-notes section 5):
+  1. a Python function or a bound method of one: interpret it;
+  2. a lookaside (lookasides.py): a replacement that keeps Python-level
+     callbacks and dunders interpreted (super, __build_class__, sorted, ...);
+  3. a class: type.__call__ emulated, so Python __new__/__init__ (and a
+     metaclass __call__) are interpreted;
+  4. an object with a Python __call__, a functools.partial: unwrapped;
+  5. anything else is C: run natively.  Known C functions that call back
+     (map, filter, sorted's key, ...) receive trampolines that re-enter the
+     interpreter.
+"""
+import builtins
+import functools
+import types
+
+from ..decode import decode, NULL
+from . import objects
+from .binding import bind
+from .frame import Frame, run
+from .objects import STATIC, lookup, type_name
+
+FunctionType = types.FunctionType
+MethodType = types.MethodType
+BuiltinFunctionType = types.BuiltinFunctionType
+MethodWrapperType = types.MethodWrapperType
+WrapperDescriptorType = types.WrapperDescriptorType
+partial = functools.partial
+
+CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE, CO_ASYNC_GENERATOR = 0x20, 0x80, 0x100, 0x200
+_GEN_FLAGS = CO_GENERATOR | CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENERATOR
+
+# Filled by lookasides.py: callee -> replacement taking the same arguments.
+LOOKASIDES = {}
+# (type of __self__, method name) -> replacement taking (self, *args, **kwargs)
+METHOD_LOOKASIDES = {}
+
+
+def call_function(func, args, kwargs):
+    """Interpret a Python function."""
+    co = func.__code__
+    code = decode(co)
+    fast = bind(func, co, code.nlocalsplus, args, kwargs)
+    f = Frame(code, fast, func.__globals__, func.__builtins__, None, func)
+    if co.co_flags & _GEN_FLAGS:
+        from .generators import make_generator
+        return make_generator(f, func)
+    return run(f)
+
+
+def call(fn, *args, **kwargs):
+    return call_ex(fn, args, kwargs)
+
+
+def call_ex(fn, args, kwargs):
+    """Call `fn(*args, **kwargs)` from interpreted code."""
+    tf = type(fn)
+    if tf is FunctionType:
+        return call_function(fn, args, kwargs)
+    if tf is MethodType:
+        func = fn.__func__
+        if type(func) is FunctionType:
+            return call_function(func, (fn.__self__, *args), kwargs)
+        return call_ex(func, (fn.__self__, *args), kwargs)
+    if tf is BuiltinFunctionType:
+        self = fn.__self__
+        if self is None or type(self) is types.ModuleType:
+            la = LOOKASIDES.get(fn)
+        else:
+            la = METHOD_LOOKASIDES.get((type(self), fn.__name__))
+            if la is not None:
+                return la(self, *args, **kwargs)
+        if la is not None:
+            return la(*args, **kwargs)
+        return fn(*args, **kwargs)
+    if tf is type or issubclass(tf, type):
+        la = LOOKASIDES.get(fn) if STATIC[fn] else None
+        if la is not None:
+            return la(*args, **kwargs)
+        return instantiate(fn, args, kwargs)
+    if tf is partial:
+        return call_ex(fn.func, (*fn.args, *args), {**fn.keywords, **kwargs})
+    if STATIC[tf]:
+        if tf is MethodWrapperType and fn.__name__ == "__call__" and isinstance(fn.__self__, type):
+            return construct(fn.__self__, args, kwargs)
+        if tf is WrapperDescriptorType and fn is type.__call__:
+            return construct(args[0], args[1:], kwargs)
+        try:
+            la = LOOKASIDES.get(fn)
+        except TypeError:
+            la = None
+        if la is not None:
+            return la(*args, **kwargs)
+        return fn(*args, **kwargs)
+    m = lookup(tf, "__call__")
+    if m is NULL:
+        raise TypeError(f"'{type_name(tf)}' object is not callable")
+    return objects.call_method(m, fn, *args, **kwargs)
+
+
+def instantiate(cls, args, kwargs):
+    """type.__call__(cls, ...), honouring a Python metaclass __call__."""
+    meta = type(cls)
+    if meta is not type:
+        mc = lookup(meta, "__call__")
+        if type(mc) is FunctionType:
+            return call_function(mc, (cls, *args), kwargs)
+    return construct(cls, args, kwargs)
+
+
+_object_new = object.__new__
+_object_init = object.__init__
+
+
+def construct(cls, args, kwargs):
+    """The body of type.__call__: __new__ then __init__, interpreted when Python."""
+    if cls is type and len(args) == 1 and not kwargs:
+        return type(args[0])
+    new = lookup(cls, "__new__")
+    init = lookup(cls, "__init__")
+    py_new = type(new) is staticmethod and type(new.__func__) is FunctionType
+    if not py_new and type(init) is not FunctionType:
+        if STATIC[cls] or issubclass(cls, type):
+            return _native_construct(cls, args, kwargs)
+        return cls(*args, **kwargs)
+    if py_new:
+        obj = call_function(new.__func__, (cls, *args), kwargs)
+    else:
+        obj = new(cls, *args, **kwargs)
+    if not isinstance(obj, cls):
+        return obj
+    init = lookup(type(obj), "__init__")
+    if type(init) is FunctionType:
+        r = call_function(init, (obj, *args), kwargs)
+        if r is not None:
+            raise TypeError(f"__init__() should return None, not '{type_name(type(r))}'")
+    else:
+        init(obj, *args, **kwargs)
+    return obj
+
+
+def _native_construct(cls, args, kwargs):
+    return cls(*args, **kwargs)
+
+
+# ------------------------------------------------------------------ trampolines
+
+def is_python_callable(fn):
+    """Would calling `fn` natively run Python code bcad should interpret?"""
+    tf = type(fn)
+    if tf is FunctionType or tf is partial:
+        return True
+    if tf is MethodType:
+        return True
+    if tf is BuiltinFunctionType:
+        return False
+    if isinstance(fn, type):
+        return not STATIC[fn] or not STATIC[tf]
+    return not STATIC[tf]
+
+
+def trampoline(fn):
+    """A native callable that runs `fn` through the interpreter."""
+    if fn is None or not is_python_callable(fn):
+        return fn
+
+    def bcad_trampoline(*args, **kwargs):
+        from . import run_call
+        return run_call(fn, args, kwargs)
+    bcad_trampoline.__wrapped__ = fn
+    return bcad_trampoline
+
+
+objects.set_call(call)

@@ -1,0 +1,160 @@
+"""Frames and the run loop.
+
+A frame's instructions are closures built once per code object by the
+handler factories (see `handlers/`): `pc = handlers[pc](frame)` is the whole
+dispatch.  A handler returns the index of the next instruction; 0 leaves the
+loop (return or yield).  An exception raised by a handler is unwound here
+through the decoded exception table, exactly as CPython's `exception_unwind`.
+"""
+import linecache
+
+from ..decode import decode, NULL
+from ..errors import UnsupportedError
+from .state import STATE, current_handled
+
+
+class Frame:
+    __slots__ = ("code", "fast", "stack", "globals", "builtins", "locals", "func",
+                 "kwnames", "back", "retval", "pc", "yielded", "exc_slot", "gen",
+                 "yield_pc", "yield_from", "__weakref__")
+
+    def __init__(self, code, fast, globals_, builtins, locals_, func):
+        self.code = code
+        self.fast = fast
+        self.stack = []
+        self.globals = globals_
+        self.builtins = builtins
+        self.locals = locals_
+        self.func = func
+        self.kwnames = None
+        self.back = None
+        self.retval = None
+        self.pc = 1
+        self.yielded = False
+        self.exc_slot = None
+        self.gen = None
+        self.yield_pc = 0
+        self.yield_from = False
+
+    @property
+    def lineno(self):
+        return self.code.line_of(self.pc)
+
+    def __repr__(self):
+        return f"<bcad frame {self.code.qualname} at {self.code.filename}:{self.lineno}>"
+
+
+def handlers_of(code):
+    """The closure array of a decoded code object, built on first use."""
+    hs = code.handlers
+    if hs is None:
+        from .handlers import build_handlers
+        hs = code.handlers = build_handlers(code)
+    return hs
+
+
+def run(f, exc=None):
+    """Run frame `f` from `f.pc` until it returns, yields or raises.
+
+    With `exc`, the exception is raised at `f.pc` first (generator throw).
+    """
+    handlers = f.code.handlers or handlers_of(f.code)
+    st = STATE
+    f.back = st.frame
+    st.frame = f
+    st.depth += 1
+    pc = f.pc
+    try:
+        if st.depth > st.user_limit:
+            raise RecursionError("maximum recursion depth exceeded")
+        if exc is not None:
+            pc = unwind(f, pc, exc)
+        while True:
+            try:
+                while pc:
+                    pc = handlers[pc](f)
+                return f.retval
+            except BaseException as e:
+                f.pc = pc
+                pc = unwind(f, pc, e)
+    finally:
+        st.frame = f.back
+        st.depth -= 1
+
+
+def chain_context(e):
+    """Implicit exception chaining, as CPython's _PyErr_SetObject does it."""
+    cur = current_handled()
+    if cur is None or cur is e:
+        return
+    o, steps = cur, 0
+    while steps < 10000:
+        ctx = o.__context__
+        if ctx is None:
+            break
+        if ctx is e:
+            o.__context__ = None
+            break
+        o = ctx
+        steps += 1
+    e.__context__ = cur
+
+
+def unwind(f, pc, e):
+    """Find the handler for exception `e` raised at instruction `pc`."""
+    st = STATE
+    if e is not st.propagating:
+        chain_context(e)
+    st.propagating = None
+    h = f.code.exc_table[pc]
+    if h is None:
+        record_tb(e, f.code, pc)
+        st.propagating = e
+        raise e.with_traceback(e.__traceback__)
+    st.tb.pop(id(e), None)
+    target, depth, lasti = h
+    stack = f.stack
+    del stack[depth:]
+    if lasti:
+        stack.append(pc)
+    stack.append(e)
+    return target
+
+
+def record_tb(e, code, pc):
+    entry = STATE.tb.get(id(e))
+    if entry is None or entry[0] is not e:
+        entry = STATE.tb[id(e)] = (e, [])
+    entry[1].append((code.filename, code.line_of(pc), code.name))
+
+
+def format_tb(e):
+    entry = STATE.tb.get(id(e))
+    if entry is None or entry[0] is not e:
+        return None
+    lines = ["bcad: interpreted traceback (most recent call last):"]
+    for filename, lineno, name in reversed(entry[1]):
+        lines.append(f'  File "{filename}", line {lineno}, in {name}')
+        src = linecache.getline(filename, lineno).strip()
+        if src:
+            lines.append(f"    {src}")
+    return "\n".join(lines)
+
+
+def unsupported(f, what):
+    """Raise UnsupportedError naming `what`, the function and file:line."""
+    code = f.code
+    raise UnsupportedError(
+        f"{what} is not supported by bcad's interpreter "
+        f"(in {code.qualname}, {code.filename}:{code.line_of(f.pc)}); "
+        f"run this code natively or wrap the call in bcad.stop_gradient")
+
+
+def user_frames():
+    """The interpreted call stack, innermost first, as (filename, lineno, name)."""
+    out = []
+    f = STATE.frame
+    while f is not None:
+        out.append((f.code.filename, f.code.line_of(f.pc), f.code.qualname))
+        f = f.back
+    return out

@@ -1,0 +1,45 @@
+"""Opcode handlers, grouped by family.
+
+Each handler is a *factory*: given a decoded instruction it returns the
+closure the run loop calls, `h(frame) -> next pc`.  Factories run once per
+code object, so per-instruction constants (argument, jump target, next
+index) are bound as closure variables instead of being looked up per step.
+"""
+from ..versions import V
+from ..frame import unsupported
+
+OPS = {}
+
+
+def op(*names, versions=None):
+    """Register a handler factory for opcode `names` on `versions` (all if None)."""
+    def deco(factory):
+        if versions is None or V in versions:
+            for n in names:
+                OPS[n] = factory
+        return factory
+    return deco
+
+
+def _unsupported_factory(ins):
+    what = f"opcode {ins.name}"
+
+    def h(f):
+        f.pc = ins.index
+        unsupported(f, what)
+    return h
+
+
+def _exit(f):  # pragma: no cover - index 0 is never dispatched
+    return 0
+
+
+def build_handlers(code):
+    hs = [_exit]
+    for ins in code.instrs[1:]:
+        hs.append(OPS.get(ins.name, _unsupported_factory)(ins))
+    return hs
+
+
+from . import stack, variables, operators, containers, control, calls, exceptions, \
+    generators, patma, imports  # noqa: E402,F401  (registration)

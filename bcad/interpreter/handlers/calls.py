@@ -1,0 +1,285 @@
+"""Calls, function creation and attribute access."""
+import types
+
+from ...decode import NULL
+from .. import objects
+from ..calls import call_ex, call_function, call
+from ..objects import STATIC, type_name
+from ..versions import PY313, push_callable
+from . import op
+from .containers import _funcstr, _mapping_items, _has_keys
+
+FunctionType = types.FunctionType
+
+
+def _split_kw(args, kwnames):
+    nk = len(kwnames)
+    kwargs = dict(zip(kwnames, args[len(args) - nk:]))
+    del args[len(args) - nk:]
+    return kwargs
+
+
+def _call_factory(ins, kw_on_stack):
+    nxt, n, me = ins.next, ins.arg, ins.index
+
+    def h(f):
+        s = f.stack
+        kwnames = s.pop() if kw_on_stack else f.kwnames
+        base = len(s) - n - 2
+        a = s[base]
+        b = s[base + 1]
+        if a is NULL:
+            fn = b
+            args = s[base + 2:]
+        elif b is NULL:
+            fn = a
+            args = s[base + 2:]
+        else:
+            fn = a
+            args = s[base + 1:]
+        del s[base:]
+        f.pc = me
+        if kwnames:
+            f.kwnames = None
+            kwargs = _split_kw(args, kwnames)
+        else:
+            kwargs = None
+        if type(fn) is FunctionType:
+            s.append(call_function(fn, args, kwargs))
+        else:
+            s.append(call_ex(fn, args, kwargs or {}))
+        return nxt
+    return h
+
+
+@op("CALL")
+def CALL(ins):
+    return _call_factory(ins, False)
+
+
+@op("CALL_KW")
+def CALL_KW(ins):
+    return _call_factory(ins, True)
+
+
+@op("KW_NAMES")
+def KW_NAMES(ins):
+    nxt, names = ins.next, ins.arg
+
+    def h(f):
+        f.kwnames = names
+        return nxt
+    return h
+
+
+@op("CALL_FUNCTION_EX")
+def CALL_FUNCTION_EX(ins):
+    nxt, me, has_kw = ins.next, ins.index, bool(ins.arg & 1)
+
+    def h(f):
+        s = f.stack
+        kwargs = s.pop() if has_kw else None
+        args = s.pop()
+        b = s.pop()
+        a = s.pop()
+        fn = b if a is NULL else a
+        f.pc = me
+        if type(args) is not tuple:
+            tp = type(args)
+            if objects.lookup(tp, "__iter__") in (NULL, None) and objects.lookup(tp, "__getitem__") is NULL:
+                raise TypeError(f"{_funcstr(fn)} argument after * must be an iterable, "
+                                f"not {type_name(tp)}")
+            args = tuple(objects.iterate(args))
+        if kwargs is None:
+            kwargs = {}
+        elif type(kwargs) is not dict:
+            if not _has_keys(kwargs):
+                raise TypeError(f"{_funcstr(fn)} argument after ** must be a mapping, "
+                                f"not {type_name(type(kwargs))}")
+            kwargs = dict(_mapping_items(kwargs))
+        s.append(call_ex(fn, args, kwargs))
+        return nxt
+    return h
+
+
+# --------------------------------------------------------- function creation
+
+def _set_attribute(fn, flag, value):
+    if flag == 8:
+        # the closure is fixed at creation (3.13 creates first): rebuild
+        new = FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, value)
+        new.__qualname__ = fn.__qualname__
+        new.__kwdefaults__ = fn.__kwdefaults__
+        if "__annotations__" in fn.__dict__ or fn.__annotations__:
+            new.__annotations__ = fn.__annotations__
+        return new
+    if flag == 4:
+        if isinstance(value, tuple):
+            value = dict(zip(value[::2], value[1::2]))
+        fn.__annotations__ = value
+    elif flag == 2:
+        fn.__kwdefaults__ = value
+    elif flag == 1:
+        fn.__defaults__ = value
+    return fn
+
+
+@op("MAKE_FUNCTION")
+def MAKE_FUNCTION(ins):
+    nxt, flags = ins.next, ins.arg or 0
+
+    def h(f):
+        s = f.stack
+        code = s.pop()
+        closure = s.pop() if flags & 8 else None
+        annotations = s.pop() if flags & 4 else None
+        kwdefaults = s.pop() if flags & 2 else None
+        defaults = s.pop() if flags & 1 else None
+        if closure is None and code.co_freevars:
+            # 3.13: SET_FUNCTION_ATTRIBUTE supplies the closure next
+            closure = tuple(types.CellType() for _ in code.co_freevars)
+        fn = FunctionType(code, f.globals, code.co_name, defaults, closure)
+        fn.__qualname__ = code.co_qualname
+        if kwdefaults is not None:
+            fn.__kwdefaults__ = kwdefaults
+        if annotations is not None:
+            _set_attribute(fn, 4, annotations)
+        s.append(fn)
+        return nxt
+    return h
+
+
+@op("SET_FUNCTION_ATTRIBUTE")
+def SET_FUNCTION_ATTRIBUTE(ins):
+    nxt, flag = ins.next, ins.arg
+
+    def h(f):
+        s = f.stack
+        fn = s.pop()
+        s[-1] = _set_attribute(fn, flag, s[-1])
+        return nxt
+    return h
+
+
+# ------------------------------------------------------------------ attributes
+
+class _AttrFast(dict):
+    """type -> True when native getattr on its instances runs no Python code."""
+    def __missing__(self, tp):
+        v = self[tp] = bool(STATIC[tp] and not issubclass(tp, type)
+                            and tp is not types.ModuleType and tp is not super)
+        return v
+
+
+ATTR_FAST = _AttrFast()
+
+
+@op("LOAD_ATTR")
+def LOAD_ATTR(ins):
+    nxt, name, me = ins.next, ins.arg, ins.index
+    getattr_ = objects.getattr_
+
+    def h(f):
+        s = f.stack
+        o = s[-1]
+        if ATTR_FAST[type(o)]:
+            s[-1] = getattr(o, name)
+        else:
+            f.pc = me
+            s[-1] = super_or_attr(o, name) if type(o) is super else getattr_(o, name)
+        return nxt
+    return h
+
+
+def super_or_attr(o, name):
+    return objects.super_getattr(o, name)
+
+
+@op("LOAD_ATTR_METHOD")
+def LOAD_ATTR_METHOD(ins):
+    nxt, name, me = ins.next, ins.arg, ins.index
+    load_method = objects.load_method
+
+    def h(f):
+        s = f.stack
+        o = s.pop()
+        if ATTR_FAST[type(o)]:
+            push_callable(s, getattr(o, name))
+            return nxt
+        f.pc = me
+        if type(o) is super:
+            push_callable(s, objects.super_getattr(o, name))
+            return nxt
+        meth, self = load_method(o, name)
+        if meth is NULL:
+            push_callable(s, self)
+        else:
+            s.append(meth)
+            s.append(self)
+        return nxt
+    return h
+
+
+@op("STORE_ATTR")
+def STORE_ATTR(ins):
+    nxt, name = ins.next, ins.arg
+
+    def h(f):
+        s = f.stack
+        o = s.pop()
+        objects.setattr_(o, name, s.pop())
+        return nxt
+    return h
+
+
+@op("DELETE_ATTR")
+def DELETE_ATTR(ins):
+    nxt, name = ins.next, ins.arg
+
+    def h(f):
+        objects.delattr_(f.stack.pop(), name)
+        return nxt
+    return h
+
+
+@op("LOAD_SUPER_ATTR")
+def LOAD_SUPER_ATTR(ins):
+    nxt, me = ins.next, ins.index
+    method, two_args, name = ins.arg
+
+    def h(f):
+        s = f.stack
+        self = s.pop()
+        cls = s.pop()
+        gs = s.pop()
+        f.pc = me
+        if gs is super:
+            sup = super(cls, self)
+        elif two_args:
+            sup = call(gs, cls, self)
+        else:
+            sup = call(gs)
+        attr = objects.super_getattr(sup, name) if type(sup) is super else objects.getattr_(sup, name)
+        if method:
+            push_callable(s, attr)
+        else:
+            s.append(attr)
+        return nxt
+    return h
+
+
+@op("LOAD_BUILD_CLASS")
+def LOAD_BUILD_CLASS(ins):
+    nxt = ins.next
+
+    def h(f):
+        b = f.builtins
+        try:
+            bc = b["__build_class__"]
+        except KeyError:
+            bc = NULL
+        if bc is NULL:
+            raise NameError("__build_class__ not found")
+        f.stack.append(bc)
+        return nxt
+    return h
