@@ -52,10 +52,13 @@ class Instr:
         return f"<{self.index}: {self.name} {self.arg!r}{t} line {self.lineno}>"
 
 
+_BCAD_DIR = __file__.rsplit("/decode/", 1)[0] + "/"
+
+
 class Code:
     """A decoded code object: instructions plus what handlers need about it."""
     __slots__ = ("co", "instrs", "handlers", "exc_table", "lines", "name", "qualname",
-                 "filename", "nlocalsplus", "slot", "flags", "cell_slots", "nfree",
+                 "filename", "nlocalsplus", "slot", "flags", "cell_slots", "nfree", "native",
                  "__weakref__")
 
     def __init__(self, co):
@@ -68,6 +71,8 @@ class Code:
         self.nlocalsplus = len(names)
         self.slot = {n: i for i, n in reversed(list(enumerate(names)))}
         self.nfree = len(co.co_freevars)
+        # bcad's own functions are never interpreted (they are the interpreter)
+        self.native = co.co_filename.startswith(_BCAD_DIR)
         self.instrs = []
         self.handlers = None
         self.exc_table = None

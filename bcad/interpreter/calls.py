@@ -41,6 +41,11 @@ def call_function(func, args, kwargs):
     """Interpret a Python function."""
     co = func.__code__
     code = decode(co)
+    if code.native:
+        la = LOOKASIDES.get(func)
+        if la is not None:
+            return la(*args, **(kwargs or {}))
+        return func(*args, **(kwargs or {}))
     fast = bind(func, co, code.nlocalsplus, args, kwargs)
     f = Frame(code, fast, func.__globals__, func.__builtins__, None, func)
     if co.co_flags & _GEN_FLAGS:
@@ -128,7 +133,7 @@ def construct(cls, args, kwargs):
         obj = call_function(new.__func__, (cls, *args), kwargs)
     else:
         obj = new(cls, *args, **kwargs)
-    if not isinstance(obj, cls):
+    if not issubclass(type(obj), cls):
         return obj
     init = lookup(type(obj), "__init__")
     if type(init) is FunctionType:

@@ -36,7 +36,6 @@ def make_generator(f, func):
     g = _driver(f)
     g.__name__ = func.__name__
     g.__qualname__ = func.__qualname__
-    f.gen = g
     return g
 
 
@@ -81,18 +80,20 @@ def _driver(f):
 def _throw(f, exc):
     """Throw `exc` into the suspended frame, first delegating to a
     `yield from` sub-iterator as CPython's gen_throw/gen_close do."""
-    f.pc = f.yield_pc
     if not f.yield_from:
+        f.pc = f.yield_pc
         return _resume(f, exc)
     yf = f.stack[-1]
     if isinstance(exc, GeneratorExit):
         err = _close_iter(yf)
+        f.pc = f.yield_pc
         return _resume(f, err if err is not None else exc)
     if type(yf) is types.GeneratorType:
         throw = yf.throw
     else:
         throw = _get_throw(yf)
         if throw is None:
+            f.pc = f.yield_pc
             return _resume(f, exc)
     err = None
     try:
@@ -101,6 +102,7 @@ def _throw(f, exc):
         err = e
     if err is None:
         return True, ret
+    f.pc = f.yield_pc
     return versions.throw_after_delegation(f, err, _resume)
 
 

@@ -26,10 +26,23 @@ from .state import STATE, current_handled, set_user_recursion_limit
 FunctionType = types.FunctionType
 
 
-def lookaside(*targets):
+def lookaside(*targets, arity=None, kw=()):
+    """Register `fn` as the replacement of `targets`.  With `arity` (int or
+    tuple of allowed positional counts) and `kw` (allowed keywords), calls of
+    another shape go to the C function itself, for its exact errors."""
     def deco(fn):
+        impl = fn
+        if arity is not None:
+            allowed = (arity,) if isinstance(arity, int) else tuple(arity)
+            native = targets[0]
+
+            def impl(*args, **kwargs):
+                if len(args) not in allowed or any(k not in kw for k in kwargs):
+                    return native(*args, **kwargs)
+                return fn(*args, **kwargs)
+            impl.__name__ = fn.__name__
         for t in targets:
-            LOOKASIDES[t] = fn
+            LOOKASIDES[t] = impl
         return fn
     return deco
 
@@ -64,17 +77,17 @@ def frame_locals(f):
     return out
 
 
-@lookaside(builtins.locals)
+@lookaside(builtins.locals, arity=0)
 def lk_locals():
     return frame_locals(_caller())
 
 
-@lookaside(builtins.globals)
+@lookaside(builtins.globals, arity=0)
 def lk_globals():
     return _caller().globals
 
 
-@lookaside(builtins.vars)
+@lookaside(builtins.vars, arity=(0, 1))
 def lk_vars(*args):
     if not args:
         return frame_locals(_caller())
@@ -87,7 +100,7 @@ def lk_vars(*args):
     return vars(*args)
 
 
-@lookaside(builtins.dir)
+@lookaside(builtins.dir, arity=(0, 1))
 def lk_dir(*args):
     if not args:
         return sorted(frame_locals(_caller()))
@@ -133,7 +146,7 @@ def _native_caller():
     return f
 
 
-@lookaside(sys._getframe)
+@lookaside(sys._getframe, arity=(0, 1))
 def lk_getframe(depth=0):
     f = _caller()
     while depth > 0 and f is not None:
@@ -162,7 +175,7 @@ if hasattr(sys, "_getframemodulename"):
         return None
 
 
-@lookaside(sys.exc_info)
+@lookaside(sys.exc_info, arity=0)
 def lk_exc_info():
     e = current_handled()
     if e is None:
@@ -171,17 +184,17 @@ def lk_exc_info():
 
 
 if hasattr(sys, "exception"):
-    @lookaside(sys.exception)
+    @lookaside(sys.exception, arity=0)
     def lk_exception():
         return current_handled()
 
 
-@lookaside(sys.getrecursionlimit)
+@lookaside(sys.getrecursionlimit, arity=0)
 def lk_getrecursionlimit():
     return STATE.user_limit
 
 
-@lookaside(sys.setrecursionlimit)
+@lookaside(sys.setrecursionlimit, arity=1)
 def lk_setrecursionlimit(n):
     set_user_recursion_limit(n)
 
@@ -219,7 +232,7 @@ def lk_super(*args, **kwargs):
 
 
 @lookaside(builtins.__build_class__)
-def lk_build_class(func, name, *bases, **kwds):
+def lk_build_class(func, name, /, *bases, **kwds):
     if type(func) is not FunctionType:
         if not callable(func):
             raise TypeError("__build_class__: func must be a function")
@@ -282,7 +295,7 @@ def isinstance_(obj, cls):
     return isinstance(obj, cls)
 
 
-@lookaside(builtins.isinstance)
+@lookaside(builtins.isinstance, arity=2)
 def lk_isinstance(obj, cls, /):
     return isinstance_(obj, cls)
 
@@ -299,19 +312,19 @@ def issubclass_(sub, cls):
     return issubclass(sub, cls)
 
 
-@lookaside(builtins.issubclass)
+@lookaside(builtins.issubclass, arity=2)
 def lk_issubclass(sub, cls, /):
     return issubclass_(sub, cls)
 
 
 # ------------------------------------------------------------ protocols
 
-@lookaside(builtins.len)
+@lookaside(builtins.len, arity=1)
 def lk_len(obj, /):
     return objects.len_(obj)
 
 
-@lookaside(builtins.iter)
+@lookaside(builtins.iter, arity=(1, 2))
 def lk_iter(*args):
     if len(args) == 1:
         return objects.iter_(args[0])
@@ -323,7 +336,7 @@ def lk_iter(*args):
 _MISSING = object()
 
 
-@lookaside(builtins.next)
+@lookaside(builtins.next, arity=(1, 2))
 def lk_next(*args):
     if len(args) not in (1, 2):
         return next(*args)
@@ -340,22 +353,22 @@ def lk_next(*args):
     return next(*args)
 
 
-@lookaside(builtins.repr)
+@lookaside(builtins.repr, arity=1)
 def lk_repr(obj, /):
     return objects.repr_(obj)
 
 
-@lookaside(builtins.ascii)
+@lookaside(builtins.ascii, arity=1)
 def lk_ascii(obj, /):
     return objects.ascii_(obj)
 
 
-@lookaside(builtins.format)
+@lookaside(builtins.format, arity=(1, 2))
 def lk_format(value, format_spec="", /):
     return objects.format_(value, format_spec)
 
 
-@lookaside(builtins.hash)
+@lookaside(builtins.hash, arity=1)
 def lk_hash(obj, /):
     return objects.hash_(obj)
 
@@ -374,7 +387,7 @@ def lk_bool(*args):
     return bool(*args)
 
 
-@lookaside(builtins.abs)
+@lookaside(builtins.abs, arity=1)
 def lk_abs(x, /):
     return objects.unary(x, "__abs__")
 
@@ -393,7 +406,7 @@ def _dunder_or_native(native, name, *names):
 LOOKASIDES[builtins.round] = _dunder_or_native(round, "__round__")
 
 
-@lookaside(builtins.divmod)
+@lookaside(builtins.divmod, arity=2)
 def lk_divmod(a, b, /):
     ta, tb = type(a), type(b)
     if STATIC[ta] and STATIC[tb]:
@@ -401,7 +414,7 @@ def lk_divmod(a, b, /):
     return objects.binary_op_named(a, b, "__divmod__", "__rdivmod__", "divmod()", divmod)
 
 
-@lookaside(builtins.pow)
+@lookaside(builtins.pow, arity=(2, 3), kw=('base', 'exp', 'mod'))
 def lk_pow(base, exp, mod=None):
     if mod is None:
         return objects.binary_op(base, exp, 8)
@@ -429,7 +442,7 @@ LOOKASIDES[builtins.int] = _number(int, ("__int__", "__index__", "__trunc__"))
 LOOKASIDES[builtins.complex] = _number(complex, ("__complex__", "__float__", "__index__"))
 
 
-@lookaside(builtins.getattr)
+@lookaside(builtins.getattr, arity=(2, 3))
 def lk_getattr(*args):
     if len(args) == 2:
         return objects.getattr_(args[0], _attr_name(args[1], "getattr"))
@@ -448,7 +461,7 @@ def _attr_name(name, fn):
     return name
 
 
-@lookaside(builtins.hasattr)
+@lookaside(builtins.hasattr, arity=2)
 def lk_hasattr(obj, name, /):
     try:
         objects.getattr_(obj, _attr_name(name, "hasattr"))
@@ -457,22 +470,22 @@ def lk_hasattr(obj, name, /):
     return True
 
 
-@lookaside(builtins.setattr)
+@lookaside(builtins.setattr, arity=3)
 def lk_setattr(obj, name, value, /):
     objects.setattr_(obj, _attr_name(name, "setattr"), value)
 
 
-@lookaside(builtins.delattr)
+@lookaside(builtins.delattr, arity=2)
 def lk_delattr(obj, name, /):
     objects.delattr_(obj, _attr_name(name, "delattr"))
 
 
-@lookaside(builtins.callable)
+@lookaside(builtins.callable, arity=1)
 def lk_callable(obj, /):
     return callable(obj)
 
 
-@lookaside(builtins.print)
+@lookaside(builtins.print, arity=range(0, 1000), kw=('sep', 'end', 'file', 'flush'))
 def lk_print(*args, sep=" ", end="\n", file=None, flush=False):
     import io
     print(sep=sep, end="", file=io.StringIO())   # CPython's checks of sep
@@ -556,7 +569,7 @@ LOOKASIDES[builtins.min] = _minmax(min)
 LOOKASIDES[builtins.max] = _minmax(max)
 
 
-@lookaside(builtins.sum)
+@lookaside(builtins.sum, arity=(1, 2), kw=('start',))
 def lk_sum(iterable, /, start=0):
     items = iterable if STATIC[type(iterable)] else iterate(iterable)
     it = iter(items)
@@ -586,7 +599,7 @@ def _fold(start, items):
     return total
 
 
-@lookaside(builtins.any)
+@lookaside(builtins.any, arity=1)
 def lk_any(iterable, /):
     for x in _safe_iterable(iterable):
         if truth(x):
@@ -594,7 +607,7 @@ def lk_any(iterable, /):
     return False
 
 
-@lookaside(builtins.all)
+@lookaside(builtins.all, arity=1)
 def lk_all(iterable, /):
     for x in _safe_iterable(iterable):
         if not truth(x):
@@ -657,7 +670,7 @@ def lk_dict(*args, **kwargs):
     return dict(*args, **kwargs)
 
 
-@lookaside(reversed)
+@lookaside(reversed, arity=1)
 def lk_reversed(seq, /):
     tp = type(seq)
     if STATIC[tp]:
@@ -707,12 +720,12 @@ def _run_source(source, globals_, locals_, mode, fname, closure=None):
     return run(f)
 
 
-@lookaside(builtins.eval)
+@lookaside(builtins.eval, arity=(1, 2, 3))
 def lk_eval(source, globals=None, locals=None, /):
     return _run_source(source, globals, locals, "eval", "eval")
 
 
-@lookaside(builtins.exec)
+@lookaside(builtins.exec, arity=(1, 2, 3), kw=('closure',))
 def lk_exec(source, globals=None, locals=None, /, *, closure=None):
     _run_source(source, globals, locals, "exec", "exec", closure)
     return None

@@ -56,24 +56,24 @@ def is_python(m):
     return type(m) is FunctionType
 
 
-def call_method(m, obj, *args):
+def call_method(m, obj, *args, **kwargs):
     """Call a dunder found by `lookup` on `obj`: interpreted when it is Python
     code, natively when it is a C slot; descriptors are bound first."""
     tm = type(m)
     if tm is FunctionType:
-        return _call(m, obj, *args)
+        return _call(m, obj, *args, **kwargs)
     if tm is staticmethod:
-        return _call(m.__func__, *args)
+        return _call(m.__func__, *args, **kwargs)
     if tm is classmethod:
-        return _call(m.__func__, type(obj), *args)
+        return _call(m.__func__, type(obj), *args, **kwargs)
     get = lookup(tm, "__get__")
     if get is not NULL and not STATIC[tm]:
         bound = call_method(get, m, obj, type(obj))
-        return _call(bound, *args)
+        return _call(bound, *args, **kwargs)
     if get is not NULL:
         m = m.__get__(obj, type(obj))
-        return _call(m, *args)
-    return _call(m, *args)
+        return _call(m, *args, **kwargs)
+    return _call(m, *args, **kwargs)
 
 
 # ---------------------------------------------------------------- attributes
@@ -114,10 +114,10 @@ def getattr_(obj, name):
                 except AttributeError:
                     return _call(ga, name)
             return getattr(obj, name)
-        if isinstance(obj, type):
+        if issubclass(tp, type):
             return class_getattr(obj, name)
         return getattr(obj, name)
-    if isinstance(obj, type):
+    if issubclass(tp, type):
         return class_getattr(obj, name)
     ga = lookup(tp, "__getattribute__")
     try:
@@ -181,7 +181,7 @@ def load_method(obj, name):
     """LOAD_ATTR with the method bit: (function, self) when the attribute is a
     plain function found on the type, else (NULL, attribute)."""
     tp = type(obj)
-    if not STATIC[tp] and not isinstance(obj, type):
+    if not STATIC[tp] and not issubclass(tp, type):
         ga = lookup(tp, "__getattribute__")
         if ga is _object_getattribute:
             descr = lookup(tp, name)
@@ -198,10 +198,8 @@ def load_method(obj, name):
 def setattr_(obj, name, value):
     tp = type(obj)
     if STATIC[tp]:
-        if isinstance(obj, type) and not STATIC[type(obj)]:
-            return _class_setattr(obj, name, value)
         return setattr(obj, name, value)
-    if isinstance(obj, type):
+    if issubclass(tp, type):
         return _class_setattr(obj, name, value)
     sa = lookup(tp, "__setattr__")
     if type(sa) is FunctionType:
@@ -240,8 +238,8 @@ def _class_setattr(cls, name, value):
 
 def delattr_(obj, name):
     tp = type(obj)
-    if STATIC[tp] or isinstance(obj, type):
-        if isinstance(obj, type) and not STATIC[type(obj)]:
+    if STATIC[tp] or issubclass(tp, type):
+        if not STATIC[tp]:
             da = lookup(type(obj), "__delattr__")
             if type(da) is FunctionType:
                 _call(da, obj, name)
@@ -306,47 +304,95 @@ def _has_python(tp, *names):
     return False
 
 
+_WrapperDescriptor = type(object.__init__)
+_SEQ_WRAPPERS = frozenset(
+    lookup(t, n) for t in (list, tuple, str, bytes, bytearray)
+    for n in ("__add__", "__mul__", "__rmul__", "__iadd__", "__imul__") if lookup(t, n) is not NULL)
+
+
+def _number_slot(tp, name):
+    """The number-protocol method `name` of `tp`, or NULL.  The sequence
+    concat/repeat slots of list, str, ... show up as __add__/__mul__ too, but
+    CPython tries them only after every number slot declined."""
+    m = lookup(tp, name)
+    if m is None or m in _SEQ_WRAPPERS:
+        return NULL
+    return m
+
+
+def _binary_numbers(a, b, op, rop):
+    """binary_op1: the number slots, reflected-subclass rule first."""
+    ta, tb = type(a), type(b)
+    reflected_done = False
+    if ta is not tb and issubclass(tb, ta):
+        rm = _number_slot(tb, rop)
+        if rm is not NULL and rm is not _number_slot(ta, rop):
+            r = call_method(rm, b, a)
+            if r is not NotImplemented:
+                return r
+            reflected_done = True
+    m = _number_slot(ta, op)
+    if m is not NULL:
+        r = call_method(m, a, b)
+        if r is not NotImplemented:
+            return r
+    if ta is not tb and not reflected_done:
+        rm = _number_slot(tb, rop)
+        if rm is not NULL:
+            r = call_method(rm, b, a)
+            if r is not NotImplemented:
+                return r
+    return NotImplemented
+
+
+def _repeat(seq, n, method):
+    tn = type(n)
+    if lookup(tn, "__index__") is NULL:
+        raise TypeError(f"can't multiply sequence by non-int of type '{type_name(tn)}'")
+    return method(seq, index_(n))
+
+
+def _seq_method(tp, names):
+    for name in names:
+        m = lookup(tp, name)
+        if m in _SEQ_WRAPPERS:
+            return m
+    return NULL
+
+
+def _binary_error(symbol, a, b):
+    return TypeError(f"unsupported operand type(s) for {symbol}: "
+                     f"'{type_name(type(a))}' and '{type_name(type(b))}'")
+
+
 def _binary(a, b, k, symbol):
     _, op, rop, native = _BIN[k]
     return binary_op_named(a, b, op, rop, symbol, native, k)
 
 
 def binary_op_named(a, b, op, rop, symbol, native, k=None):
-    """CPython's binary_op1 for dunders `op`/`rop`, then its TypeError."""
+    """CPython's PyNumber_* for dunders `op`/`rop` with Python-level methods
+    interpreted: number slots, then sequence concat/repeat, then TypeError."""
     ta, tb = type(a), type(b)
     if not _has_python(ta, op, rop) and not _has_python(tb, op, rop):
         return native(a, b)
-    reflected_done = False
-    if ta is not tb and issubclass(tb, ta):
-        rm = lookup(tb, rop)
-        if rm is not NULL and rm is not lookup(ta, rop):
-            r = call_method(rm, b, a)
-            if r is not NotImplemented:
-                return r
-            reflected_done = True
-    m = lookup(ta, op)
-    if m is not NULL and m is not None:
-        r = call_method(m, a, b)
-        if r is not NotImplemented:
-            return r
-    if ta is not tb and not reflected_done:
-        rm = lookup(tb, rop)
-        if rm is not NULL and rm is not None:
-            r = call_method(rm, b, a)
-            if r is not NotImplemented:
-                return r
-    if STATIC[ta] and k in (0, 5) and (hasattr(a, "__len__") and hasattr(a, "__getitem__")):
-        return native(a, b)    # sequence concat / repeat: CPython's own message
-    if STATIC[tb] and k == 5 and (hasattr(b, "__len__") and hasattr(b, "__getitem__")):
-        return native(a, b)
-    if k is None:
-        raise TypeError(f"unsupported operand type(s) for {symbol}: "
-                        f"'{type_name(ta)}' and '{type_name(tb)}'")
-    if k == 8 and symbol == "**":
-        raise TypeError(f"unsupported operand type(s) for ** or pow(): "
-                        f"'{type_name(ta)}' and '{type_name(tb)}'")
-    raise TypeError(f"unsupported operand type(s) for {symbol}: "
-                    f"'{type_name(ta)}' and '{type_name(tb)}'")
+    r = _binary_numbers(a, b, op, rop)
+    if r is not NotImplemented:
+        return r
+    if k == 0:
+        m = _seq_method(ta, ("__add__",))
+        if m is not NULL:
+            return m(a, b)
+    elif k == 5:
+        m = _seq_method(ta, ("__mul__",))
+        if m is not NULL:
+            return _repeat(a, b, m)
+        m = _seq_method(tb, ("__mul__",))
+        if m is not NULL:
+            return _repeat(b, a, m)
+    if k == 8:
+        raise _binary_error("** or pow()", a, b)
+    raise _binary_error(symbol, a, b)
 
 
 def binary_op(a, b, k):
@@ -354,16 +400,32 @@ def binary_op(a, b, k):
     if k < 13:
         return _binary(a, b, k, _BIN[k][0])
     sym, iop, native = _INPLACE[k - 13]
+    _, op, rop, _n = _BIN[k - 13]
     ta = type(a)
-    if not _has_python(ta, iop) and not _has_python(ta, _BIN[k - 13][1], _BIN[k - 13][2]) \
-            and not _has_python(type(b), _BIN[k - 13][1], _BIN[k - 13][2]):
+    if not _has_python(ta, iop, op, rop) and not _has_python(type(b), op, rop):
         return native(a, b)
-    m = lookup(ta, iop)
-    if m is not NULL and m is not None:
+    m = _number_slot(ta, iop)
+    if m is not NULL:
         r = call_method(m, a, b)
         if r is not NotImplemented:
             return r
-    return _binary(a, b, k - 13, sym)
+    r = _binary_numbers(a, b, op, rop)
+    if r is not NotImplemented:
+        return r
+    if k == 13:
+        m = _seq_method(ta, ("__iadd__", "__add__"))
+        if m is not NULL:
+            return m(a, b)
+    elif k == 18:
+        m = _seq_method(ta, ("__imul__", "__mul__"))
+        if m is not NULL:
+            return _repeat(a, b, m)
+        m = _seq_method(type(b), ("__mul__",))
+        if m is not NULL:
+            return _repeat(b, a, m)
+    if k == 21:
+        raise _binary_error("**=", a, b)
+    raise _binary_error(sym, a, b)
 
 
 # ------------------------------------------------------------------- compare
@@ -678,8 +740,7 @@ def str_(v):
 
 
 def ascii_(v):
-    r = repr_(v)
-    return ascii(r)[1:-1] if not r.isascii() else r
+    return repr_(v).encode("ascii", "backslashreplace").decode("ascii")
 
 
 def format_(v, spec=""):

@@ -21,14 +21,10 @@ END_FOR_POPS = 2 if PY312 else 1
 
 
 def unbound_local_message(name):
-    if PY311:
-        return f"local variable '{name}' referenced before assignment"
     return f"cannot access local variable '{name}' where it is not associated with a value"
 
 
 def unbound_free_message(name):
-    if PY311:
-        return f"free variable '{name}' referenced before assignment in enclosing scope"
     return (f"cannot access free variable '{name}' where it is not associated with a value "
             f"in enclosing scope")
 

@@ -92,7 +92,11 @@ def CALL_FUNCTION_EX(ins):
             args = tuple(objects.iterate(args))
         if kwargs is None:
             kwargs = {}
-        elif type(kwargs) is not dict:
+        elif type(kwargs) is dict:
+            for key in kwargs:
+                if type(key) is not str and not isinstance(key, str):
+                    raise TypeError("keywords must be strings")
+        else:
             if not _has_keys(kwargs):
                 raise TypeError(f"{_funcstr(fn)} argument after ** must be a mapping, "
                                 f"not {type_name(type(kwargs))}")

@@ -228,9 +228,8 @@ def LOAD_GLOBAL(ins):
     nxt, name = ins.next, ins.arg
 
     def h(f):
-        try:
-            v = f.globals[name]
-        except KeyError:
+        v = f.globals.get(name, NULL)
+        if v is NULL:
             v = _global(f, name)
         f.stack.append(v)
         return nxt
@@ -242,9 +241,8 @@ def LOAD_GLOBAL_NULL(ins):
     nxt, name = ins.next, ins.arg
 
     def h(f):
-        try:
-            v = f.globals[name]
-        except KeyError:
+        v = f.globals.get(name, NULL)
+        if v is NULL:
             v = _global(f, name)
         push_global(f.stack, v, True)
         return nxt
