@@ -59,6 +59,7 @@ class Code:
     """A decoded code object: instructions plus what handlers need about it."""
     __slots__ = ("co", "instrs", "handlers", "exc_table", "lines", "name", "qualname",
                  "filename", "nlocalsplus", "slot", "flags", "cell_slots", "nfree", "native",
+                 "simple_argc", "null_tail", "start_pc",
                  "__weakref__")
 
     def __init__(self, co):
@@ -73,6 +74,12 @@ class Code:
         self.nfree = len(co.co_freevars)
         # bcad's own functions are never interpreted (they are the interpreter)
         self.native = co.co_filename.startswith(_BCAD_DIR)
+        # Calls with exactly this many positional arguments and nothing else
+        # bind by copying (-1: always use the full binder).
+        plain = not (co.co_flags & 0x3AC) and not co.co_kwonlyargcount and not self.native
+        self.simple_argc = co.co_argcount if plain else -1
+        self.null_tail = [NULL] * (self.nlocalsplus - co.co_argcount)
+        self.start_pc = 1
         self.instrs = []
         self.handlers = None
         self.exc_table = None
@@ -101,17 +108,16 @@ def localsplus_names(co):
     return names
 
 
-_cache = {}
+# id(code object) -> Code; the Code keeps its code object alive, so the id
+# cannot be reused while the entry exists.
+CODES = {}
 
 
 def decode(co):
     """Return the cached `Code` for code object `co`, decoding it on first use."""
-    try:
-        return _cache[id(co)][1]
-    except KeyError:
-        pass
-    code = _decode(co)
-    _cache[id(co)] = (co, code)
+    code = CODES.get(id(co))
+    if code is None:
+        code = CODES[id(co)] = _decode(co)
     return code
 
 
@@ -155,6 +161,8 @@ def _decode(co):
         if tb is not None:
             ins.handler = (label_index[id(tb.target)], int(tb.stack_depth), bool(tb.push_lasti))
     code.instrs = instrs
+    if len(instrs) > 1 and instrs[1].name == "RESUME":
+        code.start_pc = 2
     code.exc_table = [None] + [ins.handler for ins in instrs[1:]]
     code.lines = [None] + [ins.lineno for ins in instrs[1:]]
     return code

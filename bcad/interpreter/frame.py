@@ -15,7 +15,7 @@ from .state import STATE, current_handled
 
 class Frame:
     __slots__ = ("code", "fast", "stack", "globals", "builtins", "locals", "func",
-                 "kwnames", "back", "retval", "pc", "yielded", "exc_slot", "gen",
+                 "back", "retval", "pc", "yielded", "exc_slot", "gen",
                  "yield_pc", "yield_from", "__weakref__")
 
     def __init__(self, code, fast, globals_, builtins, locals_, func):
@@ -26,15 +26,8 @@ class Frame:
         self.builtins = builtins
         self.locals = locals_
         self.func = func
-        self.kwnames = None
-        self.back = None
+        self.pc = code.start_pc
         self.retval = None
-        self.pc = 1
-        self.yielded = False
-        self.exc_slot = None
-        self.gen = None
-        self.yield_pc = 0
-        self.yield_from = False
 
     @property
     def lineno(self):

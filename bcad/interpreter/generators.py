@@ -31,6 +31,9 @@ def make_generator(f, func):
             f"{kind} function {func.__qualname__} ({co.co_filename}:{co.co_firstlineno}): "
             f"bcad interprets synchronous code only; call it natively")
     f.exc_slot = [None]
+    f.yielded = False
+    f.yield_pc = 0
+    f.yield_from = False
     # Run the prologue (MAKE_CELL, COPY_FREE_VARS) up to RETURN_GENERATOR.
     _resume(f, None)
     g = _driver(f)

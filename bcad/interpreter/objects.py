@@ -43,6 +43,70 @@ def lookup(tp, name):
     return NULL
 
 
+class _Plain(dict):
+    """type -> True when attribute get/set on its instances can run no Python
+    code: no Python __getattribute__/__getattr__/__setattr__/__delattr__ and
+    no property or Python-level descriptor anywhere in the MRO.
+
+    Computed once per class; interpreted code that mutates a class clears it.
+    If native code adds a property to a class later, CPython would still
+    compute the right value (the getter would just run natively).
+    """
+    def __missing__(self, tp):
+        v = self[tp] = _compute_plain(tp)
+        return v
+
+
+def _compute_plain(tp):
+    if STATIC[tp] or issubclass(tp, type):
+        return False
+    for name in ("__getattribute__", "__setattr__", "__delattr__"):
+        if type(lookup(tp, name)) is FunctionType:
+            return False
+    if lookup(tp, "__getattr__") is not NULL:
+        return False
+    for klass in tp.__mro__:
+        if STATIC[klass]:
+            continue
+        for v in klass.__dict__.values():
+            vt = type(v)
+            if vt is FunctionType or vt is staticmethod or vt is classmethod:
+                continue
+            if vt is property or not STATIC[vt] and (
+                    lookup(vt, "__get__") is not NULL or lookup(vt, "__set__") is not NULL
+                    or lookup(vt, "__delete__") is not NULL):
+                return False
+    return True
+
+
+PLAIN = _Plain()
+
+
+class _NativeAttr(dict):
+    """type -> True when native getattr/setattr on its instances is exact
+    and runs no Python code (static non-type types, and PLAIN classes)."""
+    def __missing__(self, tp):
+        if STATIC[tp]:
+            v = not issubclass(tp, type) and tp is not ModuleType and tp is not super
+        else:
+            v = PLAIN[tp]
+        self[tp] = v
+        return v
+
+
+NATIVE_ATTR = _NativeAttr()
+
+
+def class_mutated():
+    """Interpreted code changed a class: forget what was derived from classes."""
+    PLAIN.clear()
+    NATIVE_ATTR.clear()
+
+
+from .state import ON_FIRST_ENTRY  # noqa: E402
+ON_FIRST_ENTRY.append(class_mutated)
+
+
 def type_name(tp):
     """The tp_name CPython prints in error messages."""
     if STATIC[tp]:
@@ -119,6 +183,8 @@ def getattr_(obj, name):
         return getattr(obj, name)
     if issubclass(tp, type):
         return class_getattr(obj, name)
+    if PLAIN[tp]:
+        return getattr(obj, name)
     ga = lookup(tp, "__getattribute__")
     try:
         if type(ga) is FunctionType:
@@ -181,6 +247,8 @@ def load_method(obj, name):
     """LOAD_ATTR with the method bit: (function, self) when the attribute is a
     plain function found on the type, else (NULL, attribute)."""
     tp = type(obj)
+    if PLAIN[tp]:
+        return NULL, getattr(obj, name)
     if not STATIC[tp] and not issubclass(tp, type):
         ga = lookup(tp, "__getattribute__")
         if ga is _object_getattribute:
@@ -198,9 +266,14 @@ def load_method(obj, name):
 def setattr_(obj, name, value):
     tp = type(obj)
     if STATIC[tp]:
+        if tp is type:
+            class_mutated()
         return setattr(obj, name, value)
     if issubclass(tp, type):
         return _class_setattr(obj, name, value)
+    if PLAIN[tp]:
+        setattr(obj, name, value)
+        return
     sa = lookup(tp, "__setattr__")
     if type(sa) is FunctionType:
         _call(sa, obj, name, value)
@@ -228,6 +301,7 @@ _property_delete = property.__delete__
 
 
 def _class_setattr(cls, name, value):
+    class_mutated()
     meta = type(cls)
     sa = lookup(meta, "__setattr__")
     if type(sa) is FunctionType:
@@ -239,6 +313,8 @@ def _class_setattr(cls, name, value):
 def delattr_(obj, name):
     tp = type(obj)
     if STATIC[tp] or issubclass(tp, type):
+        if issubclass(tp, type):
+            class_mutated()
         if not STATIC[tp]:
             da = lookup(type(obj), "__delattr__")
             if type(da) is FunctionType:

@@ -36,9 +36,16 @@ def current_handled():
     return None
 
 
+# Called when interpretation starts afresh (caches derived from classes must
+# not outlive code that ran natively in between).
+ON_FIRST_ENTRY = []
+
+
 def enter():
     st = STATE
     if st.entries == 0:
+        for hook in ON_FIRST_ENTRY:
+            hook()
         st.user_limit = sys.getrecursionlimit()
         st.native_limit = st.user_limit
         want = st.user_limit * NATIVE_FRAMES_PER_FRAME + 200

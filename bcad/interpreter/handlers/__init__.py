@@ -34,12 +34,37 @@ def _exit(f):  # pragma: no cover - index 0 is never dispatched
     return 0
 
 
-def build_handlers(code):
-    hs = [_exit]
+def jump_targets(code):
+    targets = set()
     for ins in code.instrs[1:]:
+        if ins.target is not None:
+            targets.add(ins.target)
+            targets.add(ins.target + 1)   # FOR_ITER's exits skip END_FOR (and POP_TOP)
+            targets.add(ins.target + 2)
+        if ins.handler is not None:
+            targets.add(ins.handler[0])
+        if ins.name in ("YIELD_VALUE", "RETURN_GENERATOR", "SEND"):
+            targets.add(ins.index + 1)    # resumption points
+    return targets
+
+
+def build_handlers(code):
+    instrs = code.instrs
+    hs = [_exit]
+    for ins in instrs[1:]:
         hs.append(OPS.get(ins.name, _unsupported_factory)(ins))
+    if FUSE:
+        targets = jump_targets(code)
+        for i in range(1, len(instrs)):
+            h = fuse(instrs, i, targets)
+            if h is not None:
+                hs[i] = h
     return hs
 
 
+FUSE = True
+
+
+from .fused import fuse  # noqa: E402
 from . import stack, variables, operators, containers, control, calls, exceptions, \
     generators, patma, imports  # noqa: E402,F401  (registration)

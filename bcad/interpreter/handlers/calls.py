@@ -4,12 +4,15 @@ import types
 from ...decode import NULL
 from .. import objects
 from ..calls import call_ex, call_function, call
+from ...decode.decoder import CODES, decode
+from ..frame import Frame, run
 from ..objects import STATIC, type_name
 from ..versions import PY313, push_callable
 from . import op
 from .containers import _funcstr, _mapping_items, _has_keys
 
 FunctionType = types.FunctionType
+MethodType = types.MethodType
 
 
 def _split_kw(args, kwnames):
@@ -21,10 +24,14 @@ def _split_kw(args, kwnames):
 
 def _call_factory(ins, kw_on_stack):
     nxt, n, me = ins.next, ins.arg, ins.index
+    prev = ins.code.instrs[me - 1] if me > 1 else None
+    # 3.11/3.12: KW_NAMES right before CALL names its keyword arguments
+    const_kwnames = prev.arg if prev is not None and prev.name == "KW_NAMES" else None
+    codes = CODES
 
     def h(f):
         s = f.stack
-        kwnames = s.pop() if kw_on_stack else f.kwnames
+        kwnames = s.pop() if kw_on_stack else const_kwnames
         base = len(s) - n - 2
         a = s[base]
         b = s[base + 1]
@@ -40,14 +47,24 @@ def _call_factory(ins, kw_on_stack):
         del s[base:]
         f.pc = me
         if kwnames:
-            f.kwnames = None
             kwargs = _split_kw(args, kwnames)
+        elif type(fn) is FunctionType or type(fn) is MethodType and \
+                type(fn.__func__) is FunctionType:
+            if type(fn) is MethodType:
+                args.insert(0, fn.__self__)
+                fn = fn.__func__
+            co = fn.__code__
+            code = codes.get(id(co)) or decode(co)
+            if code.simple_argc == len(args):
+                args += code.null_tail
+                s.append(run(Frame(code, args, fn.__globals__, fn.__builtins__, None, fn)))
+                return nxt
+            s.append(call_function(fn, args, None))
+            return nxt
         else:
-            kwargs = None
-        if type(fn) is FunctionType:
-            s.append(call_function(fn, args, kwargs))
-        else:
-            s.append(call_ex(fn, args, kwargs or {}))
+            s.append(call_ex(fn, args, {}))
+            return nxt
+        s.append(call_ex(fn, args, kwargs))
         return nxt
     return h
 
@@ -64,10 +81,9 @@ def CALL_KW(ins):
 
 @op("KW_NAMES")
 def KW_NAMES(ins):
-    nxt, names = ins.next, ins.arg
+    nxt = ins.next
 
-    def h(f):
-        f.kwnames = names
+    def h(f):   # the following CALL reads the names from its own closure
         return nxt
     return h
 
@@ -167,15 +183,7 @@ def SET_FUNCTION_ATTRIBUTE(ins):
 
 # ------------------------------------------------------------------ attributes
 
-class _AttrFast(dict):
-    """type -> True when native getattr on its instances runs no Python code."""
-    def __missing__(self, tp):
-        v = self[tp] = bool(STATIC[tp] and not issubclass(tp, type)
-                            and tp is not types.ModuleType and tp is not super)
-        return v
-
-
-ATTR_FAST = _AttrFast()
+ATTR_FAST = objects.NATIVE_ATTR
 
 
 @op("LOAD_ATTR")
@@ -231,7 +239,10 @@ def STORE_ATTR(ins):
     def h(f):
         s = f.stack
         o = s.pop()
-        objects.setattr_(o, name, s.pop())
+        if ATTR_FAST[type(o)]:
+            setattr(o, name, s.pop())
+        else:
+            objects.setattr_(o, name, s.pop())
         return nxt
     return h
 
