@@ -1,6 +1,21 @@
-"""bcad: differentiate ordinary Python code by interpreting its bytecode."""
+"""bcad: differentiate ordinary Python code by interpreting its bytecode.
+
+    import bcad, math
+
+    def f(x, n):
+        y = x
+        for _ in range(n):
+            y = math.sin(y) * x
+        return y
+
+    bcad.grad(f)(0.5, 3)       # df/dx at x = 0.5
+"""
 from .errors import BcadError, UnsupportedError, NonDifferentiableError
 from .interpreter import interpret, is_interpreting
+from .api import grad, value_and_grad, vjp, stop_gradient, defvjp, defvjp_args, custom_vjp
+from . import testing
 
-__all__ = ["interpret", "is_interpreting", "BcadError", "UnsupportedError", "NonDifferentiableError"]
+__all__ = ["interpret", "is_interpreting", "grad", "value_and_grad", "vjp", "stop_gradient",
+           "defvjp", "defvjp_args", "custom_vjp", "testing", "BcadError", "UnsupportedError",
+           "NonDifferentiableError"]
 __version__ = "0.1.0"

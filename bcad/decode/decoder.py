@@ -59,7 +59,7 @@ class Code:
     """A decoded code object: instructions plus what handlers need about it."""
     __slots__ = ("co", "instrs", "handlers", "exc_table", "lines", "name", "qualname",
                  "filename", "nlocalsplus", "slot", "flags", "cell_slots", "nfree", "native",
-                 "simple_argc", "null_tail", "start_pc",
+                 "simple_argc", "null_tail", "start_pc", "ad_handlers",
                  "__weakref__")
 
     def __init__(self, co):
@@ -82,6 +82,7 @@ class Code:
         self.start_pc = 1
         self.instrs = []
         self.handlers = None
+        self.ad_handlers = None
         self.exc_table = None
         self.lines = None
 

@@ -62,12 +62,29 @@ def call_ex(fn, args, kwargs):
     """Call `fn(*args, **kwargs)` from interpreted code."""
     tf = type(fn)
     if tf is FunctionType:
+        if AD_CALL[0] is not None and fn in PY_RULES:
+            return AD_CALL[0](fn, args, kwargs)
         return call_function(fn, args, kwargs)
     if tf is MethodType:
         func = fn.__func__
         if type(func) is FunctionType:
             return call_function(func, (fn.__self__, *args), kwargs)
         return call_ex(func, (fn.__self__, *args), kwargs)
+    if AD_CALL[0] is not None and STATIC[tf] and tf is not partial:
+        return AD_CALL[0](fn, args, kwargs)
+    return call_static(fn, tf, args, kwargs)
+
+
+# Set while differentiating: routes C callables through their derivative
+# rules and the checks that refuse untracked dependence (transforms/tracking).
+AD_CALL = [None]
+# Python functions with a rule of their own (statistics.mean, user custom_vjp):
+# consulted only while differentiating.
+PY_RULES = {}
+
+
+def call_static(fn, tf, args, kwargs):
+    """Call a callable whose type is defined in C (or a Python class)."""
     if tf is BuiltinFunctionType:
         self = fn.__self__
         if self is None or type(self) is types.ModuleType:

@@ -46,13 +46,25 @@ def handlers_of(code):
     return hs
 
 
+AD_MODE = [False]
+
+
+def ad_handlers_of(code):
+    from .handlers import build_handlers
+    code.ad_handlers = build_handlers(code, ad=True)
+    return code.ad_handlers
+
+
 def run(f, exc=None):
     """Run frame `f` from `f.pc` until it returns, yields or raises.
 
     With `exc`, the exception is raised at `f.pc` first (generator throw).
     """
-    handlers = f.code.handlers or handlers_of(f.code)
     st = STATE
+    if AD_MODE[0]:
+        handlers = f.code.ad_handlers or ad_handlers_of(f.code)
+    else:
+        handlers = f.code.handlers or handlers_of(f.code)
     f.back = st.frame
     st.frame = f
     st.depth += 1

@@ -17,6 +17,9 @@ FunctionType = types.FunctionType
 ModuleType = types.ModuleType
 
 _call = None          # set by calls.py: interpreted call(fn, *args)
+# Set while differentiating (transforms/tracking): record what native code
+# computes here: (binary(k, a, b), unary(name, v), text_made_from(v, text)).
+AD_HOOKS = [None, None, None]
 
 
 def set_call(fn):
@@ -451,7 +454,7 @@ def binary_op_named(a, b, op, rop, symbol, native, k=None):
     interpreted: number slots, then sequence concat/repeat, then TypeError."""
     ta, tb = type(a), type(b)
     if not _has_python(ta, op, rop) and not _has_python(tb, op, rop):
-        return native(a, b)
+        return native(a, b) if AD_HOOKS[0] is None or k is None else AD_HOOKS[0](k, a, b)
     r = _binary_numbers(a, b, op, rop)
     if r is not NotImplemented:
         return r
@@ -479,7 +482,7 @@ def binary_op(a, b, k):
     _, op, rop, _n = _BIN[k - 13]
     ta = type(a)
     if not _has_python(ta, iop, op, rop) and not _has_python(type(b), op, rop):
-        return native(a, b)
+        return native(a, b) if AD_HOOKS[0] is None else AD_HOOKS[0](k, a, b)
     m = _number_slot(ta, iop)
     if m is not NULL:
         r = call_method(m, a, b)
@@ -645,11 +648,12 @@ _UNARY_SYM = {"__neg__": "unary -", "__pos__": "unary +", "__invert__": "unary ~
 
 def unary(v, name):
     tp = type(v)
-    if STATIC[tp]:
-        return _UNARY[name](v)
-    m = lookup(tp, name)
-    if type(m) is FunctionType:
-        return _call(m, v)
+    if not STATIC[tp]:
+        m = lookup(tp, name)
+        if type(m) is FunctionType:
+            return _call(m, v)
+    if AD_HOOKS[1] is not None:
+        return AD_HOOKS[1](name, v)
     return _UNARY[name](v)
 
 
@@ -787,10 +791,16 @@ def _check_str(r, what):
     return r
 
 
+def _text(v, r):
+    if AD_HOOKS[2] is not None:
+        AD_HOOKS[2](v, r)
+    return r
+
+
 def repr_(v):
     tp = type(v)
     if STATIC[tp]:
-        return repr(v)
+        return _text(v, repr(v))
     m = lookup(tp, "__repr__")
     if type(m) is FunctionType:
         return _check_str(_call(m, v), "__repr__")
@@ -806,7 +816,7 @@ def str_(v):
     if tp is str:
         return v
     if STATIC[tp]:
-        return str(v)
+        return _text(v, str(v))
     m = lookup(tp, "__str__")
     if type(m) is FunctionType:
         return _check_str(_call(m, v), "__str__")
@@ -824,7 +834,7 @@ def format_(v, spec=""):
     if tp is str and not spec:
         return v
     if STATIC[tp]:
-        return format(v, spec)
+        return _text(v, format(v, spec))
     m = lookup(tp, "__format__")
     if type(m) is FunctionType:
         r = _call(m, v, spec)

@@ -596,6 +596,1064 @@ def e_function_code_swapped():
     return f()
 
 
+# ---------------------------------------------------------------- frames, locals(), dir()
+def _callers_name():
+    return sys._getframe(1).f_code.co_name
+
+
+@case()
+def e_getframe_names():
+    return sys._getframe().f_code.co_name, _callers_name()
+
+
+@case()
+def e_locals_inside_comprehension():
+    outer = 1  # noqa: F841
+    return [sorted(locals()) for x in range(1)]
+
+
+@case()
+def e_dir_and_vars_without_args():
+    a = 1
+    b = 2  # noqa: F841
+    return dir(), sorted(vars()), a
+
+
+@case()
+def e_locals_snapshot_semantics():
+    x = 1
+    snap = locals()
+    x = 2
+    return snap["x"], x
+
+
+# ---------------------------------------------------------------- super() in nested scopes
+@case()
+def e_super_in_comprehension_in_method():
+    class A:
+        def f(self):
+            return "A"
+
+    class B(A):
+        def f(self):
+            try:
+                return [super().f() for _ in range(1)]
+            except (TypeError, RuntimeError) as e:
+                return type(e).__name__, str(e)
+
+    return B().f()
+
+
+@case()
+def e_super_in_lambda_in_method():
+    class A:
+        def f(self):
+            return "A"
+
+    class B(A):
+        def f(self):
+            g = lambda: super(B, self).f()  # noqa: E731
+            return "B" + g()
+
+    return B().f()
+
+
+# ---------------------------------------------------------------- name mangling
+class _Mangled:
+    __cls_private = "class private"
+
+    def __init__(self):
+        self.__secret = 42
+
+    def __hidden(self):
+        return "hidden"
+
+    def reveal(self):
+        def inner():
+            return self.__secret
+        return self.__secret, self.__hidden(), self.__cls_private, inner()
+
+
+@case()
+def e_name_mangling():
+    m = _Mangled()
+    return m.reveal(), sorted(vars(m)), m._Mangled__secret, hasattr(m, "__secret"), m._Mangled__hidden()
+
+
+@case()
+def e_name_mangling_local_class():
+    class K:
+        def __init__(self):
+            self.__x = 1
+            setattr(self, "__y", 2)
+
+        def get(self):
+            return self.__x, getattr(self, "__y")
+
+    return K().get(), sorted(vars(K()))
+
+
+@case()
+def e_name_mangling_missing_attribute_message():
+    class K:
+        def get(self):
+            return self.__nothing
+
+    return K().get()
+
+
+# ---------------------------------------------------------------- assignment and iteration oddities
+@case()
+def e_chained_assignment_order():
+    a = [0, 0, 0]
+    i = a[i] = 1  # noqa: F821 - i assigned first, then used as index
+    return i, a
+
+
+@case()
+def e_for_over_iterator_raising():
+    class Bad:
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            raise EdgeErr("next failed")
+
+    out = []
+    for v in Bad():
+        out.append(v)
+    return out
+
+
+@case()
+def e_try_else_skipped_on_return():
+    log = []
+
+    def h():
+        try:
+            return "try"
+        except EdgeErr:
+            pass
+        else:
+            log.append("else")
+        finally:
+            log.append("finally")
+
+    return h(), log
+
+
+@case()
+def e_conditional_import_fallback():
+    try:
+        import definitely_missing_mod_abc as mod
+    except ImportError:
+        import json as mod
+    return mod.__name__, __import__("math").floor(1.5)
+
+
+@case()
+def e_match_args_not_tuple():
+    class C:
+        __match_args__ = ["a"]
+
+        def __init__(self):
+            self.a = 1
+
+    match C():
+        case C(x):
+            return x
+
+
+@case()
+def e_match_empty_mapping_rest():
+    match {}:
+        case {**rest}:
+            return rest
+
+
+@case()
+def e_generator_running_flag_and_close_in_with():
+    log = []
+
+    def gen():
+        log.append(g.gi_running)
+        with _Log(log, "w"):
+            yield 1
+            yield 2
+
+    g = gen()
+    next(g)
+    g.close()
+    return log, g.gi_running
+
+
+@case()
+def e_default_lambda_and_kwdefault_closure():
+    k = 3
+
+    def f(x, op=lambda v: v * k, *, post=lambda v: v + k):
+        return post(op(x))
+
+    return f(2), f(2, op=abs)
+
+
+@case()
+def e_class_qualname_and_module_override():
+    class C:
+        __qualname__ = "Custom.Qual"
+        __module__ = "custom_module"
+
+    return C.__qualname__, C.__module__, C.__name__
+
+
+@case()
+def e_nested_class_cannot_see_outer_class_names():
+    class Outer:
+        x = 1
+
+        class Inner:
+            try:
+                y = x  # noqa: F821
+            except NameError as e:
+                y = str(e)
+
+    return Outer.Inner.y
+
+
+# ---------------------------------------------------------------- C code calling back into Python
+@case()
+def e_defaultdict_factory_callback():
+    import collections
+
+    made = []
+
+    def factory():
+        made.append(len(made))
+        return "new%d" % len(made)
+
+    d = collections.defaultdict(factory)
+    d["a"]
+    d["b"]
+    d["a"]
+    return dict(d), made
+
+
+@case()
+def e_dict_from_python_mapping_protocol():
+    class M:
+        def keys(self):
+            return ["x", "y"]
+
+        def __getitem__(self, k):
+            return k.upper()
+
+    return dict(M()), {**M()}, dict(M(), z=1)
+
+
+@case()
+def e_list_extend_and_join_python_iterables():
+    class It:
+        def __iter__(self):
+            yield "a"
+            yield "b"
+
+    lst = [0]
+    lst.extend(It())
+    return lst, "-".join(It()), tuple(It()), set(It()) == {"a", "b"}
+
+
+@case()
+def e_heapq_and_bisect_with_python_objects():
+    import bisect
+    import heapq
+
+    class Job:
+        def __init__(self, p):
+            self.p = p
+
+        def __lt__(self, o):
+            return self.p < o.p
+
+    h = []
+    for p in (5, 1, 3):
+        heapq.heappush(h, Job(p))
+    order = [heapq.heappop(h).p for _ in range(3)]
+    data = [1, 3, 5]
+    bisect.insort(data, 4)
+    return order, data, bisect.bisect_left(data, 3)
+
+
+@case()
+def e_re_sub_with_python_callback():
+    import re
+
+    def repl(m):
+        return str(int(m.group()) * 2)
+
+    return re.sub(r"\d+", repl, "a1 b22 c333"), [m.span() for m in re.finditer("b", "abcb")]
+
+
+@case()
+def e_json_default_and_object_hook():
+    import json
+
+    class P:
+        def __init__(self, v):
+            self.v = v
+
+    s = json.dumps({"p": P(3)}, default=lambda o: {"P": o.v}, sort_keys=True)
+    back = json.loads(s, object_hook=lambda d: ("hooked", sorted(d)))
+    return s, back
+
+
+@case()
+def e_copy_hooks():
+    import copy
+
+    class C:
+        def __init__(self, v):
+            self.v = v
+
+        def __copy__(self):
+            return C(("copied", self.v))
+
+        def __deepcopy__(self, memo):
+            return C(("deep", self.v))
+
+    return copy.copy(C(1)).v, copy.deepcopy(C(2)).v, copy.deepcopy([C(3)])[0].v
+
+
+@case()
+def e_length_hint_and_dir_hooks():
+    import operator
+
+    class H:
+        def __length_hint__(self):
+            return 7
+
+        def __dir__(self):
+            return ["b", "a"]
+
+    return operator.length_hint(H()), dir(H())
+
+
+@case()
+def e_prepare_custom_namespace_records_order():
+    class Recording(dict):
+        def __init__(self):
+            super().__init__()
+            self.order = []
+
+        def __setitem__(self, k, v):
+            self.order.append(k)
+            super().__setitem__(k, v)
+
+    class Meta(type):
+        @classmethod
+        def __prepare__(mcls, name, bases, **kw):
+            return Recording()
+
+        def __new__(mcls, name, bases, ns, **kw):
+            cls = super().__new__(mcls, name, bases, dict(ns))
+            cls.order = [k for k in ns.order if not k.startswith("__")]
+            return cls
+
+    class C(metaclass=Meta):
+        b = 1
+        a = 2
+
+        def m(self):
+            return __class__.__name__
+
+    return C.order, C().m()
+
+
+@case()
+def e_init_subclass_unexpected_kwarg():
+    class Base:
+        pass
+
+    class C(Base, flavor="x"):
+        pass
+
+    return C
+
+
+@case()
+def e_slots_conflict_with_class_variable():
+    class C:
+        __slots__ = ("x",)
+        x = 1
+
+    return C
+
+
+@case()
+def e_exception_init_without_super():
+    class E(Exception):
+        def __init__(self, x):
+            self.x = x
+
+    try:
+        raise E(5)
+    except E as e:
+        return e.args, e.x, str(e)
+
+
+@case()
+def e_exception_custom_str():
+    class E(Exception):
+        def __str__(self):
+            return "custom message"
+
+    try:
+        raise E("ignored arg")
+    except E as e:
+        return str(e), e.args, repr(e)
+
+
+@case()
+def e_raise_class_needing_args():
+    class E(Exception):
+        def __init__(self, a, b):
+            super().__init__(a, b)
+
+    raise E
+
+
+@case()
+def e_except_ignores_subclasscheck():
+    class Meta(type):
+        def __subclasscheck__(cls, sub):
+            return True
+
+        def __instancecheck__(cls, inst):
+            return True
+
+    class Catcher(Exception, metaclass=Meta):
+        pass
+
+    try:
+        raise KeyError("k")
+    except Catcher:
+        return "caught by Catcher"
+    except KeyError:
+        return "caught by KeyError", isinstance(KeyError(), Catcher)
+
+
+@case()
+def e_except_non_exception_class():
+    try:
+        raise KeyError()
+    except (KeyError, 5):
+        return "caught"
+
+
+@case()
+def e_except_non_exception_class_not_reached():
+    try:
+        raise KeyError()
+    except int:
+        return "never"
+
+
+@case()
+def e_except_computed_expression():
+    errs = [KeyError, ValueError]
+    try:
+        raise ValueError()
+    except errs[0]:
+        return "key"
+    except errs[1]:
+        return "value"
+
+
+@case()
+def e_generator_finalized_when_dropped():
+    log = []
+
+    def gen():
+        try:
+            yield 1
+        finally:
+            log.append("finalized")
+
+    g = gen()
+    next(g)
+    del g
+    return log
+
+
+@case()
+def e_generator_gi_yieldfrom_and_state():
+    import inspect
+
+    def inner():
+        yield 1
+
+    def outer():
+        yield from inner()
+
+    g = outer()
+    states = [inspect.getgeneratorstate(g)]
+    next(g)
+    states.append(inspect.getgeneratorstate(g))
+    yf = g.gi_yieldfrom
+    states.append(type(yf).__name__ if yf is not None else None)
+    list(g)
+    states.append(inspect.getgeneratorstate(g))
+    return states
+
+
+@case()
+def e_bool_raising_in_if():
+    class B:
+        def __bool__(self):
+            raise EdgeErr("bool failed")
+
+    if B():
+        return "yes"
+
+
+@case()
+def e_len_overflow():
+    class L:
+        def __len__(self):
+            return 2 ** 100
+
+    return len(L())
+
+
+@case()
+def e_iter_without_next():
+    class I:
+        def __iter__(self):
+            return self
+
+    for _ in I():
+        pass
+
+
+@case()
+def e_getitem_iteration_stopiteration_terminates():
+    class G:
+        def __getitem__(self, i):
+            if i == 2:
+                raise StopIteration
+            return i
+
+    return list(G())
+
+
+@case()
+def e_getitem_iteration_keyerror_propagates():
+    class G:
+        def __getitem__(self, i):
+            raise KeyError(i)
+
+    return 5 in G()
+
+
+@case()
+def e_augmented_attribute_protocol_order():
+    log = []
+
+    class V:
+        def __init__(self, v):
+            self.v = v
+
+        def __iadd__(self, o):
+            log.append("iadd")
+            return V(self.v + o)
+
+    class Holder:
+        def __getattribute__(self, n):
+            if n == "val":
+                log.append("get")
+            return object.__getattribute__(self, n)
+
+        def __setattr__(self, n, v):
+            log.append("set")
+            object.__setattr__(self, n, v)
+
+    h = Holder()
+    h.val = V(1)
+    log.clear()
+    h.val += 5
+    return h.val.v, log
+
+
+@case()
+def e_comparison_chain_bool_raises():
+    class R:
+        def __lt__(self, o):
+            return self
+
+        def __bool__(self):
+            raise EdgeErr("intermediate bool")
+
+    r = R()
+    return r < r < r
+
+
+@case()
+def e_reprlib_recursive_repr():
+    import reprlib
+
+    class Node:
+        def __init__(self):
+            self.kids = [self]
+
+        @reprlib.recursive_repr()
+        def __repr__(self):
+            return "Node(%r)" % (self.kids,)
+
+    return repr(Node())
+
+
+@case()
+def e_str_format_property_lookup():
+    class P:
+        @property
+        def name(self):
+            return "prop-name"
+
+    return "{0.name}/{p.name}".format(P(), p=P())
+
+
+@case()
+def e_attrgetter_on_property_and_nested():
+    import operator
+
+    class Inner:
+        @property
+        def v(self):
+            return "inner-v"
+
+    class Outer:
+        inner = Inner()
+
+    return operator.attrgetter("inner.v")(Outer())
+
+
+# ---------------------------------------------------------------- builtins re-implemented by an interpreter
+@case()
+def e_len_of_int_subclass_and_bool():
+    class MyInt(int):
+        pass
+
+    class L1:
+        def __len__(self):
+            return MyInt(3)
+
+    class L2:
+        def __len__(self):
+            return True
+
+    a, b = len(L1()), len(L2())
+    return a, type(a).__name__, b, type(b).__name__
+
+
+@case()
+def e_eval_exec_implicit_namespaces():
+    a = 5
+    r = eval("a + 1")
+    exec("print('exec sees', a)")
+    return r, eval("[a * i for i in range(2)]") if False else eval("a * 2")
+
+
+@case()
+def e_vars_without_dict():
+    return vars(5)
+
+
+@case()
+def e_print_none_sep_end():
+    print("a", "b", sep=None, end=None)
+    print("c", sep="", end="")
+    print()
+
+
+@case()
+def e_isinstance_nested_tuple_and_union():
+    return (isinstance(3, (str, (float, int))), isinstance("s", int | str), issubclass(bool, int | None),
+            isinstance(None, type(None)))
+
+
+@case()
+def e_getattr_default_with_non_attribute_error():
+    class C:
+        def __getattr__(self, n):
+            raise KeyError(n)
+
+    return getattr(C(), "x", "default")
+
+
+@case()
+def e_hasattr_attribute_error_subclass():
+    class MyAttrErr(AttributeError):
+        pass
+
+    class C:
+        @property
+        def p(self):
+            raise MyAttrErr("sub")
+
+    return hasattr(C(), "p")
+
+
+@case()
+def e_next_stopiteration_value_and_default():
+    class It:
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            raise StopIteration("payload")
+
+    try:
+        next(It())
+    except StopIteration as e:
+        v = e.value
+    return v, next(It(), "dflt")
+
+
+@case()
+def e_new_returns_subclass_instance_init_of_subclass():
+    log = []
+
+    class A:
+        def __new__(cls, *a):
+            return object.__new__(B) if cls is A else object.__new__(cls)
+
+        def __init__(self, *a):
+            log.append(("A.__init__", type(self).__name__, a))
+
+    class B(A):
+        def __init__(self, *a):
+            log.append(("B.__init__", a))
+
+    obj = A(1)
+    return type(obj).__name__, log
+
+
+@case()
+def e_new_returns_unrelated_instance_skips_init():
+    log = []
+
+    class Other:
+        def __init__(self):
+            log.append("Other.__init__")
+
+    class A:
+        def __new__(cls):
+            return Other.__new__(Other)
+
+        def __init__(self):
+            log.append("A.__init__")
+
+    return type(A()).__name__, log
+
+
+@case()
+def e_class_assignment():
+    class A:
+        def who(self):
+            return "A"
+
+    class B:
+        def who(self):
+            return "B"
+
+    a = A()
+    before = a.who()
+    a.__class__ = B
+    return before, a.who(), type(a).__name__, isinstance(a, B)
+
+
+@case()
+def e_dict_assignment():
+    class C:
+        pass
+
+    c = C()
+    c.__dict__ = {"z": 26}
+    return c.z, vars(c)
+
+
+@case()
+def e_typing_namedtuple_and_generic():
+    import typing
+
+    T = typing.TypeVar("T")
+
+    class P(typing.NamedTuple):
+        x: int
+        y: int = 0
+
+        def norm(self):
+            return abs(self.x) + abs(self.y)
+
+    class Box(typing.Generic[T]):
+        def __init__(self, v):
+            self.v = v
+
+    class TD(typing.TypedDict):
+        a: int
+
+    p = P(3, -4)
+    return (repr(p), p.norm(), p._fields, Box[int](5).v, [b.__name__ for b in Box.__mro__], TD(a=1))
+
+
+@case()
+def e_dataclass_features():
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True, order=True)
+    class F:
+        a: int
+        b: list = dataclasses.field(default_factory=list, compare=False)
+
+        def __post_init__(self):
+            object.__setattr__(self, "b", self.b + ["post"])
+
+    f = F(1)
+    try:
+        f.a = 2
+    except dataclasses.FrozenInstanceError as e:
+        err = type(e).__name__
+    return repr(f), F(1) < F(2), hash(F(1)) == hash(F(1)), err, sorted([F(3), F(1)])[0].a
+
+
+@case()
+def e_enum_features():
+    import enum
+
+    class Perm(enum.Flag):
+        R = enum.auto()
+        W = enum.auto()
+        X = enum.auto()
+
+    class Planet(enum.Enum):
+        EARTH = (1, 2)
+
+        def __init__(self, mass, radius):
+            self.mass, self.radius = mass, radius
+
+        @property
+        def ratio(self):
+            return self.mass / self.radius
+
+    rw = Perm.R | Perm.W
+    return (Perm.R in rw, Perm.X in rw, rw.value, Planet.EARTH.ratio, Planet((1, 2)).name,
+            [p.name for p in Perm])
+
+
+@case()
+def e_warnings_message_and_category():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.warn("careful", UserWarning)
+        warnings.warn("old", DeprecationWarning)
+    return [(w.category.__name__, str(w.message)) for w in caught]
+
+
+# ---------------------------------------------------------------- yield from / unpacking protocol details
+@case()
+def e_yield_from_iterator_stopiteration_value():
+    class It:
+        def __init__(self):
+            self.n = 0
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            self.n += 1
+            if self.n > 2:
+                raise StopIteration("result")
+            return self.n
+
+    def gen():
+        r = yield from It()
+        yield r
+
+    return list(gen())
+
+
+@case()
+def e_yield_from_delegates_throw_to_iterator_with_throw_method():
+    log = []
+
+    class It:
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            return "next"
+
+        def throw(self, *exc):
+            log.append(("throw called", exc[0].__name__ if isinstance(exc[0], type) else type(exc[0]).__name__))
+            return "from throw"
+
+        def close(self):
+            log.append("close called")
+
+    def gen():
+        yield from It()
+
+    g = gen()
+    next(g)
+    r = g.throw(EdgeErr("x"))
+    g.close()
+    return r, log
+
+
+@case()
+def e_yield_from_running_generator():
+    def gen():
+        yield from g
+
+    g = gen()
+    return next(g)
+
+
+@case()
+def e_generator_send_after_exhaustion_and_throw_after_close():
+    def gen():
+        yield 1
+
+    g = gen()
+    list(g)
+    out = []
+    try:
+        g.send(None)
+    except StopIteration:
+        out.append("stop")
+    g.close()
+    try:
+        g.throw(EdgeErr("after close"))
+    except EdgeErr as e:
+        out.append(e.args)
+    return out
+
+
+@case()
+def e_generator_close_raises_from_finally():
+    def gen():
+        try:
+            yield 1
+        finally:
+            raise EdgeErr("from finally")
+
+    g = gen()
+    next(g)
+    g.close()
+
+
+@case()
+def e_star_call_with_sequence_protocol_and_python_mapping():
+    class Seq:
+        def __getitem__(self, i):
+            if i >= 3:
+                raise IndexError
+            return i * 10
+
+    class M:
+        def keys(self):
+            return iter(["a", "b"])
+
+        def __getitem__(self, k):
+            return k * 2
+
+    def f(*a, **k):
+        return a, k
+
+    return f(*Seq(), **M())
+
+
+@case()
+def e_dict_update_with_python_mapping():
+    class M:
+        def keys(self):
+            return ["k"]
+
+        def __getitem__(self, k):
+            return "v"
+
+    d = {}
+    d.update(M())
+    return d
+
+
+@case()
+def e_match_mapping_uses_get_and_sequence_abc():
+    import collections.abc
+
+    log = []
+
+    class Map(collections.abc.Mapping):
+        def __init__(self, d):
+            self.d = d
+
+        def __getitem__(self, k):
+            log.append(("getitem", k))
+            return self.d[k]
+
+        def __iter__(self):
+            return iter(self.d)
+
+        def __len__(self):
+            return len(self.d)
+
+    class Seq(collections.abc.Sequence):
+        def __getitem__(self, i):
+            if i >= 3:
+                raise IndexError(i)
+            return i
+
+        def __len__(self):
+            return 3
+
+    match Map({"a": 1}):
+        case {"a": v, **rest}:
+            r1 = (v, rest)
+    match Seq():
+        case [a, *others]:
+            r2 = (a, others)
+    return r1, r2, sorted(set(log))
+
+
+@case()
+def e_super_in_class_getitem_and_init_subclass():
+    class A:
+        def __class_getitem__(cls, item):
+            return ("A", cls.__name__, item)
+
+        def __init_subclass__(cls, **kw):
+            cls.seen = "A.__init_subclass__"
+
+    class B(A):
+        def __class_getitem__(cls, item):
+            return ("B",) + super().__class_getitem__(item)
+
+    return B[1], B.seen
+
+
+@case()
+def e_partial_of_class_and_keyword_override():
+    import functools
+
+    class P:
+        def __init__(self, a, b=0):
+            self.t = (a, b)
+
+    mk = functools.partial(P, b=5)
+    return mk(1).t, mk(1, b=7).t, functools.partial(mk, 2)().t
+
+
 @case.parametrize()
 def test_conformance(fn, args, kwargs):
     assert_same(fn, *args, **kwargs)

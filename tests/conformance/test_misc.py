@@ -541,6 +541,19 @@ def test_is_interpreting():
     assert bcad.is_interpreting() is False
 
 
+def _calls_report_indirectly():
+    def nested():
+        return bcad.is_interpreting()
+
+    return nested(), list(map(lambda _: bcad.is_interpreting(), [0])), sorted([1], key=lambda _: _report_interpreting())
+
+
+@pytest.mark.skipif(NATIVE_ONLY, reason="needs the real interpreter")
+def test_is_interpreting_reaches_nested_calls_and_callbacks():
+    assert _calls_report_indirectly() == (False, [False], [1])
+    assert bcad.interpret(_calls_report_indirectly)() == (True, [True], [1])
+
+
 async def _async_add(a, b):
     return a + b
 

@@ -71,3 +71,11 @@ class AsyncCases(unittest.IsolatedAsyncioTestCase):
     async def test_async_fail_interp(self):
         if sys._getframe(1).f_code.co_name == "interpreted_test":
             raise RuntimeError("async, interpreted")
+
+
+class SubtestTimeout(unittest.TestCase):
+    def test_subtest_hang_interp(self):
+        for i in range(100):
+            with self.subTest(i=i):
+                while interpreted():
+                    pass

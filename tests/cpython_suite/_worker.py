@@ -73,8 +73,9 @@ class RecordingResult(unittest.TestResult):
             # the parent restarts it after this test.
             self.cur["outcome"] = "timeout"
             self.cur["texts"].append(
-                f"SuiteTimeout: test exceeded {self.timeout:g} s and swallowed "
-                "the timeout exception twice; worker exited")
+                f"SuiteTimeout: test exceeded {self.timeout:g} s; the timeout "
+                "exception was caught twice (by the test, e.g. a bare except, "
+                "or by the interpreter) and the test ran on; worker stopped")
             self._emit_result()
             sys.stdout.flush()
             sys.stderr.flush()
@@ -143,6 +144,12 @@ class RecordingResult(unittest.TestResult):
             kind = "fail" if issubclass(err[0], test.failureException) else "error"
             outcome, text = self._err(err, test, kind)
             self._set(outcome, f"[subtest {subtest._subDescription()}]\n{text}")
+            if err[0] is SuiteTimeout:
+                # subTest() records the exception and lets the test go on to
+                # its next subtest: end the whole test instead (this is
+                # called from inside subTest's except clause).
+                raise SuiteTimeout(f"test exceeded the {self.timeout:g} s "
+                                   "per-test timeout (in a subtest)")
 
     def addSkip(self, test, reason):
         if self.cur is None:

@@ -35,6 +35,7 @@ def test_outcomes(result):
         "test_k_after": ("pass", "pass"),
         "test_async_pass": ("pass", "pass"),
         "test_async_fail_interp": ("pass", "error"),
+        "test_subtest_hang_interp": ("pass", "timeout"),
     }
     assert "STUB" in result.interpreter
     rec = result.records[CASES + ".Cases.test_b_fail_interp"]
@@ -48,12 +49,12 @@ def test_counts_and_expected_file(result, tmp_path):
                     "test_other.X.test_y  # module not run: kept\n")
     expected = harness.read_expected(path)
     s = harness.summarize([result], expected)
-    assert (s.passing, s.total) == (4, 11)  # skip and native failure excluded
+    assert (s.passing, s.total) == (4, 12)  # skip and native failure excluded
     assert [r.id.rsplit(".", 1)[1] for r in s.expected] == ["test_b_fail_interp"]
-    assert len(s.unexpected) == 6
+    assert len(s.unexpected) == 7
     assert s.stale == [f"{CASES}.Cases.test_a_pass"]
     added, removed = harness.write_expected([result], path)
-    assert len(added) == 6 and removed == [f"{CASES}.Cases.test_a_pass"]
+    assert len(added) == 7 and removed == [f"{CASES}.Cases.test_a_pass"]
     new = harness.read_expected(path)
     assert new[f"{CASES}.Cases.test_b_fail_interp"] == "known reason"
     assert new["test_other.X.test_y"] == "module not run: kept"

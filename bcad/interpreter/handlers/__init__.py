@@ -9,6 +9,7 @@ from ..versions import V
 from ..frame import unsupported
 
 OPS = {}
+AD_OPS = {}   # differentiation-mode overrides (bcad/transforms/ad_handlers.py)
 
 
 def op(*names, versions=None):
@@ -48,15 +49,17 @@ def jump_targets(code):
     return targets
 
 
-def build_handlers(code):
+def build_handlers(code, ad=False):
+    """The closure array of `code`; with `ad`, the differentiation-mode one."""
     instrs = code.instrs
     hs = [_exit]
     for ins in instrs[1:]:
-        hs.append(OPS.get(ins.name, _unsupported_factory)(ins))
+        factory = (AD_OPS.get(ins.name) if ad else None) or OPS.get(ins.name, _unsupported_factory)
+        hs.append(factory(ins))
     if FUSE:
         targets = jump_targets(code)
         for i in range(1, len(instrs)):
-            h = fuse(instrs, i, targets)
+            h = fuse(instrs, i, targets, ad)
             if h is not None:
                 hs[i] = h
     return hs

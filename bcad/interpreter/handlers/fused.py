@@ -265,8 +265,10 @@ def load_attr(a, attr):
     return h
 
 
-def fuse(instrs, i, targets):
-    """A fused handler starting at instruction `i`, or None."""
+def fuse(instrs, i, targets, ad=False):
+    """A fused handler starting at instruction `i`, or None.  In
+    differentiation mode only sequences without arithmetic or attribute
+    loads are fused (those record on the tape)."""
     n = len(instrs)
 
     def ok(j):
@@ -276,6 +278,8 @@ def fuse(instrs, i, targets):
 
     a = instrs[i]
     name = a.name
+    if ad:
+        return _fuse_ad(instrs, i, ok)
     if _is_load(a) and ok(i + 1):
         b = instrs[i + 1]
         if _is_load(b) and ok(i + 2):
@@ -310,5 +314,25 @@ def fuse(instrs, i, targets):
     if name == "BINARY_OP" and ok(i + 1) and instrs[i + 1].name == "STORE_FAST":
         return binop_store(a.arg, instrs[i + 1].arg, instrs[i + 1].next)
     if name == "FOR_ITER" and ok(i + 1) and instrs[i + 1].name == "STORE_FAST":
+        return for_iter_store(a, instrs[i + 1])
+    return None
+
+
+def _fuse_ad(instrs, i, ok):
+    a = instrs[i]
+    if _is_load(a) and ok(i + 1):
+        b = instrs[i + 1]
+        if _is_load(b) and ok(i + 2):
+            c = instrs[i + 2]
+            if c.name == "COMPARE_OP" and ok(i + 3) and instrs[i + 3].name in (
+                    "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE"):
+                h = compare_jump(a, b, c, instrs[i + 3])
+                if h is not None:
+                    return h
+        if a.name == "LOAD_FAST" and b.name == "RETURN_VALUE":
+            return load_return(a)
+        if _is_load(b):
+            return load_load(a, b)
+    if a.name == "FOR_ITER" and ok(i + 1) and instrs[i + 1].name == "STORE_FAST":
         return for_iter_store(a, instrs[i + 1])
     return None

@@ -1,0 +1,147 @@
+"""A flat, index-based tape of primitive applications.
+
+Values stay the real objects (a float stays a float).  The tape maps
+`id(value) -> variable` for every value it tracks and keeps those values
+alive, so an id is never reused while the tape exists.  Variable `v` is
+produced by equation `v`: inputs are equations too (primitive `INPUT`).
+
+Equations are stored column-wise in parallel lists (primitive, first input,
+second input, parameters, site) because a Python object per equation would
+cost several times the memory and time (design-notes section 6).
+
+- `a[v]`, `b[v]`: input variables of a unary/binary primitive (-1: constant);
+  for a primitive with any number of inputs, `a[v]` is a tuple of the input
+  variables of the flattened argument leaves and `b[v]` is -2.
+- `params[v]`: static parameters (e.g. the original arguments of a general
+  primitive), or None.
+- `site[v]`: the decoded instruction (code object + line) that recorded it.
+"""
+import sys
+
+TRACKED_TYPES = (float, complex)
+
+_active = [None]
+
+
+def active():
+    """The tape being recorded, or None."""
+    return _active[0]
+
+
+class Primitive:
+    """A C-level operation with a derivative rule.
+
+    `vjps[i](g, ans, *args)` returns the cotangent of argument i for a scalar
+    primitive; a general primitive (`general=True`) has one
+    `vjp(g, ans, args, kwargs)` returning cotangents shaped like `args`.
+    """
+    __slots__ = ("name", "fn", "vjps", "general", "iterables", "nondiff", "multi")
+
+    def __init__(self, name, fn, vjps=(), general=False, iterables=(), nondiff=False):
+        self.multi = None
+        self.name = name
+        self.fn = fn
+        self.vjps = tuple(vjps)
+        self.general = general
+        self.iterables = tuple(iterables)
+        self.nondiff = nondiff
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+
+INPUT = Primitive("input", None)
+GENERAL = -2
+
+
+class Tape:
+    __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "_prev",
+                 "__weakref__")
+
+    def __init__(self):
+        self.ids = {}        # id(value) -> var
+        self.vals = []       # var -> value (keeps it alive)
+        self.prim = []
+        self.a = []
+        self.b = []
+        self.params = []
+        self.site = []
+        self.taint = {}      # id(str/bytes) -> (obj, description): exact conversions
+
+    def __len__(self):
+        return len(self.vals)
+
+    # -- recording ---------------------------------------------------------
+    def new_input(self, value, site=None):
+        v = len(self.vals)
+        self.ids[id(value)] = v
+        self.vals.append(value)
+        self.prim.append(INPUT)
+        self.a.append(-1)
+        self.b.append(-1)
+        self.params.append(None)
+        self.site.append(site)
+        return v
+
+    def record2(self, prim, out, x, y, site):
+        """out = prim(x, y) for scalars; x or y may be untracked constants."""
+        ids = self.ids
+        v = len(self.vals)
+        ids[id(out)] = v
+        self.vals.append(out)
+        self.prim.append(prim)
+        self.a.append(ids.get(id(x), -1))
+        self.b.append(ids.get(id(y), -1))
+        self.params.append((x, y))
+        self.site.append(site)
+        return v
+
+    def record1(self, prim, out, x, site, params=None):
+        ids = self.ids
+        v = len(self.vals)
+        ids[id(out)] = v
+        self.vals.append(out)
+        self.prim.append(prim)
+        self.a.append(ids.get(id(x), -1))
+        self.b.append(-1)
+        self.params.append(params if params is not None else (x,))
+        self.site.append(site)
+        return v
+
+    def record_general(self, prim, out, in_vars, args, kwargs, site):
+        ids = self.ids
+        v = len(self.vals)
+        ids[id(out)] = v
+        self.vals.append(out)
+        self.prim.append(prim)
+        self.a.append(in_vars)
+        self.b.append(GENERAL)
+        self.params.append((args, kwargs))
+        self.site.append(site)
+        return v
+
+    def var_of(self, value):
+        return self.ids.get(id(value), -1)
+
+    def is_tracked(self, value):
+        return id(value) in self.ids
+
+    # -- activation --------------------------------------------------------
+    def __enter__(self):
+        self._prev = _active[0]
+        _active[0] = self
+        return self
+
+    def __exit__(self, *exc):
+        _active[0] = self._prev
+        return False
+
+    def nbytes(self):
+        """Approximate memory held by the tape (for the benchmark report)."""
+        total = sys.getsizeof(self.ids) + sum(
+            sys.getsizeof(x) for x in (self.vals, self.prim, self.a, self.b, self.params, self.site))
+        for val, p in zip(self.vals, self.params):
+            total += sys.getsizeof(val)
+            if p is not None:
+                total += sys.getsizeof(p)
+        return total

@@ -1,0 +1,88 @@
+"""Checking derivatives against finite differences (public API)."""
+import math
+import random
+
+from .transforms.tree import flatten, unflatten
+
+
+def _perturb(args, leaves_idx, direction, eps):
+    out = []
+    for i, a in enumerate(args):
+        leaves, tree = flatten(a)
+        leaves = list(leaves)
+        for j in range(len(leaves)):
+            key = (i, j)
+            if key in leaves_idx:
+                leaves[j] = leaves[j] + eps * direction[leaves_idx[key]]
+        out.append(unflatten(tree, leaves))
+    return out
+
+
+def _diff_leaves(args):
+    idx = {}
+    for i, a in enumerate(args):
+        leaves, _ = flatten(a)
+        for j, x in enumerate(leaves):
+            if type(x) is float:
+                idx[(i, j)] = len(idx)
+    return idx
+
+
+def _inner(ct_leaves, out):
+    leaves, _ = flatten(out)
+    return math.fsum(c * float(getattr(x, "real", x)) for c, x in zip(ct_leaves, leaves))
+
+
+def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
+    """Compare bcad's reverse-mode derivatives of `fun` at `args` with central
+    finite differences along random directions.
+
+    order=1 checks the VJP; order=2 also checks the derivative of the
+    gradient (the gradient, differentiated by finite differences along a
+    second direction, against a second-order difference of `fun`).
+    Raises AssertionError with both numbers on a mismatch.
+    """
+    from .api import vjp
+    args = tuple(args)
+    rng = random.Random(seed)
+    idx = _diff_leaves(args)
+    if not idx:
+        raise ValueError("check_grads: no float arguments to differentiate")
+    v = [rng.uniform(-1, 1) for _ in idx]
+    out0 = fun(*args)
+    out_leaves, _ = flatten(out0)
+    ct = [rng.uniform(-1, 1) for _ in out_leaves]
+
+    def scalar(a):
+        return _inner(ct, fun(*a))
+
+    def grad_dot(a, direction):
+        out, fn = vjp(fun, *a)
+        ct_tree = unflatten(flatten(out)[1], ct)
+        gs = fn(ct_tree)
+        total = 0.0
+        for (i, j), k in idx.items():
+            g_leaves, _ = flatten(gs[i])
+            gj = g_leaves[j]
+            total += (0.0 if gj is None else float(getattr(gj, "real", gj))) * direction[k]
+        return total
+
+    fd = (scalar(_perturb(args, idx, v, eps)) - scalar(_perturb(args, idx, v, -eps))) / (2 * eps)
+    ad = grad_dot(args, v)
+    if not math.isclose(fd, ad, rel_tol=rtol, abs_tol=atol):
+        raise AssertionError(f"check_grads: first order mismatch: reverse mode {ad!r}, "
+                             f"finite differences {fd!r}")
+    if order >= 2:
+        u = [rng.uniform(-1, 1) for _ in idx]
+        e2 = max(eps, 1e-4)
+        d_grad = (grad_dot(_perturb(args, idx, u, e2), v)
+                  - grad_dot(_perturb(args, idx, u, -e2), v)) / (2 * e2)
+
+        def f2(s, t):
+            a = _perturb(args, idx, [s * ui + t * vi for ui, vi in zip(u, v)], 1.0)
+            return scalar(a)
+        fd2 = (f2(e2, e2) - f2(e2, -e2) - f2(-e2, e2) + f2(-e2, -e2)) / (4 * e2 * e2)
+        if not math.isclose(fd2, d_grad, rel_tol=max(rtol, 1e-3), abs_tol=max(atol, 1e-4)):
+            raise AssertionError(f"check_grads: second order mismatch: derivative of the "
+                                 f"gradient {d_grad!r}, finite differences {fd2!r}")
+    return True

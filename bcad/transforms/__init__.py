@@ -1,0 +1,1 @@
+"""Transforms built on the interpreter and the tape: reverse mode (vjp/grad)."""

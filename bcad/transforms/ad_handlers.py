@@ -1,0 +1,119 @@
+"""Opcode handlers of differentiation mode.
+
+They replace the arithmetic handlers while a tape is active: the value is
+computed exactly as in the plain handler, then recorded when an operand is
+tracked.  Frames pick this table when a tape is active (frame.run).
+"""
+from ..interpreter import objects
+from ..interpreter.handlers import AD_OPS
+from ..interpreter.objects import STATIC, NATIVE_BINARY
+from ..rules import BINARY, UNARY
+from ..tape.tape import active
+from . import tracking
+
+_FLOATS = (float, complex)
+
+
+def record_binary(k, a, b, r, site):
+    """Record r = a <op k> b if an operand is tracked (r fresh float/complex)."""
+    tape = active()
+    ids = tape.ids
+    if (id(a) in ids or id(b) in ids) and type(r) in _FLOATS and id(r) not in ids:
+        p = BINARY[k]
+        if p is not None:
+            tape.record2(p, r, a, b, site)
+    return r
+
+
+def native_binary(k, a, b):
+    """objects' native fallback for BINARY_OP while differentiating."""
+    r = NATIVE_BINARY[k](a, b)
+    if active() is not None:
+        record_binary(k, a, b, r, tracking.current_site())
+    return r
+
+
+def native_unary(name, v):
+    r = objects._UNARY[name](v)
+    tape = active()
+    if tape is not None and id(v) in tape.ids and type(r) in _FLOATS and id(r) not in tape.ids:
+        tape.record1(UNARY[name], r, v, tracking.current_site())
+    return r
+
+
+def op(name):
+    def deco(factory):
+        AD_OPS[name] = factory
+        return factory
+    return deco
+
+
+@op("BINARY_OP")
+def BINARY_OP(ins):
+    nxt, k, me = ins.next, ins.arg, ins.index
+    native = NATIVE_BINARY[k]
+    slow = objects.binary_op
+    p = BINARY[k]
+
+    def h(f):
+        s = f.stack
+        b = s.pop()
+        a = s[-1]
+        if STATIC[type(a)] and STATIC[type(b)]:
+            r = native(a, b)
+            if p is not None:
+                ids = active().ids
+                if (id(a) in ids or id(b) in ids) and (type(r) is float or type(r) is complex) \
+                        and id(r) not in ids:
+                    active().record2(p, r, a, b, ins)
+        else:
+            f.pc = me
+            r = slow(a, b, k)
+        s[-1] = r
+        return nxt
+    return h
+
+
+def _unary(name):
+    def factory(ins):
+        nxt, me = ins.next, ins.index
+        native = objects._UNARY[name]
+        p = UNARY.get(name)
+
+        def h(f):
+            s = f.stack
+            v = s[-1]
+            if STATIC[type(v)]:
+                r = native(v)
+                if p is not None:
+                    tape = active()
+                    if id(v) in tape.ids and type(r) in _FLOATS and id(r) not in tape.ids:
+                        tape.record1(p, r, v, ins)
+            else:
+                f.pc = me
+                r = objects.unary(v, name)
+            s[-1] = r
+            return nxt
+        return h
+    return factory
+
+
+op("UNARY_NEGATIVE")(_unary("__neg__"))
+op("UNARY_POSITIVE")(_unary("__pos__"))
+
+
+@op("LOAD_ATTR")
+def LOAD_ATTR(ins):
+    nxt, name, me = ins.next, ins.arg, ins.index
+    getattr_ = objects.getattr_
+
+    def h(f):
+        s = f.stack
+        o = s[-1]
+        f.pc = me
+        r = getattr_(o, name)
+        if id(o) in active().ids:
+            r = tracking.attr_hook(o, name, r)
+        s[-1] = r
+        return nxt
+    return h
