@@ -601,17 +601,24 @@ def truth(v):
     return True
 
 
+_MAXSIZE = (1 << 63) - 1
+
+
 def len_result(r):
     tr = type(r)
     if tr is int:
         if r < 0:
             raise ValueError("__len__() should return >= 0")
+        if r > _MAXSIZE:
+            raise OverflowError("cannot fit 'int' into an index-sized integer")
         return r
     if not hasattr(tr, "__index__"):
         raise TypeError(f"'{type_name(tr)}' object cannot be interpreted as an integer")
     r = index_(r)
     if r < 0:
         raise ValueError("__len__() should return >= 0")
+    if r > _MAXSIZE:
+        raise OverflowError("cannot fit 'int' into an index-sized integer")
     return r
 
 
