@@ -32,7 +32,7 @@ NULL = _Null()
 
 class Instr:
     """One decoded instruction."""
-    __slots__ = ("name", "arg", "index", "target", "lineno", "handler", "code")
+    __slots__ = ("name", "arg", "index", "target", "lineno", "handler", "code", "opname")
 
     def __init__(self, name, arg, lineno):
         self.name = name
@@ -42,6 +42,7 @@ class Instr:
         self.target = None      # index of the jump target, for jumps
         self.handler = None     # (target index, stack depth, push lasti) or None
         self.code = None
+        self.opname = name      # the CPython opcode it came from (before normalization)
 
     @property
     def next(self):
@@ -142,6 +143,7 @@ def _decode(co):
         elif isinstance(item, _BInstr):
             lineno = item.lineno if isinstance(item.lineno, int) else None
             for ins in versions.normalize(item.name, item.arg, lineno, code):
+                ins.opname = item.name
                 ins.index = len(instrs)
                 ins.code = code
                 ins.handler = current_try

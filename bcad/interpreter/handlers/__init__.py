@@ -56,7 +56,9 @@ def build_handlers(code, ad=False):
     for ins in instrs[1:]:
         factory = (AD_OPS.get(ins.name) if ad else None) or OPS.get(ins.name, _unsupported_factory)
         hs.append(factory(ins))
-    if FUSE:
+    if EXECUTED is not None:
+        hs = [_exit] + [_counting(h, ins.opname) for h, ins in zip(hs[1:], instrs[1:])]
+    elif FUSE:
         targets = jump_targets(code)
         for i in range(1, len(instrs)):
             h = fuse(instrs, i, targets, ad)
@@ -66,6 +68,26 @@ def build_handlers(code, ad=False):
 
 
 FUSE = True
+# Opcode names executed, when recording (tests/interpreter/test_opcodes.py).
+EXECUTED = None
+
+
+def _counting(h, opname):
+    def counted(f):
+        EXECUTED.add(opname)
+        return h(f)
+    return counted
+
+
+def record_executed_opcodes(on=True):
+    """Start (or stop) recording which CPython opcodes the interpreter runs.
+    Fusion is off while recording, so every opcode runs its own handler."""
+    global EXECUTED
+    from ...decode.decoder import CODES
+    for code in CODES.values():
+        code.handlers = code.ad_handlers = None
+    EXECUTED = set() if on else None
+    return EXECUTED
 
 
 from .fused import fuse  # noqa: E402

@@ -141,12 +141,24 @@ def _intrinsic1(f, k, v):
         return typing.TypeVarTuple(v)
     if k == 10:
         return typing.Generic[v]
+    if k == 11:
+        # type X = ...: CPython evaluates the value lazily; bcad evaluates it on creation
+        name, type_params, compute = v
+        return typing.TypeAliasType(name, call(compute), type_params=type_params or ())
     unsupported(f, f"intrinsic function {k} (PEP 695 type parameter syntax)")
 
 
 def _intrinsic2(f, k, a, b):
     if k == 1:
         return prep_reraise_star(a, b)
+    # PEP 695: CPython evaluates bounds and constraints lazily; bcad on creation.
+    if k == 2:
+        return typing.TypeVar(a, bound=call(b), infer_variance=True)
+    if k == 3:
+        return typing.TypeVar(a, *call(b), infer_variance=True)
+    if k == 4:
+        a.__type_params__ = b
+        return a
     unsupported(f, f"intrinsic function {k} (PEP 695 type parameter syntax)")
 
 
