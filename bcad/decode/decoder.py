@@ -119,7 +119,18 @@ def decode(co):
     """Return the cached `Code` for code object `co`, decoding it on first use."""
     code = CODES.get(id(co))
     if code is None:
-        code = CODES[id(co)] = _decode(co)
+        try:
+            code = _decode(co)
+        except Exception as e:  # noqa: BLE001 - the bytecode package could not read it
+            err = e
+        else:
+            CODES[id(co)] = code
+            return code
+        from ..errors import UnsupportedError
+        raise UnsupportedError(
+            f"bcad cannot decode the bytecode of {getattr(co, 'co_qualname', co.co_name)} "
+            f"({co.co_filename}:{co.co_firstlineno}): {err}. This construct is not supported "
+            f"by bcad's interpreter; run this code natively")
     return code
 
 

@@ -78,8 +78,9 @@ def call_ex(fn, args, kwargs):
 # Set while differentiating: routes C callables through their derivative
 # rules and the checks that refuse untracked dependence (transforms/tracking).
 AD_CALL = [None]
-# Python functions with a rule of their own (statistics.mean, user custom_vjp):
-# consulted only while differentiating.
+# Callables with a derivative rule (bcad.rules.RULES, installed by the
+# differentiation mode): Python functions in it (statistics.mean, ...) are
+# not interpreted while differentiating.
 PY_RULES = {}
 
 

@@ -24,6 +24,8 @@ from ..interpreter.state import STATE
 from ..rules import RULES, ATTRS
 from ..tape.tape import active, TRACKED_TYPES, GENERAL
 
+calls.PY_RULES = RULES
+
 _BCAD_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _STDLIB = os.path.dirname(os.__file__) + os.sep
 BuiltinFunctionType = types.BuiltinFunctionType
@@ -37,6 +39,10 @@ SAFE_C = {
     frozenset, reversed, any, all, getattr, setattr, hasattr, delattr, vars, dir, locals,
     globals, object.__new__, super,
 }
+# Methods of these containers only store, fetch and compare: no value is
+# computed (element comparisons of Python objects aside, see UNSAFE_METHODS).
+SAFE_METHOD_TYPES = {list, dict, set, frozenset, tuple}
+UNSAFE_METHODS = {"sort", "index", "count", "remove", "__contains__"}
 # Exact conversions: all the bits of the value, as integers.
 EXACT = {(float, "as_integer_ratio"), (float, "__getnewargs__"), (complex, "__getnewargs__")}
 
@@ -210,9 +216,11 @@ class _Guard:
         if event == "call":
             fname = frame.f_code.co_filename
             if not fname.startswith(_BCAD_DIR):
-                refuse(self.fn, f"ran the Python function {frame.f_code.co_qualname} "
-                       f"({fname}:{frame.f_code.co_firstlineno}) natively with a differentiable "
-                       f"value in reach")
+                tape = active()
+                if tape is not None and tracked_in(tape, tuple(frame.f_locals.values()), {}):
+                    refuse(self.fn, f"ran the Python function {frame.f_code.co_qualname} "
+                           f"({fname}:{frame.f_code.co_firstlineno}) natively on a "
+                           f"differentiable value")
 
     def __enter__(self):
         self.prev = sys.getprofile()
@@ -239,20 +247,19 @@ def call_c(fn, args, kwargs):
             return apply_rule(tape, prim, impl, full, kwargs, current_site())
     if type(fn) is FunctionType_:
         return calls.call_function(fn, args, kwargs)
-    try:
-        safe = fn in SAFE_C
-    except TypeError:
-        safe = False
-    if safe:
-        return calls.call_static(fn, type(fn), args, kwargs)
-    if isinstance(fn, type) and not STATIC[fn]:
-        return calls.call_static(fn, type(fn), args, kwargs)
-    if _has_lookaside(fn):
-        return calls.call_static(fn, type(fn), args, kwargs)
-    found = tracked_in(tape, (*self_args, *args), kwargs)
     taint = tainted_in(tape, args, kwargs)
-    if not found and not taint:
-        return calls.call_static(fn, type(fn), args, kwargs)
+    if not taint:
+        try:
+            safe = fn in SAFE_C
+        except TypeError:
+            safe = False
+        if safe or isinstance(fn, type) and _python_class(fn) or _has_lookaside(fn):
+            return calls.call_static(fn, type(fn), args, kwargs)
+    if type(fn) is BuiltinFunctionType:
+        self = fn.__self__
+        if type(self) in SAFE_METHOD_TYPES and fn.__name__ not in UNSAFE_METHODS:
+            return calls.call_static(fn, type(fn), args, kwargs)
+    found = tracked_in(tape, (*self_args, *args), kwargs)
     if found and type(fn) is BuiltinFunctionType and fn.__self__ is not None and \
             (type(fn.__self__), fn.__name__) in EXACT:
         refuse(fn, "is an exact conversion of a differentiable value (its result carries all "
@@ -264,6 +271,22 @@ def call_c(fn, args, kwargs):
 
 
 FunctionType_ = types.FunctionType
+
+
+def _python_class(cls):
+    """A class with Python code of its own (bcad interprets its construction),
+    as opposed to a C type, even one allocated on the heap like 3.13's
+    decimal.Decimal (those go through the C-call checks)."""
+    if STATIC[cls]:
+        return False
+    if type(objects.lookup(type(cls), "__call__")) is FunctionType_:
+        return True
+    for k in cls.__mro__:
+        if not STATIC[k]:
+            for v in k.__dict__.values():
+                if type(v) in (FunctionType_, staticmethod, classmethod, property):
+                    return True
+    return False
 
 
 def _has_lookaside(fn):
@@ -281,6 +304,16 @@ def _has_lookaside(fn):
 _STRINGS = (str, bytes, bytearray)
 
 
+def _has_number(out):
+    to = type(out)
+    if to is float or to is complex or to is int or isinstance(out, numbers.Number) \
+            and to is not bool:
+        return True
+    if to is tuple or to is list:
+        return any(_has_number(x) for x in out)
+    return False
+
+
 def check_result(tape, fn, out, found, taint):
     ids = tape.ids
     to = type(out)
@@ -290,8 +323,8 @@ def check_result(tape, fn, out, found, taint):
         if found:
             tape.taint[id(out)] = (out, f"{_fname(fn)}() of a differentiable value")
         return
-    if taint and (to is float or to is complex or to is int and not isinstance(out, bool)):
-        refuse(fn, f"turned a string made from a differentiable value ({taint}) back into "
+    if taint and _has_number(out):
+        refuse(fn, f"turned text made from a differentiable value ({taint}) back into "
                f"a number")
     if not found:
         return

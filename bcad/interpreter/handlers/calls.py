@@ -8,7 +8,7 @@ from ...decode.decoder import CODES, decode
 from ..frame import Frame, run
 from ..objects import STATIC, type_name
 from ..versions import PY313, push_callable
-from . import op
+from . import op, AD_OPS
 from .containers import _funcstr, _mapping_items, _has_keys
 
 FunctionType = types.FunctionType
@@ -22,7 +22,7 @@ def _split_kw(args, kwnames):
     return kwargs
 
 
-def _call_factory(ins, kw_on_stack):
+def _call_factory(ins, kw_on_stack, ad=False):
     nxt, n, me = ins.next, ins.arg, ins.index
     prev = ins.code.instrs[me - 1] if me > 1 else None
     # 3.11/3.12: KW_NAMES right before CALL names its keyword arguments
@@ -48,8 +48,8 @@ def _call_factory(ins, kw_on_stack):
         f.pc = me
         if kwnames:
             kwargs = _split_kw(args, kwnames)
-        elif type(fn) is FunctionType or type(fn) is MethodType and \
-                type(fn.__func__) is FunctionType:
+        elif not ad and (type(fn) is FunctionType or type(fn) is MethodType and
+                         type(fn.__func__) is FunctionType):
             if type(fn) is MethodType:
                 args.insert(0, fn.__self__)
                 fn = fn.__func__
@@ -77,6 +77,12 @@ def CALL(ins):
 @op("CALL_KW")
 def CALL_KW(ins):
     return _call_factory(ins, True)
+
+
+# Differentiation mode: every call goes through call_ex (rules for Python
+# functions such as statistics.mean, and the C-call checks).
+AD_OPS["CALL"] = lambda ins: _call_factory(ins, False, ad=True)
+AD_OPS["CALL_KW"] = lambda ins: _call_factory(ins, True, ad=True)
 
 
 @op("KW_NAMES")

@@ -1,0 +1,110 @@
+"""Every path where bcad refuses to differentiate raises a clear error that
+names the function and the user's file:line.  PYTEST_DONT_REWRITE"""
+import decimal
+import fractions
+import math
+import operator
+import re
+import struct
+import sys
+
+import pytest
+
+import bcad
+from bcad import NonDifferentiableError, UnsupportedError
+
+HERE = re.escape(__file__)
+
+
+def raises_here(exc, fn_name, f, *args):
+    with pytest.raises(exc) as info:
+        bcad.grad(f)(*args)
+    msg = str(info.value)
+    assert fn_name in msg, msg
+    assert re.search(HERE + r":\d+", msg), msg
+    return msg
+
+
+def test_c_function_without_rule():
+    msg = raises_here(NonDifferentiableError, "math.nextafter",
+                      lambda x: math.nextafter(x, 2.0) * 2.0, 1.0)
+    assert "bcad.defvjp" in msg and "stop_gradient" in msg
+
+
+def test_decimal_of_tracked_value():
+    raises_here(NonDifferentiableError, "Decimal", lambda x: float(decimal.Decimal(x)), 1.5)
+
+
+def test_as_integer_ratio():
+    raises_here(NonDifferentiableError, "as_integer_ratio",
+                lambda x: x.as_integer_ratio()[0] / x.as_integer_ratio()[1], 1.5)
+
+
+def test_fraction_of_tracked_value():
+    raises_here(NonDifferentiableError, "as_integer_ratio",
+                lambda x: float(fractions.Fraction(x) * 2), 1.5)
+
+
+@pytest.mark.parametrize("make_text", [repr, str, lambda x: f"{x}", lambda x: format(x, ".17g")])
+def test_text_back_to_float(make_text):
+    raises_here(NonDifferentiableError, "float", lambda x: float(make_text(x)) * 3.0, 1.25)
+
+
+def test_hex_roundtrip():
+    raises_here(NonDifferentiableError, "fromhex", lambda x: float.fromhex(x.hex()), 1.25)
+
+
+def test_struct_roundtrip():
+    raises_here(NonDifferentiableError, "unpack",
+                lambda x: struct.unpack("d", struct.pack("d", x))[0], 1.25)
+
+
+class Scaler:
+    def __init__(self):
+        self.k = 2.0
+
+    def scale(self, v):
+        return v * self.k
+
+
+def test_python_code_run_natively_by_c():
+    msg = raises_here(NonDifferentiableError, "scale",
+                      lambda x: operator.methodcaller("scale", x)(Scaler()), 1.5)
+    assert "natively" in msg
+
+
+def test_printing_and_formatting_are_fine():
+    def f(x):
+        s = f"x = {x:.3f}"
+        return x * 2.0 if s else 0.0
+    assert bcad.grad(f)(1.0) == 2.0
+
+
+def test_piecewise_constant_is_zero_not_error():
+    assert bcad.grad(lambda x: float(math.floor(x)) + round(x, 1) + x * 0.0)(1.26) == 0.0
+
+
+def test_nested_grad_is_refused():
+    def outer(x):
+        return bcad.grad(lambda y: y * y)(x) * x
+    with pytest.raises(NonDifferentiableError, match="nested"):
+        bcad.grad(outer)(2.0)
+
+
+async def coro(x):
+    return x
+
+
+def test_async_is_unsupported():
+    with pytest.raises(UnsupportedError) as info:
+        bcad.interpret(coro)(1.0)
+    assert "coro" in str(info.value) and re.search(HERE + r":\d+", str(info.value))
+
+
+@pytest.mark.skipif(sys.version_info < (3, 13), reason="PEP 696 type parameter defaults")
+def test_unsupported_construct_names_function_and_line():
+    ns = {}
+    exec(compile("def g():\n    def h[T=int](): pass\n    return h\n", __file__, "exec"), ns)
+    with pytest.raises(UnsupportedError) as info:
+        bcad.interpret(ns["g"])()
+    assert "g" in str(info.value) and re.search(HERE + r":\d+", str(info.value))
