@@ -98,6 +98,12 @@ def vjp(fun, *primals, has_aux=False):
     return out, vjp_fn
 
 
+def last_tape_stats():
+    """{'n_ops': operations recorded by the last grad/vjp call, 'n_inputs': ...}"""
+    from .transforms.reverse import LAST_STATS
+    return dict(LAST_STATS)
+
+
 def stop_gradient(x):
     """Return `x` with its float/complex leaves cut from differentiation: a
     value that carries no gradient (the result is equal to `x`)."""

@@ -47,7 +47,13 @@ def _resume(f, exc):
     slots = STATE.exc_slots
     slots.append(f.exc_slot)
     f.yielded = False
-    state.enter()
+    if STATE.entries:          # resumed from interpreted code (the common case)
+        try:
+            out = run(f, exc)
+        finally:
+            slots.pop()
+        return f.yielded, out
+    state.enter()              # resumed by native code after interpretation ended
     try:
         out = run(f, exc)
     except BaseException as e:

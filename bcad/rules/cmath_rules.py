@@ -4,7 +4,7 @@ real input the cotangent is the real part of that."""
 import cmath
 import math
 
-from . import defvjp, defvjp_general, defvjp_multi, cj, real_if
+from . import defvjp, defvjp_general, defvjp_multi, cj, real_if, div
 
 
 def _hol(df):
@@ -20,13 +20,13 @@ _u(cmath.tan, _hol(lambda z, ans: 1 + ans * ans))
 _u(cmath.sinh, _hol(lambda z, ans: cmath.cosh(z)))
 _u(cmath.cosh, _hol(lambda z, ans: cmath.sinh(z)))
 _u(cmath.tanh, _hol(lambda z, ans: 1 - ans * ans))
-_u(cmath.asin, _hol(lambda z, ans: 1 / cmath.sqrt(1 - z * z)))
-_u(cmath.acos, _hol(lambda z, ans: -1 / cmath.sqrt(1 - z * z)))
+_u(cmath.asin, _hol(lambda z, ans: div(1, cmath.sqrt((1 - z) * (1 + z)))))
+_u(cmath.acos, _hol(lambda z, ans: div(-1, cmath.sqrt((1 - z) * (1 + z)))))
 _u(cmath.atan, _hol(lambda z, ans: 1 / (1 + z * z)))
-_u(cmath.asinh, _hol(lambda z, ans: 1 / cmath.sqrt(z * z + 1)))
-_u(cmath.acosh, _hol(lambda z, ans: 1 / (cmath.sqrt(z - 1) * cmath.sqrt(z + 1))))
-_u(cmath.atanh, _hol(lambda z, ans: 1 / (1 - z * z)))
-_u(cmath.sqrt, _hol(lambda z, ans: 0.5 / ans))
+_u(cmath.asinh, _hol(lambda z, ans: div(1, cmath.sqrt(z * z + 1))))
+_u(cmath.acosh, _hol(lambda z, ans: div(1, cmath.sqrt(z - 1) * cmath.sqrt(z + 1))))
+_u(cmath.atanh, _hol(lambda z, ans: 1 / ((1 - z) * (1 + z))))
+_u(cmath.sqrt, _hol(lambda z, ans: div(0.5, ans)))
 _u(cmath.log10, _hol(lambda z, ans: 1 / (z * math.log(10.0))))
 
 

@@ -1,36 +1,42 @@
 """Float and complex arithmetic: the primitives of BINARY_OP and UNARY_*,
 and the same operations reached as slot wrappers (float.__add__, ...)."""
+import cmath
 import math
 
 from ..tape.tape import Primitive
-from . import BINARY, UNARY, RULES, cj
-
-
-def _floor_div(x, y):
-    return math.floor(x / y)
+from . import BINARY, UNARY, RULES, cj, defzero
 
 
 def _pow_dx(g, ans, x, y):
+    """d(x**y)/dx = y * x**(y-1)."""
     if y == 0:
         return 0.0 * g
+    if x == 0:
+        # 0**(y-1): 1 for y == 1, 0 for y > 1, infinite for 0 < y < 1
+        # (y < 0 raised in the forward pass); complex y: by its real part.
+        if y == 1:
+            return g
+        return g * (0.0 if y.real > 1 else math.inf)
     return g * cj(y * x ** (y - 1))
 
 
 def _pow_dy(g, ans, x, y):
+    """d(x**y)/dy = log(x) * x**y."""
+    if x == 0:
+        return 0.0 * g          # 0**y is 0 for every y > 0
     if type(x) is complex or type(ans) is complex:
-        if x == 0:
-            return 0.0 * g
-        import cmath
         return g * cj(cmath.log(x) * ans)
     if x > 0:
         return g * math.log(x) * ans
-    if x == 0:
-        return 0.0 * g
-    return math.nan * g    # d(x**y)/dy does not exist for real x < 0
+    # real x < 0 with an integral y: x**y is real only at integers, so it
+    # has no real derivative in y.
+    return math.nan * g
 
 
 def _mod_dy(g, ans, x, y):
-    return -g * math.floor(x / y)
+    """x % y = x - y * q with q = x // y (Python's quotient, consistent with
+    %, which can differ from floor(x / y) by one: 7.0 % 0.1 has q = 69)."""
+    return -g * (x // y)
 
 
 _ADD = Primitive("add", None, (lambda g, ans, x, y: g, lambda g, ans, x, y: g))
@@ -84,3 +90,8 @@ for _tp in (float, complex, int):
         _w = _tp.__dict__.get(_dunder)
         if _w is not None:
             RULES[_w] = _prim
+
+# Piecewise-constant float results: x // y (the BINARY_OP form records
+# nothing: BINARY[2] is None) and round(x, n) through the slot wrappers.
+for _w in (float.__floordiv__, float.__rfloordiv__, float.__round__):
+    defzero(_w)

@@ -177,9 +177,16 @@ def run_forward(fun, args, kwargs, diff_positions, tape=None):
                             f"positional arguments were given")
         args[i], leaves, treedef, mask = prepare_inputs(tape, args[i], f"argument {i}")
         inputs.append((leaves, treedef, mask))
+    n_inputs = len(tape)
     with recording(tape):
         out = run_call(fun, tuple(args), kwargs)
+    LAST_STATS.clear()
+    LAST_STATS.update(n_ops=len(tape) - n_inputs, n_inputs=n_inputs)
     return VJPResult(tape, out, inputs)
+
+
+# What the last forward pass recorded (bcad.last_tape_stats()).
+LAST_STATS = {}
 
 
 def gradients(res, out_leaves, cts):

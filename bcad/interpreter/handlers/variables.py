@@ -4,7 +4,8 @@ import types
 from ...decode import NULL
 from ...decode.decoder import localsplus_names
 from .. import objects
-from ..versions import PY311, push_global, unbound_local_message, unbound_free_message
+from ..versions import PY311, PY313 as NULL_AFTER_CALLABLE, unbound_local_message, \
+    unbound_free_message
 from . import op
 
 CellType = types.CellType
@@ -239,13 +240,20 @@ def LOAD_GLOBAL(ins):
 @op("LOAD_GLOBAL_NULL")
 def LOAD_GLOBAL_NULL(ins):
     nxt, name = ins.next, ins.arg
-
-    def h(f):
-        v = f.globals.get(name, NULL)
-        if v is NULL:
-            v = _global(f, name)
-        push_global(f.stack, v, True)
-        return nxt
+    if NULL_AFTER_CALLABLE:
+        def h(f):
+            v = f.globals.get(name, NULL)
+            if v is NULL:
+                v = _global(f, name)
+            f.stack += (v, NULL)
+            return nxt
+    else:
+        def h(f):
+            v = f.globals.get(name, NULL)
+            if v is NULL:
+                v = _global(f, name)
+            f.stack += (NULL, v)
+            return nxt
     return h
 
 
