@@ -8,8 +8,10 @@ This script shows the three ways to supply a derivative:
 1. bcad.defvjp       a C function of one or two arguments
                      (scipy.special.expit, when scipy is installed);
 2. bcad.defvjp_args  a C function of any arguments: the C accelerator
-                     behind statistics.NormalDist.inv_cdf (this also stands
-                     in for part 1 when scipy is missing);
+                     behind statistics.NormalDist.inv_cdf (this stands in
+                     for part 1 when scipy is missing: the standard
+                     library's C functions of one or two floats all have
+                     rules in bcad already);
 3. bcad.custom_vjp   a Python function whose derivative you would rather
                      write by hand (an iterative solver).
 
@@ -144,7 +146,8 @@ if __name__ == "__main__":
     if scipy is not None:
         part1()
     else:
-        print("1. scipy is not installed: part 2 shows a C-function rule instead")
+        print("1. scipy is not installed: part 2 stands in, with a C function of the "
+              "standard library")
     part2()
     part3()
     print("custom_rule: all rules checked")

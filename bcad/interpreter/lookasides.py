@@ -640,7 +640,14 @@ for _t in (list, tuple, set, frozenset, enumerate, zip, itertools.chain, itertoo
 for _t in (map, filter, itertools.starmap, itertools.takewhile, itertools.dropwhile,
            itertools.filterfalse, functools.reduce):
     LOOKASIDES[_t] = _iter_args(_t, callbacks=(0,))
-LOOKASIDES[itertools.accumulate] = _iter_args(itertools.accumulate, callbacks=(1,))
+def _add(a, b):
+    return objects.binary_op(a, b, 0)   # interpreted dunders; recorded while differentiating
+
+
+@lookaside(itertools.accumulate, arity=(1, 2), kw=("func", "initial"))
+def lk_accumulate(iterable, func=None, *, initial=None):
+    return itertools.accumulate(_safe_iterable(iterable),
+                                _add if func is None else trampoline(func), initial=initial)
 LOOKASIDES[itertools.groupby] = _iter_args(itertools.groupby, callbacks=(1,))
 
 

@@ -20,11 +20,20 @@ _u(cmath.tan, _hol(lambda z, ans: 1 + ans * ans))
 _u(cmath.sinh, _hol(lambda z, ans: cmath.cosh(z)))
 _u(cmath.cosh, _hol(lambda z, ans: cmath.sinh(z)))
 _u(cmath.tanh, _hol(lambda z, ans: 1 - ans * ans))
-_u(cmath.asin, _hol(lambda z, ans: div(1, cmath.sqrt((1 - z) * (1 + z)))))
-_u(cmath.acos, _hol(lambda z, ans: div(-1, cmath.sqrt((1 - z) * (1 + z)))))
+def _root(s, ref):
+    """s or -s: the square root on the branch of `ref`, the same root
+    computed from the output (cos(asin z) = sqrt(1 - z^2) on asin's branch).
+    On a branch cut (asin(2.0), acos(2.0)) the formula's own square root can
+    be the other one; the output knows which side cmath took."""
+    return -s if (s * ref.conjugate()).real < 0 else s
+
+
+_u(cmath.asin, _hol(lambda z, ans: div(1, _root(cmath.sqrt((1 - z) * (1 + z)), cmath.cos(ans)))))
+_u(cmath.acos, _hol(lambda z, ans: div(-1, _root(cmath.sqrt((1 - z) * (1 + z)), cmath.sin(ans)))))
 _u(cmath.atan, _hol(lambda z, ans: 1 / (1 + z * z)))
-_u(cmath.asinh, _hol(lambda z, ans: div(1, cmath.sqrt(z * z + 1))))
-_u(cmath.acosh, _hol(lambda z, ans: div(1, cmath.sqrt(z - 1) * cmath.sqrt(z + 1))))
+_u(cmath.asinh, _hol(lambda z, ans: div(1, _root(cmath.sqrt(z * z + 1), cmath.cosh(ans)))))
+_u(cmath.acosh, _hol(lambda z, ans: div(1, _root(cmath.sqrt(z - 1) * cmath.sqrt(z + 1),
+                                                 cmath.sinh(ans)))))
 _u(cmath.atanh, _hol(lambda z, ans: 1 / ((1 - z) * (1 + z))))
 _u(cmath.sqrt, _hol(lambda z, ans: div(0.5, ans)))
 _u(cmath.log10, _hol(lambda z, ans: 1 / (z * math.log(10.0))))

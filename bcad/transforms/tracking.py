@@ -10,6 +10,8 @@ While a tape is active:
 - strings made from tracked values (repr, str, format, f-strings, hex) are
   tainted: turning them back into numbers raises.
 """
+import collections
+import functools
 import numbers
 import os
 import sys
@@ -43,6 +45,26 @@ SAFE_C = {
 # computed (element comparisons of Python objects aside, see UNSAFE_METHODS).
 SAFE_METHOD_TYPES = {list, dict, set, frozenset, tuple}
 UNSAFE_METHODS = {"sort", "index", "count", "remove", "__contains__"}
+# C types that keep references to the objects they are given (so a tracked
+# value inside stays the tracked object).  Any other C type returned by a C
+# function that received a tracked value may hold a copy: refused.
+_REFERENCE_HOLDERS = {
+    type(None), bool, int, str, bytes, list, tuple, dict, set, frozenset, slice, range,
+    type, types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.ModuleType,
+    types.SimpleNamespace, types.GeneratorType, zip, map, filter, enumerate, reversed,
+    functools.partial, collections.deque, collections.OrderedDict, collections.defaultdict,
+    property, staticmethod, classmethod, super, type(iter([])), type(iter(())),
+    type(iter({})), type(iter(set())), type(iter("")), type(iter(range(0))),
+    type({}.keys()), type({}.values()), type({}.items()),
+}
+
+
+def _holds_references(tp):
+    if tp in _REFERENCE_HOLDERS or issubclass(tp, BaseException):
+        return True
+    if not STATIC[tp] and _python_class(tp):
+        return True
+    return tp.__module__ in ("itertools", "operator", "functools", "weakref", "re", "_sre")
 # Exact conversions: all the bits of the value, as integers.
 EXACT = {(float, "as_integer_ratio"), (float, "__getnewargs__"), (complex, "__getnewargs__")}
 
@@ -340,8 +362,9 @@ def check_result(tape, fn, out, found, taint):
     if isinstance(out, numbers.Number) and to is not bool and to is not int:
         refuse(fn, f"received a differentiable value and returned a {type(out).__name__} "
                f"computed from it")
-    if type(out).__module__ == "numpy":
-        refuse(fn, "received a differentiable value and returned a numpy value computed from it")
+    if not _holds_references(to):
+        refuse(fn, f"received a differentiable value and returned a {to.__module__}."
+               f"{to.__qualname__}, which may hold a copy of it (a copy carries no gradient)")
 
 
 # ------------------------------------------------------------- taint hooks

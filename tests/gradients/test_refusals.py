@@ -1,5 +1,7 @@
 """Every path where bcad refuses to differentiate raises a clear error that
 names the function and the user's file:line.  PYTEST_DONT_REWRITE"""
+import array
+import datetime
 import decimal
 import fractions
 import math
@@ -26,9 +28,13 @@ def raises_here(exc, fn_name, f, *args):
 
 
 def test_c_function_without_rule():
-    msg = raises_here(NonDifferentiableError, "math.nextafter",
-                      lambda x: math.nextafter(x, 2.0) * 2.0, 1.0)
+    msg = raises_here(NonDifferentiableError, "timedelta",
+                      lambda x: datetime.timedelta(seconds=x).total_seconds() * 2.0, 1.5)
     assert "bcad.defvjp" in msg and "stop_gradient" in msg
+
+
+def test_c_container_copying_the_value():
+    raises_here(NonDifferentiableError, "array", lambda x: array.array("d", [x, 2.0])[0] * x, 1.5)
 
 
 def test_decimal_of_tracked_value():
