@@ -54,7 +54,7 @@ def call_function(func, args, kwargs):
     return run(f)
 
 
-def call(fn, *args, **kwargs):
+def call(fn, /, *args, **kwargs):
     return call_ex(fn, args, kwargs)
 
 

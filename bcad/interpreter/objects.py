@@ -123,7 +123,7 @@ def is_python(m):
     return type(m) is FunctionType
 
 
-def call_method(m, obj, *args, **kwargs):
+def call_method(m, obj, /, *args, **kwargs):
     """Call a dunder found by `lookup` on `obj`: interpreted when it is Python
     code, natively when it is a C slot; descriptors are bound first."""
     tm = type(m)

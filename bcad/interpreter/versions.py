@@ -66,4 +66,4 @@ def throw_after_delegation(f, err, resume):
     return resume(f, err)
 
 # BEFORE_WITH's message when __exit__ is missing.
-MISSED_EXIT = "" if PY311 else " (missed __exit__ method)"
+MISSED_EXIT = " (missed __exit__ method)"
