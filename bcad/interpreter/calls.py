@@ -35,6 +35,8 @@ _GEN_FLAGS = CO_GENERATOR | CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENE
 LOOKASIDES = {}
 # (type of __self__, method name) -> replacement taking (self, *args, **kwargs)
 METHOD_LOOKASIDES = {}
+# type of a callable object -> replacement taking (the object, args, kwargs)
+CALLABLE_TYPE_LOOKASIDES = {}
 
 
 def call_function(func, args, kwargs):
@@ -104,6 +106,9 @@ def call_static(fn, tf, args, kwargs):
         return instantiate(fn, args, kwargs)
     if tf is partial:
         return call_ex(fn.func, (*fn.args, *args), {**fn.keywords, **kwargs})
+    la = CALLABLE_TYPE_LOOKASIDES.get(tf)
+    if la is not None:
+        return la(fn, args, kwargs)
     if STATIC[tf]:
         if tf is MethodWrapperType and fn.__name__ == "__call__" and isinstance(fn.__self__, type):
             return construct(fn.__self__, args, kwargs)

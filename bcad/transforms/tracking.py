@@ -239,7 +239,13 @@ class _Guard:
             fname = frame.f_code.co_filename
             if not fname.startswith(_BCAD_DIR):
                 tape = active()
-                if tape is not None and tracked_in(tape, tuple(frame.f_locals.values()), {}):
+                if tape is None:
+                    return
+                if _is_user_file(fname):
+                    refuse(self.fn, f"ran the Python function {frame.f_code.co_qualname} "
+                           f"({fname}:{frame.f_code.co_firstlineno}) natively while "
+                           f"differentiating (bcad cannot see what it computes)")
+                if tracked_in(tape, tuple(frame.f_locals.values()), {}):
                     refuse(self.fn, f"ran the Python function {frame.f_code.co_qualname} "
                            f"({fname}:{frame.f_code.co_firstlineno}) natively on a "
                            f"differentiable value")

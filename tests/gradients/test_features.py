@@ -265,3 +265,33 @@ def test_errors_for_bad_inputs_and_outputs():
         bcad.grad(lambda x: [x])(3.0)
     with pytest.raises(TypeError, match="real scalar"):
         bcad.grad(lambda x: x * 1j)(3.0)
+
+
+STATE = {}
+scale = 1.0
+
+
+def test_tracking_survives_containers_cells_globals_defaults_and_identity_functions():
+    import copy
+
+    def f(x):
+        global scale
+        scale = x * 2.0                       # a global written during the call
+
+        def g(y=x):                           # a default argument
+            return y * scale
+        box = {"v": [x]}
+        cell_val = x
+
+        def h():
+            return cell_val                   # a closure cell
+        picked = max([x, -1.0]) + min(x, 5.0) + sorted([x])[0] + box.get("v")[0]
+        cp = copy.copy(x) + copy.deepcopy([x])[0]
+        STATE["last"] = x                     # a global container written
+        try:
+            raise ValueError(x)
+        except ValueError as e:
+            from_exc = e.args[0]
+        return g() + h() + picked + cp + STATE["last"] + from_exc
+    # d/dx: g = x * 2x -> 4x; h, max, min, sorted, get, copy, deepcopy, STATE, exc: 1 each
+    assert math.isclose(bcad.grad(f)(1.5), 4 * 1.5 + 9, rel_tol=1e-12)

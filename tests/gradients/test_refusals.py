@@ -65,18 +65,40 @@ def test_struct_roundtrip():
                 lambda x: struct.unpack("d", struct.pack("d", x))[0], 1.25)
 
 
-class Scaler:
-    def __init__(self):
-        self.k = 2.0
+class Celsius:
+    def __init__(self, v):
+        self.v = v
 
-    def scale(self, v):
-        return v * self.k
+    def __format__(self, spec):
+        return format(self.v * 1.8 + 32.0, spec)
 
 
 def test_python_code_run_natively_by_c():
-    msg = raises_here(NonDifferentiableError, "scale",
-                      lambda x: operator.methodcaller("scale", x)(Scaler()), 1.5)
+    # str.format calls Celsius.__format__ from C, natively
+    msg = raises_here(NonDifferentiableError, "__format__",
+                      lambda x: float("{:.6f}".format(Celsius(x))), 1.5)
     assert "natively" in msg
+
+
+def test_getters_from_operator_are_interpreted():
+    import operator
+
+    class P:
+        def __init__(self, v):
+            self.v = v
+
+        @property
+        def sq(self):
+            return self.v * self.v
+
+        def scale(self, k=1.0):
+            return self.v * k
+
+    def f(x):
+        p = P(x)
+        return (operator.attrgetter("sq")(p) + operator.methodcaller("scale", k=3.0)(p)
+                + operator.itemgetter(1)([0.0, x]))
+    assert bcad.grad(f)(2.0) == 8.0
 
 
 def test_printing_and_formatting_are_fine():
