@@ -1,7 +1,6 @@
 """Rules for builtins: abs, sum, pow, divmod, float, complex, round, and the
 attributes/methods of float and complex values."""
 import builtins
-import math
 
 from ..tape.tape import Primitive
 from . import RULES, ATTRS, defvjp, defvjp_general, defvjp_multi, defzero, cj, real_if, kw_cts

@@ -20,6 +20,8 @@ _u(cmath.tan, _hol(lambda z, ans: 1 + ans * ans))
 _u(cmath.sinh, _hol(lambda z, ans: cmath.cosh(z)))
 _u(cmath.cosh, _hol(lambda z, ans: cmath.sinh(z)))
 _u(cmath.tanh, _hol(lambda z, ans: 1 - ans * ans))
+
+
 def _root(s, ref):
     """s or -s: the square root on the branch of `ref`, the same root
     computed from the output (cos(asin z) = sqrt(1 - z^2) on asin's branch).

@@ -16,14 +16,15 @@ def digamma(x):
     """psi(x) = d lgamma(x)/dx (= gamma'(x)/gamma(x)), to a few ulps.
 
     Recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then the asymptotic
-    series to B_14 (next term < 5e-17 there); reflection for x < 0 with the
-    cotangent taken of the exact fractional part.
+    series to B_14 (next term < 5e-17 there), the terms added by fsum;
+    reflection for x < 0 with the cotangent of the exact distance to the
+    nearest integer.
     """
     if x != x:
         return x
     if x <= 0:
-        if x == math.floor(x):
-            return math.nan                  # a pole
+        if x == -math.inf or x == math.floor(x):
+            return math.nan                  # a pole (or no limit at -inf)
         # psi(x) = psi(1 - x) - pi cot(pi x); cot has period 1, and
         # d = x - round(x) is exact (Sterbenz), which keeps pi * d accurate
         # both for large |x| and next to a pole.
@@ -31,15 +32,16 @@ def digamma(x):
         return digamma(1.0 - x) - math.pi / math.tan(math.pi * d)
     if x == math.inf:
         return x
-    result = 0.0
+    terms = []                      # summed exactly: psi(1) is a difference of O(1) terms
     while x < 10.0:
-        result -= 1.0 / x
+        terms.append(-1.0 / x)
         x += 1.0
     f = 1.0 / (x * x)
     series = 0.0
     for c in reversed(_PSI_SERIES):
         series = (series + c) * f
-    return result + math.log(x) - 0.5 / x - series
+    terms += (math.log(x), -0.5 / x, -series)
+    return math.fsum(terms)
 
 
 def _sign(x):

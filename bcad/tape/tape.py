@@ -18,7 +18,18 @@ cost several times the memory and time (design-notes section 6).
 """
 import sys
 
-TRACKED_TYPES = (float, complex)
+def _tracked_types():
+    types_ = {float, complex}
+    try:
+        import numpy
+        types_ |= {numpy.float64, numpy.complex128}   # subclasses of float and complex
+    except ImportError:     # pragma: no cover - numpy is a dependency
+        pass
+    return frozenset(types_)
+
+
+# Types of the scalar values bcad differentiates (tracked by identity).
+TRACKED_TYPES = _tracked_types()
 
 _active = [None]
 

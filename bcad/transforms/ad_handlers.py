@@ -8,10 +8,10 @@ from ..interpreter import objects
 from ..interpreter.handlers import AD_OPS
 from ..interpreter.objects import STATIC, NATIVE_BINARY
 from ..rules import BINARY, UNARY
-from ..tape.tape import active
+from ..tape.tape import active, TRACKED_TYPES
 from . import tracking
 
-_FLOATS = (float, complex)
+_FLOATS = TRACKED_TYPES
 
 
 def record_binary(k, a, b, r, site):
@@ -63,7 +63,7 @@ def BINARY_OP(ins):
             r = native(a, b)
             if p is not None:
                 ids = active().ids
-                if (id(a) in ids or id(b) in ids) and (type(r) is float or type(r) is complex) \
+                if (id(a) in ids or id(b) in ids) and type(r) in TRACKED_TYPES \
                         and id(r) not in ids:
                     active().record2(p, r, a, b, ins)
         else:

@@ -96,7 +96,7 @@ def backward(tape, seeds):
             args, kwargs = params[v]
             cts = p.vjps[0](g, vals[v], args, kwargs)
             flat = []
-            for c, arg in zip(cts, args):
+            for c, arg in zip(cts, (*args, *kwargs.values())):
                 _flat_ct(c, arg, flat)
             for i, c in zip(a, flat):
                 if i >= 0 and c is not None:
@@ -104,10 +104,10 @@ def backward(tape, seeds):
                     ct[i] = c if ct[i] is None else ct[i] + c
             continue
         prm = params[v]
-        if a >= 0:
+        if a >= 0 and p.vjps[0] is not None:
             c = _real_for(vals[a], p.vjps[0](g, vals[v], *prm))
             ct[a] = c if ct[a] is None else ct[a] + c
-        if b >= 0:
+        if b >= 0 and p.vjps[1] is not None:
             c = _real_for(vals[b], p.vjps[1](g, vals[v], *prm))
             ct[b] = c if ct[b] is None else ct[b] + c
     return ct

@@ -128,7 +128,7 @@ def tracked_in(tape, args, kwargs):
     found = []
     for a in (*args, *kwargs.values()) if kwargs else args:
         ta = type(a)
-        if ta is float or ta is complex:
+        if ta in TRACKED_TYPES:
             if id(a) in ids:
                 found.append(a)
         elif ta is list or ta is tuple or ta is set or ta is frozenset:
@@ -171,12 +171,17 @@ def leaves_of(tape, x, out):
 # ------------------------------------------------------------------ rules
 
 def rule_of(fn):
+    """(rule, bound self as a tuple) of a callable: a bound method of a C type
+    (x.conjugate, x.__add__) is its type's method applied to (self, ...)."""
     tf = type(fn)
-    if tf is BuiltinFunctionType:
+    if tf is BuiltinFunctionType or tf is types.MethodWrapperType:
         self = fn.__self__
         if self is not None and type(self) is not types.ModuleType:
             desc = getattr(type(self), fn.__name__, None)
-            p = RULES.get(desc) if desc is not None else None
+            try:
+                p = RULES.get(desc) if desc is not None else None
+            except TypeError:
+                p = None
             return p, (self,)
     try:
         return RULES.get(fn), ()
@@ -201,6 +206,10 @@ def apply_rule(tape, prim, fn, args, kwargs, site):
                     _record_fixed(tape, p, out[j], args, site)
         return out
     if type(out) not in TRACKED_TYPES or id(out) in tape.ids:
+        if type(out) not in TRACKED_TYPES and isinstance(out, (float, complex)) or \
+                isinstance(out, numbers.Number) and not isinstance(out, (int, float, complex)):
+            refuse(fn, f"has a rule but returned a {type(out).__module__}.{type(out).__qualname__},"
+                   f" a number type bcad does not track")
         return out      # NotImplemented, an int, or an input returned unchanged
     if prim.general:
         flat = []
@@ -287,6 +296,10 @@ def call_c(fn, args, kwargs):
         self = fn.__self__
         if type(self) in SAFE_METHOD_TYPES and fn.__name__ not in UNSAFE_METHODS:
             return calls.call_static(fn, type(fn), args, kwargs)
+    if not self_args and (type(fn) is BuiltinFunctionType or type(fn) is types.MethodWrapperType):
+        bound = fn.__self__
+        if bound is not None and type(bound) is not types.ModuleType:
+            self_args = (bound,)
     found = tracked_in(tape, (*self_args, *args), kwargs)
     if found and type(fn) is BuiltinFunctionType and fn.__self__ is not None and \
             (type(fn.__self__), fn.__name__) in EXACT:
@@ -356,12 +369,12 @@ def check_result(tape, fn, out, found, taint):
                f"a number")
     if not found:
         return
-    if to is float or to is complex:
+    if to in TRACKED_TYPES:
         refuse(fn, "received a differentiable value and returned a new number computed from it")
     if to is tuple or to is list:
         for x in out:
             tx = type(x)
-            if (tx is float or tx is complex) and id(x) not in ids:
+            if tx in TRACKED_TYPES and id(x) not in ids:
                 refuse(fn, "received a differentiable value and returned new numbers computed "
                        "from it")
         return

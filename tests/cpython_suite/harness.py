@@ -209,6 +209,11 @@ def run_module(name, *, timeout=DEFAULT_TIMEOUT, match=None, stub=None,
     done_ids = set()
     with tempfile.TemporaryDirectory(prefix=f"bcad-suite-{name}-") as tmp:
         skip_file = Path(tmp, "skip.txt")
+        # Tests run in a scratch working directory, as under regrtest: some
+        # write files relative to it (e.g. os_helper.temp_cwd("tempcwd")),
+        # which must not land in the repository nor collide between workers.
+        cwd = Path(tmp, "cwd")
+        cwd.mkdir()
         attempt = 0
         while True:
             out_path = Path(tmp, f"out{attempt}.jsonl")
@@ -222,7 +227,7 @@ def run_module(name, *, timeout=DEFAULT_TIMEOUT, match=None, stub=None,
             if resources is not None:
                 cmd += ["--resources", ",".join(resources)]
             with open(log_path, "wb") as log:
-                proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=log,
+                proc = subprocess.Popen(cmd, cwd=str(cwd), env=env, stdout=log,
                                         stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL)
                 killed = _watch(proc, out_path, watchdog)
