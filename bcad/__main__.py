@@ -122,8 +122,9 @@ def main(argv=None):
     except bcad.BcadError as e:
         partial = getattr(e, "trace", None)
         print(f"bcad: {type(e).__name__}: {e}", file=sys.stderr)
-        for note in getattr(e, "__notes__", ()):
-            print(note, file=sys.stderr)
+        if "interpreted call stack" not in str(e):
+            for note in getattr(e, "__notes__", ()):
+                print(note, file=sys.stderr)
         if partial is None or ns.format != "text":
             return 1
         print("\nwhat was recorded before the error:", file=sys.stderr, flush=True)

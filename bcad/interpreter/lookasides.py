@@ -365,6 +365,8 @@ def lk_ascii(obj, /):
 
 @lookaside(builtins.format, arity=(1, 2))
 def lk_format(value, format_spec="", /):
+    if type(format_spec) is not str and not isinstance(format_spec, str):
+        return format(value, format_spec)      # CPython's TypeError
     return objects.format_(value, format_spec)
 
 

@@ -9,6 +9,8 @@ import sys
 class State:
     __slots__ = ("frame", "depth", "exc_slots", "propagating", "tb", "user_limit",
                  "native_limit", "entries")
+    # `depth` starts at the number of native Python frames below the first
+    # interpret() call, so the user's recursion limit counts them as CPython does.
 
     def __init__(self):
         self.frame = None          # innermost interpreted Frame
@@ -46,6 +48,7 @@ def enter():
     if st.entries == 0:
         for hook in ON_FIRST_ENTRY:
             hook()
+        st.depth = _native_depth()
         st.user_limit = sys.getrecursionlimit()
         st.native_limit = st.user_limit
         want = st.user_limit * NATIVE_FRAMES_PER_FRAME + 200
@@ -54,17 +57,40 @@ def enter():
     st.entries += 1
 
 
+def _native_depth():
+    """Native Python frames of the caller, not counting bcad's own."""
+    f = sys._getframe(2)
+    n = 0
+    while f is not None:
+        if not f.f_code.co_filename.startswith(_BCAD_DIR):
+            n += 1
+        f = f.f_back
+    return n
+
+
+_BCAD_DIR = __file__.rsplit("/interpreter/", 1)[0] + "/"
+
+
 def leave():
     st = STATE
     st.entries -= 1
     if st.entries == 0:
+        st.depth = 0
         sys.setrecursionlimit(st.user_limit)
         st.tb.clear()
         st.propagating = None
 
 
 def set_user_recursion_limit(n):
+    """sys.setrecursionlimit as seen by interpreted code: the limit applies to
+    the interpreted depth (plus the native frames below the interpreter)."""
     st = STATE
-    sys.setrecursionlimit(n)      # validates like CPython (and raises its errors)
+    if not isinstance(n, int) or isinstance(n, bool):
+        sys.setrecursionlimit(n)      # CPython's TypeError
+    if n < 1:
+        raise ValueError("recursion limit must be greater or equal than 1")
+    if st.depth >= n:
+        raise RecursionError(f"cannot set the recursion limit to {n} at the recursion depth "
+                             f"{st.depth}: the limit is too low")
     st.user_limit = n
-    sys.setrecursionlimit(max(n * NATIVE_FRAMES_PER_FRAME + 200, 1000))
+    sys.setrecursionlimit(max(n * NATIVE_FRAMES_PER_FRAME + 200, sys.getrecursionlimit()))

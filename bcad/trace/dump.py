@@ -1,7 +1,7 @@
 """BCAD_TRACE_DIR: dump a trace of every bcad.grad / value_and_grad call.
 
-api.py calls `dump_if_requested(res, fun, argnums)` right after
-run_forward; when the environment variable BCAD_TRACE_DIR names a folder,
+api.py calls `dump_if_requested(res, fun, nums, single, out=value)` in
+value_and_grad once the output is known; when the environment variable BCAD_TRACE_DIR names a folder,
 the trace is written there as text (`.txt`: forward tape and adjoint) and
 JSON (`.json`).  Costs one environment look-up when the variable is unset.
 """
@@ -14,8 +14,9 @@ ENV = "BCAD_TRACE_DIR"
 _COUNTER = itertools.count(1)
 
 
-def dump_if_requested(res, fun=None, argnums=(0,), single=None):
+def dump_if_requested(res, fun=None, argnums=(0,), single=None, out=None):
     """Write the trace of `res` (a VJPResult) into $BCAD_TRACE_DIR, if set.
+    `out`: the differentiated output when it is not `res.out` (has_aux).
     Returns the paths written (an empty list when not requested).  A failure
     to dump is reported on stderr and never breaks the gradient call."""
     folder = os.environ.get(ENV)
@@ -24,7 +25,7 @@ def dump_if_requested(res, fun=None, argnums=(0,), single=None):
     try:
         from .trace import Trace
         nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
-        tr = Trace(res, fun, nums, len(nums) == 1 if single is None else single)
+        tr = Trace(res, fun, nums, len(nums) == 1 if single is None else single, out=out)
         os.makedirs(folder, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", tr.function_name)[:60] or "function"
         stem = os.path.join(folder, f"bcad-{os.getpid()}-{next(_COUNTER):04d}-{name}")

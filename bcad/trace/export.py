@@ -82,8 +82,19 @@ def to_dict(trace):
     }
 
 
-def to_json(trace, indent=1):
-    return json.dumps(to_dict(trace), indent=indent)
+def to_json(trace):
+    """Compact JSON with one input, equation, output or adjoint instruction
+    per line (readable, diffable, and fast: the C encoder does each line)."""
+    d = to_dict(trace)
+    parts = []
+    for key, value in d.items():
+        if isinstance(value, list):
+            inner = ",\n".join("  " + json.dumps(x) for x in value)
+            parts.append(f" {json.dumps(key)}: [\n{inner}\n ]" if value else
+                         f" {json.dumps(key)}: []")
+        else:
+            parts.append(f" {json.dumps(key)}: {json.dumps(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 # -------------------------------------------------------------------- DOT

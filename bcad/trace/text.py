@@ -33,6 +33,14 @@ def _header(site, caller):
 
 def path_of(trace, v):
     """[(key, header)] of the calls above equation v, outermost first."""
+    memo = trace.paths_memo
+    p = memo.get(v)
+    if p is None:
+        p = memo[v] = _path_of(trace, v)
+    return p
+
+
+def _path_of(trace, v):
     fr = trace.frames(v)
     if fr is not None:
         return [(serial, _header(site, fr[k - 1][1] if k else None))

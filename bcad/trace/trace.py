@@ -72,6 +72,8 @@ class Trace:
         self.error = error
         self.value = result.out if out is None else out
         self.sites = Sites()
+        self._frames_memo = {}
+        self.paths_memo = {}
         self.stacks = getattr(self.tape, "stacks", None)
         self.input_vars, self.input_names = self._inputs()
         self.out_leaves, self.out_tree = flatten(self.value) if error is None else ([], None)
@@ -133,8 +135,11 @@ class Trace:
         (call serial, Site of the running line); None without stack data."""
         if self.stacks is None or self.stacks[v] is None:
             return None
+        memo = self._frames_memo
+        if v in memo:
+            return memo[v]
         st = self.stacks[v]
-        out = []
+        out = memo[v] = []
         for k, (serial, code, pc) in enumerate(st):
             if k == len(st) - 1:
                 site = self.site(v) or self.sites.get(code, code.line_of(pc))
@@ -236,9 +241,10 @@ class Trace:
         from .export import to_dict
         return to_dict(self)
 
-    def to_json(self, indent=1):
+    def to_json(self):
+        """JSON text (schema: docs/debugging.md), one equation per line."""
         from .export import to_json
-        return to_json(self, indent)
+        return to_json(self)
 
     def to_dot(self):
         from .export import to_dot

@@ -27,3 +27,13 @@ def test_golden_dumps_have_no_addresses_or_paths():
         text = dump(name)
         assert "0x" not in text
         assert os.sep + "tests" + os.sep not in text     # base names only
+
+
+def test_debugging_guide_shows_the_current_dump():
+    """docs/debugging.md walks through the piecewise_price dump verbatim."""
+    docs = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(GOLDEN))), "docs",
+                        "debugging.md")
+    with open(docs, encoding="utf-8") as fh:
+        guide = fh.read()
+    for line in dump("piecewise_price").splitlines():
+        assert line in guide, line

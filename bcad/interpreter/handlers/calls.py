@@ -1,4 +1,5 @@
 """Calls, function creation and attribute access."""
+import builtins
 import types
 
 from ...decode import NULL
@@ -12,6 +13,7 @@ from . import op, AD_OPS
 from .containers import _funcstr, _mapping_items, _has_keys
 
 FunctionType = types.FunctionType
+len = builtins.len     # immune to user code monkeypatching builtins.len
 MethodType = types.MethodType
 
 
