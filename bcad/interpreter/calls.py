@@ -100,7 +100,7 @@ def call_static(fn, tf, args, kwargs):
             return la(*args, **kwargs)
         return fn(*args, **kwargs)
     if tf is type or issubclass(tf, type):
-        la = LOOKASIDES.get(fn) if STATIC[fn] else None
+        la = LOOKASIDES.get(fn) if STATIC[tf] else None   # (3.12+: itertools types are heap types)
         if la is not None:
             return la(*args, **kwargs)
         return instantiate(fn, args, kwargs)

@@ -85,6 +85,8 @@ def run(f, exc=None):
     finally:
         st.frame = f.back
         st.depth -= 1
+        if FIRST_PC:
+            FIRST_PC.pop(id(f), None)
 
 
 def chain_context(e):
@@ -105,6 +107,12 @@ def chain_context(e):
     e.__context__ = cur
 
 
+# id(frame) -> (exception, pc where it was raised in that frame): a re-raise
+# (RERAISE after an unmatched except) reports the original line, as CPython's
+# traceback does.
+FIRST_PC = {}
+
+
 def unwind(f, pc, e):
     """Find the handler for exception `e` raised at instruction `pc`."""
     st = STATE
@@ -112,8 +120,12 @@ def unwind(f, pc, e):
         chain_context(e)
     st.propagating = None
     h = f.code.exc_table[pc]
+    first = FIRST_PC.get(id(f))
+    if first is None or first[0] is not e:
+        FIRST_PC[id(f)] = first = (e, pc)     # where e was raised in this frame
     if h is None:
-        record_tb(e, f.code, pc)
+        FIRST_PC.pop(id(f), None)
+        record_tb(e, f.code, first[1])
         st.propagating = e
         raise e.with_traceback(e.__traceback__)
     st.tb.pop(id(e), None)

@@ -805,3 +805,17 @@ import operator as _operator  # noqa: E402
 CALLABLE_TYPE_LOOKASIDES[_operator.attrgetter] = _attrgetter_call
 CALLABLE_TYPE_LOOKASIDES[_operator.itemgetter] = _itemgetter_call
 CALLABLE_TYPE_LOOKASIDES[_operator.methodcaller] = _methodcaller_call
+
+
+for _fn, _pos in ((re.sub, 1), (re.subn, 1)):
+    LOOKASIDES[_fn] = _re_repl(_fn, _pos)
+
+
+def _pattern_repl(name):
+    native = getattr(re.Pattern, name)
+    wrapped = _re_repl(native, 1)
+    return lambda self, *args, **kwargs: wrapped(self, *args, **kwargs)
+
+
+METHOD_LOOKASIDES[(re.Pattern, "sub")] = _pattern_repl("sub")
+METHOD_LOOKASIDES[(re.Pattern, "subn")] = _pattern_repl("subn")

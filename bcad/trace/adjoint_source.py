@@ -14,7 +14,6 @@ import base64
 import keyword
 import linecache
 import math
-import os
 import pickle
 
 from ..rules import BINARY, UNARY
@@ -37,6 +36,8 @@ class _Consts:
 
     def text(self, x):
         t = type(x)
+        if isinstance(x, (float, complex)) and t is not float and t is not complex:
+            return self._table(x)          # a subclass (numpy.float64): keep its type
         if t is float:
             if math.isfinite(x):
                 return repr(x)
@@ -52,6 +53,9 @@ class _Consts:
             return f"({inner},)" if len(x) == 1 else f"({inner})"
         if t is dict:
             return "{" + ", ".join(f"{self.text(k)}: {self.text(e)}" for k, e in x.items()) + "}"
+        return self._table(x)
+
+    def _table(self, x):
         self.table.append(x)
         return f"K[{len(self.table) - 1}]"
 
@@ -68,7 +72,7 @@ def _ident(name, taken):
 
 
 def _cj(text, value):
-    return f"{text}.conjugate()" if type(value) is complex else text
+    return f"{text}.conjugate()" if isinstance(value, complex) else text
 
 
 class _Writer:
@@ -208,7 +212,7 @@ def adjoint_source(trace):
     seeds = {}
     for v, x in zip(trace.out_vars, trace.out_leaves):
         if v >= 0:
-            seeds[v] = seeds.get(v, 0.0) + (1.0 if type(x) is float else 1 + 0j)
+            seeds[v] = seeds.get(v, 0.0) + (1 + 0j if isinstance(x, complex) else 1.0)
     cts, contrib, casts = replay(tape, seeds) if seeds else ([None] * len(tape), {}, set())
 
     taken = set()
@@ -226,7 +230,7 @@ def adjoint_source(trace):
                 return "None"
             if v in trace.used and cts[v] is not None:
                 return f"ct{v}"
-            return "0j" if type(leaf) is complex else "0.0"
+            return "0j" if isinstance(leaf, complex) else "0.0"
         if treedef is None:
             unpack.append(f"v{vars_[0]} = {pname}")
             returns.append(grad_of(vars_[0], leaves[0]))
@@ -312,9 +316,3 @@ def adjoint_function(trace, filename=None):
     exec(compile(src, filename, "exec"), ns)
     return ns["adjoint"]
 
-
-def write_adjoint_module(trace, path):
-    """Write the source to `path` (a .py file you can open and step through)."""
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(adjoint_source(trace))
-    return os.path.abspath(path)

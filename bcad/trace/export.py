@@ -3,10 +3,9 @@ the data flow, and a self-contained HTML page (source beside the tape)."""
 import html
 import json
 import linecache
-import os
 
 from ..transforms.tree import flatten
-from .text import equation_text, adjoint_items, path_of
+from .text import equation_text, adjoint_items, path_of, plural
 from .trace import vtype
 
 SCHEMA_VERSION = 1
@@ -155,13 +154,14 @@ body { font: 13px/1.35 system-ui, sans-serif; margin: 0; color: #222; }
 header { padding: 8px 14px; background: #f3f3f3; border-bottom: 1px solid #ccc; }
 main { display: flex; gap: 12px; padding: 8px; align-items: flex-start; }
 section { flex: 1; min-width: 0; overflow: auto; max-height: calc(100vh - 70px); }
+#tape { flex: 1.6; }
 h2 { font-size: 14px; margin: 6px 0; }
 .file { margin-bottom: 14px; }
 .src, td { font-family: ui-monospace, monospace; white-space: pre; }
 .src { cursor: default; padding: 0 4px; }
 .src .ln { color: #999; display: inline-block; width: 4em; text-align: right; margin-right: 1em; }
 .src.ops { cursor: pointer; background: #f5f9ff; }
-.src.ops .n { color: #36c; float: right; }
+.src .n { color: #36c; display: inline-block; width: 3.5em; }
 .src.sel { background: #ffe88a; }
 table { border-collapse: collapse; width: 100%; }
 td { padding: 0 6px; border-bottom: 1px solid #eee; cursor: pointer; }
@@ -259,8 +259,11 @@ def to_html(trace):
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>{e(title)}</title><style>{_CSS}</style></head><body>",
            f"<header><b>{e(title)}</b> {e(trace.function_site)} &mdash; "
-           f"{len(trace.input_vars)} inputs, {len(trace.equation_vars())} equations, "
-           f"{len(trace.program)} adjoint instructions. Click a source line or a row.</header>",
+           f"{plural(len(trace.input_vars), 'input')}, "
+           f"{plural(len(trace.equation_vars()), 'equation')}, "
+           f"{plural(len(trace.program), 'adjoint instruction')}. "
+           f"Click a source line (the number before it counts its operations) or a row."
+           f"</header>",
            "<main><section id=\"sources\"><h2>Source</h2>"]
     for f in files:
         k = index[f]
@@ -269,9 +272,9 @@ def to_html(trace):
             key = f"f{k}:{n}"
             c = counts.get(key)
             cls = "src ops" if c else "src"
-            badge = f'<span class="n">{c} op{"s" * (c != 1)}</span>' if c else ""
+            badge = f'<span class="n" title="operations recorded">{c if c else ""}</span>'
             out.append(f'<div class="{cls}" data-key="{key}"><span class="ln">{n}</span>'
-                       f'{e(text.rstrip())}{badge}</div>')
+                       f'{badge}{e(text.rstrip())}</div>')
         out.append("</div>")
     out.append('</section><section id="tape"><h2>Forward tape</h2><table id="forward">')
     for v in trace.input_vars:
@@ -291,6 +294,3 @@ def to_html(trace):
     out.append(f"<script>{_JS}</script></body></html>")
     return "\n".join(out) + "\n"
 
-
-def file_url(path):
-    return "file://" + os.path.abspath(path)

@@ -8,7 +8,6 @@ dumps fall back to grouping by the site's function.
 """
 import linecache
 import os
-import sys
 import sysconfig
 import weakref
 
@@ -120,22 +119,22 @@ class StackTape(Tape):
         f = STATE.frame
         if f is None:
             return ()
-        back = f.back
-        memo = self._memo
-        # The caller frames cannot move while `f` runs: reuse their part.
-        if memo[0] is f and memo[1] is back and (back is None or memo[2][-2][2] == back.pc):
-            outer = memo[2][:-1]
+        frames = []
+        g = f.back
+        while g is not None:
+            frames.append(g)
+            g = g.back
+        pcs = [g.pc for g in frames]
+        m_frames, m_pcs, m_outer = self._memo
+        # While `f` runs, its callers are suspended: reuse their entries
+        # when the same frames are at the same instructions.
+        if m_frames is not None and len(m_frames) == len(frames) and m_pcs == pcs and \
+                all(a is b for a, b in zip(m_frames, frames)):
+            outer = m_outer
         else:
-            outer = []
-            g = back
-            while g is not None:
-                outer.append((self._serial(g), g.code, g.pc))
-                g = g.back
-            outer = tuple(reversed(outer))
-        st = outer + ((self._serial(f), f.code, f.pc),)
-        if len(st) >= 2:
-            self._memo = (f, back, st)
-        return st
+            outer = tuple((self._serial(g), g.code, g.pc) for g in reversed(frames))
+            self._memo = (frames, pcs, outer)
+        return outer + ((self._serial(f), f.code, f.pc),)
 
     def new_input(self, value, site=None):
         self.stacks.append(None)

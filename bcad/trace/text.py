@@ -181,7 +181,6 @@ def format_forward(trace, values=False, collapse_libraries=False):
 
 
 def adjoint_items(trace, values):
-    tape = trace.tape
     items = []
     for v, prim, pos, i, _site in trace.program:
         ops = trace.operands(v)

@@ -27,7 +27,7 @@ MAX_SOURCE = 72      # longest source text shown in full
 
 
 def vtype(x):
-    return "c128" if type(x) is complex else "f64"
+    return "c128" if isinstance(x, complex) else "f64"
 
 
 def const_text(x):
@@ -110,7 +110,7 @@ class Trace:
     def _seeds(self):
         """Seed ct = 1.0 for a real scalar output (what bcad.grad does)."""
         if self.error is None and len(self.out_vars) == 1 and self.out_tree is None \
-                and type(self.value) is float and self.out_vars[0] >= 0:
+                and isinstance(self.value, float) and self.out_vars[0] >= 0:
             return {self.out_vars[0]: 1.0}
         return None
 
@@ -342,7 +342,11 @@ def replay(tape, seeds):
         prm = params[v]
         for pos, i in ((0, a), (1, b)):
             if i >= 0:
-                c = real(vals[i], p.vjps[pos](g, vals[v], *prm), (v, pos))
+                rule = p.vjps[pos] if pos < len(p.vjps) else None
+                if rule is None:              # no rule: no cotangent (as backward)
+                    contrib[(v, pos)] = None
+                    continue
+                c = real(vals[i], rule(g, vals[v], *prm), (v, pos))
                 ct[i] = c if ct[i] is None else ct[i] + c
                 contrib[(v, pos)] = c
     return ct, contrib, casts
@@ -355,7 +359,10 @@ def is_zero_rule(prim, pos):
         from ..rules import _zero_vjp
     except ImportError:          # pragma: no cover - rules module changed
         return False
-    return not prim.general and pos < len(prim.vjps) and prim.vjps[pos] is _zero_vjp
+    if prim.general:
+        return False
+    rule = prim.vjps[pos] if pos < len(prim.vjps) else None
+    return rule is None or rule is _zero_vjp
 
 
 # ------------------------------------------------------------------ entry

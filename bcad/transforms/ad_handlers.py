@@ -61,14 +61,71 @@ def BINARY_OP(ins):
         a = s[-1]
         if STATIC[type(a)] and STATIC[type(b)]:
             r = native(a, b)
-            if p is not None:
+            tr = type(r)
+            if tr in TRACKED_TYPES:
                 ids = active().ids
-                if (id(a) in ids or id(b) in ids) and type(r) in TRACKED_TYPES \
-                        and id(r) not in ids:
+                if p is not None and (id(a) in ids or id(b) in ids) and id(r) not in ids:
                     active().record2(p, r, a, b, ins)
+            elif tr is str or tr is bytes:
+                tracking.taint_text(active(), r, (a, b))
         else:
             f.pc = me
             r = slow(a, b, k)
+        s[-1] = r
+        return nxt
+    return h
+
+
+@op("BUILD_STRING")
+def BUILD_STRING(ins):
+    nxt, n = ins.next, ins.arg
+
+    def h(f):
+        s = f.stack
+        parts = s[len(s) - n:]
+        del s[len(s) - n:]
+        r = "".join(parts)
+        tape = active()
+        if tape.taint:
+            tracking.taint_text(tape, r, parts)
+        s.append(r)
+        return nxt
+    return h
+
+
+@op("BINARY_SUBSCR")
+def BINARY_SUBSCR(ins):
+    nxt, me = ins.next, ins.index
+    getitem = objects.getitem
+
+    def h(f):
+        s = f.stack
+        key = s.pop()
+        c = s[-1]
+        if STATIC[type(c)] and type(c) is not type:
+            r = c[key]
+        else:
+            f.pc = me
+            r = getitem(c, key)
+        if (type(r) is str or type(r) is bytes) and active().taint:
+            tracking.taint_text(active(), r, (c,))
+        s[-1] = r
+        return nxt
+    return h
+
+
+@op("BINARY_SLICE")
+def BINARY_SLICE(ins):
+    nxt = ins.next
+
+    def h(f):
+        s = f.stack
+        stop = s.pop()
+        start = s.pop()
+        c = s[-1]
+        r = objects.getitem(c, slice(start, stop))
+        if (type(r) is str or type(r) is bytes) and active().taint:
+            tracking.taint_text(active(), r, (c,))
         s[-1] = r
         return nxt
     return h

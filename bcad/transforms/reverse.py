@@ -50,10 +50,14 @@ def check_input(x, where):
         return True
     if tx is bool or isinstance(x, int):
         raise TypeError(
-            f"bcad: {where} is an {type(x).__name__} ({x!r}); differentiable inputs must be "
+            f"bcad: {where} is {type(x).__name__} {x!r}; differentiable inputs must be "
             f"float or complex. Pass {float(x)!r} instead, or leave the argument out of argnums.")
     if isinstance(x, float):          # a float subclass: differentiate its float value
         return True
+    if type(x).__module__ == "numpy":
+        raise TypeError(f"bcad: {where} is a numpy {type(x).__name__}; differentiating with "
+                        f"respect to numpy arrays is not supported yet (pass floats, or lists "
+                        f"of floats)")
     return False
 
 

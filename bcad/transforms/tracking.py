@@ -284,13 +284,16 @@ def call_c(fn, args, kwargs):
             return apply_rule(tape, prim, impl, full, kwargs, current_site())
     if type(fn) is FunctionType_:
         return calls.call_function(fn, args, kwargs)
-    taint = tainted_in(tape, args, kwargs)
+    bound = getattr(fn, "__self__", None) if type(fn) is BuiltinFunctionType else None
+    taint = tainted_in(tape, (bound, *args) if bound is not None else args, kwargs)
     if not taint:
         try:
             safe = fn in SAFE_C
         except TypeError:
             safe = False
-        if safe or isinstance(fn, type) and _python_class(fn) or _has_lookaside(fn):
+        parse = fn in _PARSERS if safe or _has_lookaside(fn) else False
+        if not parse and (safe or isinstance(fn, type) and _python_class(fn)
+                          or _has_lookaside(fn)):
             return calls.call_static(fn, type(fn), args, kwargs)
     if type(fn) is BuiltinFunctionType:
         self = fn.__self__
@@ -307,7 +310,7 @@ def call_c(fn, args, kwargs):
                "the bits of the value as integers)")
     with _Guard(fn):
         out = calls.call_static(fn, type(fn), args, kwargs)
-    check_result(tape, fn, out, found, taint)
+    check_result(tape, fn, out, found, taint, args)
     return out
 
 
@@ -355,15 +358,34 @@ def _has_number(out):
     return False
 
 
-def check_result(tape, fn, out, found, taint):
+_PARSERS = {float, complex, float.fromhex}
+
+
+def _equals_tracked(tape, v):
+    for x in tape.vals:
+        if type(x) in TRACKED_TYPES and x == v:
+            return True
+    return False
+
+
+def check_result(tape, fn, out, found, taint, args=()):
     ids = tape.ids
     to = type(out)
     if id(out) in ids:
         return
     if to in _STRINGS:
-        if found:
-            tape.taint[id(out)] = (out, f"{_fname(fn)}() of a differentiable value")
+        if found or taint:
+            tape.taint[id(out)] = (out, taint or f"{_fname(fn)}() of a differentiable value")
         return
+    if (found or taint) and (to is list or to is tuple):
+        for x in out:
+            if type(x) in _STRINGS:
+                tape.taint[id(x)] = (x, taint or f"{_fname(fn)}() of a differentiable value")
+    if not taint and not found and fn in _PARSERS and args and type(args[0]) in _STRINGS:
+        v = out if type(out) in TRACKED_TYPES else None
+        if v is not None and _equals_tracked(tape, v):
+            refuse(fn, f"parsed the number {v!r} from text, and a differentiable value equals it "
+                   f"(the text was probably made from that value: the gradient would be lost)")
     if taint and _has_number(out):
         refuse(fn, f"turned text made from a differentiable value ({taint}) back into "
                f"a number")
@@ -387,6 +409,20 @@ def check_result(tape, fn, out, found, taint):
 
 
 # ------------------------------------------------------------- taint hooks
+
+def taint_text(tape, out, operands):
+    """A string computed from tracked values or tainted strings is tainted."""
+    ids, taint = tape.ids, tape.taint
+    for a in operands:
+        ta = type(a)
+        if id(a) in ids or (id(a) in taint and taint[id(a)][0] is a):
+            tape.taint[id(out)] = (out, "text made from a differentiable value")
+            return
+        if ta is tuple or ta is list:
+            taint_text(tape, out, a)
+            if id(out) in taint:
+                return
+
 
 def taint_hook(v, r):
     """objects.str_/repr_/format_ computed string `r` from `v`."""

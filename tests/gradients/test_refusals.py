@@ -51,7 +51,10 @@ def test_fraction_of_tracked_value():
                 lambda x: float(fractions.Fraction(x) * 2), 1.5)
 
 
-@pytest.mark.parametrize("make_text", [repr, str, lambda x: f"{x}", lambda x: format(x, ".17g")])
+@pytest.mark.parametrize("make_text", [
+    repr, str, lambda x: f"{x}", lambda x: format(x, ".17g"), lambda x: "%s" % x,
+    lambda x: "%s" % (x,), lambda x: f"{x} ".strip(), lambda x: repr(x) + "0",
+    lambda x: repr(x)[:3], lambda x: "".join([repr(x)])])
 def test_text_back_to_float(make_text):
     raises_here(NonDifferentiableError, "float", lambda x: float(make_text(x)) * 3.0, 1.25)
 
@@ -136,3 +139,8 @@ def test_unsupported_construct_names_function_and_line():
     with pytest.raises(UnsupportedError) as info:
         bcad.interpret(ns["g"])()
     assert "g" in str(info.value) and re.search(HERE + r":\d+", str(info.value))
+
+
+def test_json_roundtrip():
+    import json
+    raises_here(NonDifferentiableError, "Scanner", lambda x: json.loads(json.dumps(x)), 1.25)

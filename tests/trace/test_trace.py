@@ -242,3 +242,39 @@ def test_grad_dumps_when_api_hook_installed(tmp_path, monkeypatch):
     monkeypatch.setenv("BCAD_TRACE_DIR", str(tmp_path))
     bcad.grad(physics.energy)(0.8)
     assert len(list(tmp_path.glob("*.json"))) == 1
+
+
+def test_generators_and_dunders_nest_under_their_calls():
+    def gen(x, n):
+        for i in range(n):
+            yield x * i
+
+    class V:
+        def __init__(self, a):
+            self.a = a
+
+        def __mul__(self, o):
+            return V(self.a * o.a)
+
+    def f(x):
+        total = 0.0
+        for y in gen(x, 2):
+            total += y
+        return total + (V(x) * V(2.0)).a + sum(math.exp(t) for t in [x, total])
+    tr = bcad.trace(f)(0.5)
+    text = str(tr)
+    assert text.count("  in test_generators_and_dunders_nest_under_their_calls.<locals>.gen ") == 2
+    assert ".<locals>.V.__mul__ (" in text and "<genexpr>" in text
+    assert tr.grad == bcad.grad(f)(0.5)
+    _check_adjoint_source(f, 0, 0.5)
+
+
+def test_numpy_float_scalars():
+    np = pytest.importorskip("numpy")
+
+    def f(x):
+        y = np.float64(2.5) * x
+        return math.sin(y) + float(y * 3.0)
+    tr = bcad.trace(f)(0.7)
+    assert "%1:f64 = mul " in str(tr)
+    _check_adjoint_source(f, 0, 0.7)
