@@ -9,6 +9,7 @@ from .rules import RULES, defvjp as _defvjp, defvjp_general
 from .tape.tape import Primitive, active, TRACKED_TYPES
 from .transforms.reverse import run_forward, gradients
 from .transforms.tree import flatten, unflatten
+from .trace.dump import dump_if_requested
 
 
 def _argnums(argnums):
@@ -55,6 +56,7 @@ def value_and_grad(fun, argnums=0, has_aux=False):
         else:
             value = out
         _scalar_output(value, fun)
+        dump_if_requested(res, fun, nums, single, out=value)
         grads = gradients(res, [value], [1.0])
         g = grads[0] if single else tuple(grads)
         return ((value, aux) if has_aux else value), g

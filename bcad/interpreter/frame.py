@@ -160,11 +160,14 @@ def format_tb(e):
 
 def unsupported(f, what):
     """Raise UnsupportedError naming `what`, the function and file:line."""
+    from ..trace.recorder import format_interpreted_stack   # (import cycle otherwise)
     code = f.code
+    stack = format_interpreted_stack(f)
     raise UnsupportedError(
         f"{what} is not supported by bcad's interpreter "
         f"(in {code.qualname}, {code.filename}:{code.line_of(f.pc)}); "
-        f"run this code natively or wrap the call in bcad.stop_gradient")
+        f"run this code natively or wrap the call in bcad.stop_gradient"
+        + (f"\n{stack}" if stack else ""))
 
 
 def user_frames():

@@ -111,13 +111,15 @@ def _fname(fn):
 
 
 def refuse(fn, what):
+    from ..trace.recorder import format_interpreted_stack   # (import cycle otherwise)
     name = _fname(fn)
+    stack = format_interpreted_stack()
     raise NonDifferentiableError(
         f"{name}() {what} at {where()}. bcad has no derivative rule for {name}, so a gradient "
         f"through it would be silently wrong.\n"
         f"  Remedies: register a rule with bcad.defvjp({name}, ...) (or bcad.custom_vjp for a "
         f"Python function), or wrap the value in bcad.stop_gradient(...) if no gradient should "
-        f"flow through it.")
+        f"flow through it." + (f"\n{stack}" if stack else ""))
 
 
 # ------------------------------------------------------------- argument scans
