@@ -5,7 +5,7 @@ computed exactly as in the plain handler, then recorded when an operand is
 tracked.  Frames pick this table when a tape is active (frame.run).
 """
 from ..interpreter import objects
-from ..interpreter.handlers import AD_OPS
+from ..interpreter.handlers import AD_OPS, OPS
 from ..interpreter.objects import STATIC, NATIVE_BINARY
 from ..rules import BINARY, UNARY
 from ..tape.tape import active, TRACKED_TYPES
@@ -76,57 +76,40 @@ def BINARY_OP(ins):
     return h
 
 
+def _taint_result(name, operands):
+    """Differentiation-mode variant of the plain handler `name`: the same
+    closure, then text it produced from tainted or tracked operands (the top
+    `operands` stack entries before it ran) is tainted too."""
+    def factory(ins):
+        plain = OPS[name](ins)
+
+        def h(f):
+            s = f.stack
+            before = s[len(s) - operands:]
+            nxt = plain(f)
+            r = s[-1]
+            if (type(r) is str or type(r) is bytes) and active().taint:
+                tracking.taint_text(active(), r, before)
+            return nxt
+        return h
+    AD_OPS[name] = factory
+
+
+_taint_result("BINARY_SUBSCR", 2)
+_taint_result("BINARY_SLICE", 3)
+
+
 @op("BUILD_STRING")
 def BUILD_STRING(ins):
-    nxt, n = ins.next, ins.arg
+    n = ins.arg
+    plain = OPS["BUILD_STRING"](ins)
 
     def h(f):
         s = f.stack
         parts = s[len(s) - n:]
-        del s[len(s) - n:]
-        r = "".join(parts)
-        tape = active()
-        if tape.taint:
-            tracking.taint_text(tape, r, parts)
-        s.append(r)
-        return nxt
-    return h
-
-
-@op("BINARY_SUBSCR")
-def BINARY_SUBSCR(ins):
-    nxt, me = ins.next, ins.index
-    getitem = objects.getitem
-
-    def h(f):
-        s = f.stack
-        key = s.pop()
-        c = s[-1]
-        if STATIC[type(c)] and type(c) is not type:
-            r = c[key]
-        else:
-            f.pc = me
-            r = getitem(c, key)
-        if (type(r) is str or type(r) is bytes) and active().taint:
-            tracking.taint_text(active(), r, (c,))
-        s[-1] = r
-        return nxt
-    return h
-
-
-@op("BINARY_SLICE")
-def BINARY_SLICE(ins):
-    nxt = ins.next
-
-    def h(f):
-        s = f.stack
-        stop = s.pop()
-        start = s.pop()
-        c = s[-1]
-        r = objects.getitem(c, slice(start, stop))
-        if (type(r) is str or type(r) is bytes) and active().taint:
-            tracking.taint_text(active(), r, (c,))
-        s[-1] = r
+        nxt = plain(f)
+        if active().taint:
+            tracking.taint_text(active(), s[-1], parts)
         return nxt
     return h
 
