@@ -224,7 +224,8 @@ def LOAD_ATTR_METHOD(ins):
         s = f.stack
         o = s.pop()
         if ATTR_FAST[type(o)]:
-            push_callable(s, getattr(o, name))
+            v = getattr(o, name)
+            s += (v, NULL) if PY313 else (NULL, v)
             return nxt
         f.pc = me
         if type(o) is super:

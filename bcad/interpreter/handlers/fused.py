@@ -265,6 +265,76 @@ def load_attr(a, attr):
     return h
 
 
+def load_method(a, m):
+    """LOAD_FAST o; LOAD_ATTR_METHOD name."""
+    from .calls import ATTR_FAST
+    from ..versions import PY313
+    nxt = m.next
+    i, name, me = a.arg, m.arg, m.index
+    load_method_ = objects.load_method
+
+    def h(f):
+        o = f.fast[i]
+        if o is NULL:
+            raise _unbound(a)
+        if ATTR_FAST[type(o)]:
+            v = getattr(o, name)
+            f.stack += (v, NULL) if PY313 else (NULL, v)
+            return nxt
+        f.pc = me
+        if type(o) is super:
+            v = objects.super_getattr(o, name)
+            f.stack += (v, NULL) if PY313 else (NULL, v)
+            return nxt
+        meth, self = load_method_(o, name)
+        if meth is NULL:
+            f.stack += (self, NULL) if PY313 else (NULL, self)
+        else:
+            f.stack += (meth, self)
+        return nxt
+    return h
+
+
+def store_attr(a, st):
+    """LOAD_FAST o; STORE_ATTR name (the value below)."""
+    from .calls import ATTR_FAST
+    nxt = st.next
+    i, name = a.arg, st.arg
+    setattr_ = objects.setattr_
+
+    def h(f):
+        o = f.fast[i]
+        if o is NULL:
+            raise _unbound(a)
+        if ATTR_FAST[type(o)]:
+            setattr(o, name, f.stack.pop())
+        else:
+            setattr_(o, name, f.stack.pop())
+        return nxt
+    return h
+
+
+def binop_return(k):
+    """BINARY_OP k; RETURN_VALUE."""
+    native = NATIVE_BINARY[k]
+    slow = objects.binary_op
+
+    def h(f):
+        s = f.stack
+        y = s.pop()
+        x = s.pop()
+        f.retval = native(x, y) if STATIC[type(x)] and STATIC[type(y)] else slow(x, y, k)
+        return 0
+    return h
+
+
+def const_return(c):
+    def h(f):
+        f.retval = c.arg
+        return 0
+    return h
+
+
 def fuse(instrs, i, targets, ad=False):
     """A fused handler starting at instruction `i`, or None.  In
     differentiation mode only sequences without arithmetic or attribute
@@ -309,10 +379,18 @@ def fuse(instrs, i, targets, ad=False):
             return load_return(a)
         if name == "LOAD_FAST" and b.name == "LOAD_ATTR":
             return load_attr(a, b)
+        if name == "LOAD_FAST" and b.name == "LOAD_ATTR_METHOD":
+            return load_method(a, b)
+        if name == "LOAD_FAST" and b.name == "STORE_ATTR":
+            return store_attr(a, b)
+        if name == "LOAD_CONST" and b.name == "RETURN_VALUE":
+            return const_return(a)
         if _is_load(b):
             return load_load(a, b)
     if name == "BINARY_OP" and ok(i + 1) and instrs[i + 1].name == "STORE_FAST":
         return binop_store(a.arg, instrs[i + 1].arg, instrs[i + 1].next)
+    if name == "BINARY_OP" and ok(i + 1) and instrs[i + 1].name == "RETURN_VALUE":
+        return binop_return(a.arg)
     if name == "FOR_ITER" and ok(i + 1) and instrs[i + 1].name == "STORE_FAST":
         return for_iter_store(a, instrs[i + 1])
     return None
@@ -331,6 +409,10 @@ def _fuse_ad(instrs, i, ok):
                     return h
         if a.name == "LOAD_FAST" and b.name == "RETURN_VALUE":
             return load_return(a)
+        if a.name == "LOAD_FAST" and b.name == "STORE_ATTR":
+            return store_attr(a, b)
+        if a.name == "LOAD_CONST" and b.name == "RETURN_VALUE":
+            return const_return(a)
         if _is_load(b):
             return load_load(a, b)
     if a.name == "FOR_ITER" and ok(i + 1) and instrs[i + 1].name == "STORE_FAST":
