@@ -49,7 +49,7 @@ def call_function(func, args, kwargs):
             return la(*args, **(kwargs or {}))
         return func(*args, **(kwargs or {}))
     fast = bind(func, co, code.nlocalsplus, args, kwargs)
-    f = Frame(code, fast, func.__globals__, func.__builtins__, None, func)
+    f = Frame(code, fast, func.__globals__, func.__builtins__, func)
     if co.co_flags & _GEN_FLAGS:
         from .generators import make_generator
         return make_generator(f, func)

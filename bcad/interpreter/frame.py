@@ -14,20 +14,21 @@ from .state import STATE, current_handled
 
 
 class Frame:
+    """An interpreted frame.  `locals` exists only for frames with a
+    namespace mapping (class bodies, module code run by exec/eval)."""
     __slots__ = ("code", "fast", "stack", "globals", "builtins", "locals", "func",
                  "back", "retval", "pc", "yielded", "exc_slot", "gen",
                  "yield_pc", "yield_from", "__weakref__")
 
-    def __init__(self, code, fast, globals_, builtins, locals_, func):
+    def __init__(self, code, fast, globals_, builtins, func):
+        # `locals` (class bodies, exec) and `retval` are set when needed.
         self.code = code
         self.fast = fast
         self.stack = []
         self.globals = globals_
         self.builtins = builtins
-        self.locals = locals_
         self.func = func
         self.pc = code.start_pc
-        self.retval = None
 
     @property
     def lineno(self):

@@ -61,8 +61,9 @@ def _caller():
 
 
 def frame_locals(f):
-    if f.locals is not None:
-        return f.locals
+    ns = getattr(f, "locals", None)
+    if ns is not None:
+        return ns
     co = f.code.co
     cells = set(co.co_cellvars) | set(co.co_freevars)
     out = {}
@@ -259,7 +260,8 @@ def lk_build_class(func, name, /, *bases, **kwds):
         mname = meta.__name__ if is_class else "<metaclass>"
         raise TypeError(f"{mname}.__prepare__() must return a mapping, not {type_name(type(ns))}")
     code = decode(func.__code__)
-    f = Frame(code, [NULL] * code.nlocalsplus, func.__globals__, func.__builtins__, ns, func)
+    f = Frame(code, [NULL] * code.nlocalsplus, func.__globals__, func.__builtins__, func)
+    f.locals = ns
     cell = run(f)
     if bases is not orig_bases:
         objects.setitem(ns, "__orig_bases__", orig_bases)
@@ -725,7 +727,8 @@ def _run_source(source, globals_, locals_, mode, fname, closure=None):
         if closure is None:
             raise TypeError("code object requires a closure of exactly the right length")
         func = types.FunctionType(co, globals_, co.co_name, None, closure)
-    f = Frame(code, fast, globals_, b, locals_, func)
+    f = Frame(code, fast, globals_, b, func)
+    f.locals = locals_
     return run(f)
 
 

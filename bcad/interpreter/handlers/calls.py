@@ -59,7 +59,7 @@ def _call_factory(ins, kw_on_stack, ad=False):
             code = codes.get(id(co)) or decode(co)
             if code.simple_argc == len(args):
                 args += code.null_tail
-                s.append(run(Frame(code, args, fn.__globals__, fn.__builtins__, None, fn)))
+                s.append(run(Frame(code, args, fn.__globals__, fn.__builtins__, fn)))
                 return nxt
             s.append(call_function(fn, args, None))
             return nxt

@@ -16,7 +16,7 @@ def import_name(f, name, fromlist, level):
         getattr(f.builtins, "__import__", NULL)
     if imp is NULL:
         raise ImportError("__import__ not found")
-    locals_ = f.locals if f.locals is not None else None
+    locals_ = getattr(f, "locals", None)
     if type(imp) is types.FunctionType:
         return call(imp, name, f.globals, locals_, fromlist, level)
     return imp(name, f.globals, locals_, fromlist, level)
@@ -66,7 +66,7 @@ def IMPORT_FROM(ins):
 
 
 def import_star(f, module):
-    loc = f.locals
+    loc = getattr(f, "locals", None)
     if loc is None:
         raise SystemError("no locals found during 'import *'")
     try:

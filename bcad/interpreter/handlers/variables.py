@@ -187,7 +187,7 @@ def LOAD_CLASSDEREF(ins):
     nxt, i = ins.next, ins.arg
 
     def h(f):
-        v = _lookup_mapping(f.locals, _name(ins))
+        v = _lookup_mapping(_locals(f), _name(ins))
         if v is NULL:
             v = _load_cell(ins, f.fast[i], i)
         f.stack.append(v)
@@ -209,6 +209,11 @@ def LOAD_FROM_DICT_OR_DEREF(ins):
 
 
 # ------------------------------------------------------- globals and names
+
+def _locals(f):
+    """The namespace of a class body or of module code (None in a function)."""
+    return getattr(f, "locals", None)
+
 
 def _name_error(name):
     return NameError(f"name '{name}' is not defined", name=name)
@@ -284,7 +289,7 @@ def LOAD_NAME(ins):
     nxt, name = ins.next, ins.arg
 
     def h(f):
-        loc = f.locals
+        loc = _locals(f)
         if loc is None:
             raise SystemError(f"no locals when loading '{name}'")
         v = _lookup_mapping(loc, name)
@@ -313,9 +318,9 @@ def LOAD_LOCALS(ins):
     nxt = ins.next
 
     def h(f):
-        if f.locals is None:
+        if _locals(f) is None:
             raise SystemError("no locals found")
-        f.stack.append(f.locals)
+        f.stack.append(_locals(f))
         return nxt
     return h
 
@@ -326,7 +331,7 @@ def STORE_NAME(ins):
 
     def h(f):
         v = f.stack.pop()
-        loc = f.locals
+        loc = _locals(f)
         if loc is None:
             raise SystemError(f"no locals found when storing '{name}'")
         if type(loc) is dict:
@@ -342,7 +347,7 @@ def DELETE_NAME(ins):
     nxt, name = ins.next, ins.arg
 
     def h(f):
-        loc = f.locals
+        loc = _locals(f)
         if loc is None:
             raise SystemError(f"no locals when deleting '{name}'")
         try:
@@ -361,7 +366,7 @@ def SETUP_ANNOTATIONS(ins):
     nxt = ins.next
 
     def h(f):
-        loc = f.locals
+        loc = _locals(f)
         if loc is None:
             raise SystemError("no locals found when setting up annotations")
         if _lookup_mapping(loc, "__annotations__") is NULL:
