@@ -71,9 +71,54 @@ def _call_factory(ins, kw_on_stack, ad=False):
     return h
 
 
+def _positional_call_factory(ins):
+    """CALL without keyword arguments (the common case), plain mode: a Python
+    function called with exactly its positional parameters runs without the
+    general binder."""
+    nxt, n, me = ins.next, ins.arg, ins.index
+    codes = CODES
+
+    def h(f):
+        s = f.stack
+        base = len(s) - n - 2
+        a = s[base]
+        if a is NULL:
+            fn = s[base + 1]
+            args = s[base + 2:]
+        elif s[base + 1] is NULL:
+            fn = a
+            args = s[base + 2:]
+        else:
+            fn = a
+            args = s[base + 1:]
+        del s[base:]
+        f.pc = me
+        tf = type(fn)
+        if tf is MethodType:
+            func = fn.__func__
+            if type(func) is FunctionType:
+                args.insert(0, fn.__self__)
+                fn = func
+                tf = FunctionType
+        if tf is FunctionType:
+            code = codes.get(id(fn.__code__))
+            if code is not None and code.simple_argc == len(args):
+                args += code.null_tail
+                s.append(run(Frame(code, args, fn.__globals__, fn.__builtins__, fn)))
+                return nxt
+            s.append(call_function(fn, args, None))
+            return nxt
+        s.append(call_ex(fn, args, {}))
+        return nxt
+    return h
+
+
 @op("CALL")
 def CALL(ins):
-    return _call_factory(ins, False)
+    prev = ins.code.instrs[ins.index - 1] if ins.index > 1 else None
+    if prev is not None and prev.name == "KW_NAMES":
+        return _call_factory(ins, False)
+    return _positional_call_factory(ins)
 
 
 @op("CALL_KW")
