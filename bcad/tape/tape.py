@@ -12,8 +12,10 @@ cost several times the memory and time (design-notes section 6).
 - `a[v]`, `b[v]`: input variables of a unary/binary primitive (-1: constant);
   for a primitive with any number of inputs, `a[v]` is a tuple of the input
   variables of the flattened argument leaves and `b[v]` is -2.
-- `params[v]`: static parameters (e.g. the original arguments of a general
-  primitive), or None.
+- `params[v]`: the primal arguments (a tuple), or the original (args, kwargs)
+  of a general primitive.  On a compact tape, None when every argument is a
+  tracked value (they are `vals[a[v]]`, `vals[b[v]]`): that saves a tuple
+  per operation (see `operands`).
 - `site[v]`: the decoded instruction (code object + line) that recorded it.
 """
 import sys
@@ -68,6 +70,7 @@ GENERAL = -2
 class Tape:
     __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "_prev",
                  "__weakref__")
+    compact = True     # the trace recorder keeps every argument tuple (False)
 
     def __init__(self):
         self.ids = {}        # id(value) -> var
@@ -98,26 +101,39 @@ class Tape:
         """out = prim(x, y) for scalars; x or y may be untracked constants."""
         ids = self.ids
         v = len(self.vals)
+        va = ids.get(id(x), -1)
+        vb = ids.get(id(y), -1)
         ids[id(out)] = v
         self.vals.append(out)
         self.prim.append(prim)
-        self.a.append(ids.get(id(x), -1))
-        self.b.append(ids.get(id(y), -1))
-        self.params.append((x, y))
+        self.a.append(va)
+        self.b.append(vb)
+        self.params.append(None if va >= 0 and vb >= 0 and self.compact else (x, y))
         self.site.append(site)
         return v
 
     def record1(self, prim, out, x, site, params=None):
         ids = self.ids
         v = len(self.vals)
+        va = ids.get(id(x), -1)
         ids[id(out)] = v
         self.vals.append(out)
         self.prim.append(prim)
-        self.a.append(ids.get(id(x), -1))
+        self.a.append(va)
         self.b.append(-1)
-        self.params.append(params if params is not None else (x,))
+        if params is None and (va < 0 or not self.compact):
+            params = (x,)
+        self.params.append(params)
         self.site.append(site)
         return v
+
+    def operands(self, v):
+        """The primal arguments of (non-general) equation v."""
+        p = self.params[v]
+        if p is not None:
+            return p
+        b = self.b[v]
+        return (self.vals[self.a[v]],) if b == -1 else (self.vals[self.a[v]], self.vals[b])
 
     def record_general(self, prim, out, in_vars, args, kwargs, site):
         ids = self.ids

@@ -100,6 +100,7 @@ class StackTape(Tape):
     `stacks[v]` is a tuple of `(call serial, Code, pc)`, outermost first
     (pc is the instruction running in that frame; None for inputs)."""
     __slots__ = ("stacks", "_serials", "_next", "_memo")
+    compact = False   # dumps show every operand, constants and tracked values alike
 
     def __init__(self):
         super().__init__()

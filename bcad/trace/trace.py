@@ -54,6 +54,17 @@ def _pct(v):
     return f"%{v}"
 
 
+def _expand_operands(tape):
+    """A compact tape (bcad.grad's) leaves out argument tuples made only of
+    tracked values; the dumps show every operand, so put them back."""
+    if not tape.compact:
+        return
+    params, prims = tape.params, tape.prim
+    for v in range(len(params)):
+        if params[v] is None and tape.a[v] != -1 and tape.b[v] != GENERAL:
+            params[v] = tape.operands(v)
+
+
 class Trace:
     """The recorded forward pass of one call, with its adjoint.
 
@@ -66,6 +77,7 @@ class Trace:
     def __init__(self, result, fun=None, argnums=(0,), single=True, out=None, error=None):
         self.result = result
         self.tape = result.tape
+        _expand_operands(self.tape)
         self.fun = fun
         self.argnums = tuple(argnums)
         self.single = single

@@ -108,6 +108,8 @@ def backward(tape, seeds):
                     ct[i] = c if ct[i] is None else ct[i] + c
             continue
         prm = params[v]
+        if prm is None:
+            prm = (vals[a],) if b == -1 else (vals[a], vals[b])
         if a >= 0 and p.vjps[0] is not None:
             c = _real_for(vals[a], p.vjps[0](g, vals[v], *prm))
             ct[a] = c if ct[a] is None else ct[a] + c
