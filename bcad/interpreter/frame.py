@@ -108,7 +108,8 @@ def chain_context(e):
     e.__context__ = cur
 
 
-# id(frame) -> (exception, pc where it was raised in that frame): a re-raise
+# id(frame) -> (id(exception), pc where it was raised in that frame), ids so
+# that the exception is not kept alive (its __del__ side effects): a re-raise
 # (RERAISE after an unmatched except) reports the original line, as CPython's
 # traceback does.
 FIRST_PC = {}
@@ -122,8 +123,8 @@ def unwind(f, pc, e):
     st.propagating = None
     h = f.code.exc_table[pc]
     first = FIRST_PC.get(id(f))
-    if first is None or first[0] is not e:
-        FIRST_PC[id(f)] = first = (e, pc)     # where e was raised in this frame
+    if first is None or first[0] != id(e):
+        FIRST_PC[id(f)] = first = (id(e), pc)  # where e was raised in this frame
     if h is None:
         FIRST_PC.pop(id(f), None)
         record_tb(e, f.code, first[1])
