@@ -79,23 +79,3 @@ def normalize(name, arg, lineno, code):
                 "FORMAT_VALUE", "RESUME", "IS_OP", "CONTAINS_OP"):
         return [Instr(name, int(arg) if arg is not None else 0, lineno)]
     return [Instr(name, arg, lineno)]
-
-
-# Opcodes the compiler never leaves in a code object we decode (specialized,
-# instrumented, pseudo or placeholder ops), per version: excluded from the
-# "every opcode has a handler" check.
-def real_opcodes():
-    import dis
-    out = set()
-    for opname, op in dis.opmap.items():
-        if opname.startswith(("INSTRUMENTED_", "<")) or opname in (
-                "CACHE", "RESERVED", "ENTER_EXECUTOR", "EXTENDED_ARG", "INTERPRETER_EXIT"):
-            continue
-        if op >= getattr(dis, "MIN_PSEUDO_OPCODE", 256) or op > 255:
-            continue
-        if VERSION >= (3, 13) and op >= 236:   # specialized ops live in _specializations
-            pass
-        out.add(opname)
-    spec = getattr(dis, "_specialized_opmap", None) or {}
-    out -= set(spec)
-    return out

@@ -149,8 +149,6 @@ def construct(cls, args, kwargs):
     init = lookup(cls, "__init__")
     py_new = type(new) is staticmethod and type(new.__func__) is FunctionType
     if not py_new and type(init) is not FunctionType:
-        if STATIC[cls] or issubclass(cls, type):
-            return _native_construct(cls, args, kwargs)
         return cls(*args, **kwargs)
     if py_new:
         obj = call_function(new.__func__, (cls, *args), kwargs)
@@ -166,10 +164,6 @@ def construct(cls, args, kwargs):
     else:
         init(obj, *args, **kwargs)
     return obj
-
-
-def _native_construct(cls, args, kwargs):
-    return cls(*args, **kwargs)
 
 
 # ------------------------------------------------------------------ trampolines

@@ -170,13 +170,3 @@ def unsupported(f, what):
         f"(in {code.qualname}, {code.filename}:{code.line_of(f.pc)}); "
         f"run this code natively or wrap the call in bcad.stop_gradient"
         + (f"\n{stack}" if stack else ""))
-
-
-def user_frames():
-    """The interpreted call stack, innermost first, as (filename, lineno, name)."""
-    out = []
-    f = STATE.frame
-    while f is not None:
-        out.append((f.code.filename, f.code.line_of(f.pc), f.code.qualname))
-        f = f.back
-    return out

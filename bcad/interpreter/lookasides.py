@@ -396,7 +396,7 @@ def lk_abs(x, /):
     return objects.unary(x, "__abs__")
 
 
-def _dunder_or_native(native, name, *names):
+def _dunder_or_native(native, name):
     def la(*args, **kwargs):
         if args and not kwargs and not STATIC[type(args[0])]:
             m = lookup(type(args[0]), name)

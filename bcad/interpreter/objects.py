@@ -119,10 +119,6 @@ def type_name(tp):
     return tp.__name__
 
 
-def is_python(m):
-    return type(m) is FunctionType
-
-
 def call_method(m, obj, /, *args, **kwargs):
     """Call a dunder found by `lookup` on `obj`: interpreted when it is Python
     code, natively when it is a C slot; descriptors are bound first."""
@@ -374,11 +370,13 @@ NATIVE_BINARY = [b[3] for b in _BIN] + [i[2] for i in _INPLACE]
 
 
 def _has_python(tp, *names):
+    """Does a Python-level implementation of one of `names` exist on `tp`
+    (a function, or any descriptor whose type is a Python class)?"""
     if STATIC[tp]:
         return False
     for n in names:
         m = lookup(tp, n)
-        if m is not NULL and STATIC[type(m)] is False or type(m) is FunctionType:
+        if type(m) is FunctionType or (m is not NULL and not STATIC[type(m)]):
             return True
     return False
 

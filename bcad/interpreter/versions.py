@@ -29,18 +29,6 @@ def unbound_free_message(name):
             f"in enclosing scope")
 
 
-def push_global(stack, value, with_null):
-    """LOAD_GLOBAL with the NULL bit: NULL below the callable before 3.13, above after."""
-    if not with_null:
-        stack.append(value)
-    elif PY313:
-        stack.append(value)
-        stack.append(NULL)
-    else:
-        stack.append(NULL)
-        stack.append(value)
-
-
 def push_callable(stack, value):
     """A callable with no self (LOAD_ATTR/LOAD_SUPER_ATTR method form)."""
     if PY313:

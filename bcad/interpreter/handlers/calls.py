@@ -251,13 +251,9 @@ def LOAD_ATTR(ins):
             s[-1] = getattr(o, name)
         else:
             f.pc = me
-            s[-1] = super_or_attr(o, name) if type(o) is super else getattr_(o, name)
+            s[-1] = objects.super_getattr(o, name) if type(o) is super else getattr_(o, name)
         return nxt
     return h
-
-
-def super_or_attr(o, name):
-    return objects.super_getattr(o, name)
 
 
 @op("LOAD_ATTR_METHOD")
