@@ -34,7 +34,7 @@ def native_binary(k, a, b):
 
 
 def native_unary(name, v):
-    r = objects._UNARY[name](v)
+    r = objects.NATIVE_UNARY[name](v)
     tape = active()
     if tape is not None and id(v) in tape.ids and type(r) in _FLOATS and id(r) not in tape.ids:
         tape.record1(UNARY[name], r, v, tracking.current_site())
@@ -117,7 +117,7 @@ def BUILD_STRING(ins):
 def _unary(name):
     def factory(ins):
         nxt, me = ins.next, ins.index
-        native = objects._UNARY[name]
+        native = objects.NATIVE_UNARY[name]
         p = UNARY.get(name)
 
         def h(f):

@@ -27,7 +27,7 @@ def _unary(name):
     def factory(ins):
         nxt = ins.next
         unary = objects.unary
-        native = objects._UNARY[name]
+        native = objects.NATIVE_UNARY[name]
 
         def h(f):
             s = f.stack

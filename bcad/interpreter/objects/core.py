@@ -1,0 +1,200 @@
+"""What the protocol modules share: type classification (static types,
+plain classes), MRO lookup, calling a dunder, type names, and truth."""
+import operator
+import types
+
+from ...decode import NULL
+
+HEAPTYPE = 1 << 9
+FunctionType = types.FunctionType
+ModuleType = types.ModuleType
+
+_call = None          # set by calls.py (set_call): interpreted call(fn, *args)
+# Set while differentiating (transforms/tracking): record what native code
+# computes here: (binary(k, a, b), unary(name, v), text_made_from(v, text)).
+AD_HOOKS = [None, None, None]
+
+
+def set_call(fn):
+    """Install the interpreter's call function in every protocol module."""
+    from . import attributes, operators, protocols
+    global _call
+    _call = fn
+    for m in (attributes, operators, protocols):
+        m._call = fn
+
+
+class _Static(dict):
+    """type -> True if the type is static (defined in C)."""
+    def __missing__(self, tp):
+        v = self[tp] = not (tp.__flags__ & HEAPTYPE)
+        return v
+
+
+STATIC = _Static()
+
+
+def lookup(tp, name):
+    """_PyType_Lookup: `name` in the MRO of `tp`, or NULL."""
+    for klass in tp.__mro__:
+        d = klass.__dict__
+        if name in d:
+            return d[name]
+    return NULL
+
+
+class _Plain(dict):
+    """type -> True when attribute get/set on its instances can run no Python
+    code: no Python __getattribute__/__getattr__/__setattr__/__delattr__ and
+    no property or Python-level descriptor anywhere in the MRO.
+
+    Computed once per class; interpreted code that mutates a class clears it.
+    If native code adds a property to a class later, CPython would still
+    compute the right value (the getter would just run natively).
+    """
+    def __missing__(self, tp):
+        v = self[tp] = _compute_plain(tp)
+        return v
+
+
+def _compute_plain(tp):
+    if STATIC[tp] or issubclass(tp, type):
+        return False
+    for name in ("__getattribute__", "__setattr__", "__delattr__"):
+        if type(lookup(tp, name)) is FunctionType:
+            return False
+    if lookup(tp, "__getattr__") is not NULL:
+        return False
+    for klass in tp.__mro__:
+        if STATIC[klass]:
+            continue
+        for v in klass.__dict__.values():
+            vt = type(v)
+            if vt is FunctionType or vt is staticmethod or vt is classmethod:
+                continue
+            if vt is property or not STATIC[vt] and (
+                    lookup(vt, "__get__") is not NULL or lookup(vt, "__set__") is not NULL
+                    or lookup(vt, "__delete__") is not NULL):
+                return False
+    return True
+
+
+PLAIN = _Plain()
+
+
+class _NativeAttr(dict):
+    """type -> True when native getattr/setattr on its instances is exact
+    and runs no Python code (static non-type types, and PLAIN classes)."""
+    def __missing__(self, tp):
+        if STATIC[tp]:
+            v = not issubclass(tp, type) and tp is not ModuleType and tp is not super
+        else:
+            v = PLAIN[tp]
+        self[tp] = v
+        return v
+
+
+NATIVE_ATTR = _NativeAttr()
+
+
+def class_mutated():
+    """Interpreted code changed a class: forget what was derived from classes."""
+    PLAIN.clear()
+    NATIVE_ATTR.clear()
+
+
+from ..state import ON_FIRST_ENTRY  # noqa: E402
+ON_FIRST_ENTRY.append(class_mutated)
+
+
+def type_name(tp):
+    """The tp_name CPython prints in error messages."""
+    if STATIC[tp]:
+        mod = tp.__module__
+        if mod and mod != "builtins":
+            return f"{mod}.{tp.__qualname__}"
+    return tp.__name__
+
+
+def call_method(m, obj, /, *args, **kwargs):
+    """Call a dunder found by `lookup` on `obj`: interpreted when it is Python
+    code, natively when it is a C slot; descriptors are bound first."""
+    tm = type(m)
+    if tm is FunctionType:
+        return _call(m, obj, *args, **kwargs)
+    if tm is staticmethod:
+        return _call(m.__func__, *args, **kwargs)
+    if tm is classmethod:
+        return _call(m.__func__, type(obj), *args, **kwargs)
+    get = lookup(tm, "__get__")
+    if get is not NULL and not STATIC[tm]:
+        bound = call_method(get, m, obj, type(obj))
+        return _call(bound, *args, **kwargs)
+    if get is not NULL:
+        m = m.__get__(obj, type(obj))
+        return _call(m, *args, **kwargs)
+    return _call(m, *args, **kwargs)
+
+
+
+
+# ------------------------------------------------------------------ truth
+
+def truth(v):
+    if v is True:
+        return True
+    if v is False or v is None:
+        return False
+    tp = type(v)
+    if STATIC[tp]:
+        return bool(v)
+    m = lookup(tp, "__bool__")
+    if m is not NULL:
+        if type(m) is not FunctionType:
+            return bool(v)
+        r = _call(m, v)
+        if type(r) is not bool:
+            raise TypeError(f"__bool__ should return bool, returned {type_name(type(r))}")
+        return r
+    m = lookup(tp, "__len__")
+    if m is not NULL:
+        if type(m) is not FunctionType:
+            return bool(v)
+        return len_result(_call(m, v)) != 0
+    return True
+
+
+_MAXSIZE = (1 << 63) - 1
+
+
+def len_result(r):
+    tr = type(r)
+    if tr is int:
+        if r < 0:
+            raise ValueError("__len__() should return >= 0")
+        if r > _MAXSIZE:
+            raise OverflowError("cannot fit 'int' into an index-sized integer")
+        return r
+    if not hasattr(tr, "__index__"):
+        raise TypeError(f"'{type_name(tr)}' object cannot be interpreted as an integer")
+    r = index_(r)
+    if r < 0:
+        raise ValueError("__len__() should return >= 0")
+    if r > _MAXSIZE:
+        raise OverflowError("cannot fit 'int' into an index-sized integer")
+    return r
+
+
+def index_(v):
+    tp = type(v)
+    if STATIC[tp]:
+        return operator.index(v)
+    m = lookup(tp, "__index__")
+    if type(m) is FunctionType:
+        r = _call(m, v)
+        if type(r) is not int:
+            if isinstance(r, int):
+                return r
+            raise TypeError(f"__index__ returned non-int (type {type_name(type(r))})")
+        return r
+    return operator.index(v)
