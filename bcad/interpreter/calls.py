@@ -2,7 +2,7 @@
 
 Order (design-notes section 5):
   1. a Python function or a bound method of one: interpret it;
-  2. a lookaside (lookasides.py): a replacement that keeps Python-level
+  2. a lookaside (lookasides/): a replacement that keeps Python-level
      callbacks and dunders interpreted (super, __build_class__, sorted, ...);
   3. a class: type.__call__ emulated, so Python __new__/__init__ (and a
      metaclass __call__) are interpreted;
@@ -31,7 +31,7 @@ partial = functools.partial
 CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE, CO_ASYNC_GENERATOR = 0x20, 0x80, 0x100, 0x200
 _GEN_FLAGS = CO_GENERATOR | CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENERATOR
 
-# Filled by lookasides.py: callee -> replacement taking the same arguments.
+# Filled by lookasides/: callee -> replacement taking the same arguments.
 LOOKASIDES = {}
 # (type of __self__, method name) -> replacement taking (self, *args, **kwargs)
 METHOD_LOOKASIDES = {}
