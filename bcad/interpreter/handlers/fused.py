@@ -8,6 +8,10 @@ fused only when no instruction after its first is a jump target and all its
 instructions share the exception handler and line, so unwinding and
 tracebacks see exactly what they would see unfused.  The unfused handlers
 stay in place for the same indices.
+
+The variants below differ only in where their operands come from (a local,
+a constant, the stack); they are written out one by one on purpose: a shared
+helper would cost a Python call per instruction, which is what fusion removes.
 """
 from ...decode import NULL
 from .. import objects
