@@ -17,7 +17,7 @@ class Frame:
     """An interpreted frame.  `locals` exists only for frames with a
     namespace mapping (class bodies, module code run by exec/eval)."""
     __slots__ = ("code", "fast", "stack", "globals", "builtins", "locals", "func",
-                 "back", "retval", "pc", "yielded", "exc_slot", "gen",
+                 "back", "retval", "pc", "resume", "yielded", "exc_slot", "gen",
                  "yield_pc", "yield_from", "__weakref__")
 
     def __init__(self, code, fast, globals_, builtins, func):
@@ -56,18 +56,41 @@ def ad_handlers_of(code):
     return code.ad_handlers
 
 
+def _handlers(code):
+    if AD_MODE[0]:
+        return code.ad_handlers or ad_handlers_of(code)
+    return code.handlers or handlers_of(code)
+
+
+def push_call(f, callee, resume):
+    """Called by the CALL handler instead of recursing: make `callee` the
+    current frame; the run loop switches to it, and when it returns, resumes
+    `f` at `resume` with the return value pushed."""
+    st = STATE
+    if st.depth >= st.user_limit:
+        raise RecursionError("maximum recursion depth exceeded")
+    callee.back = f
+    f.resume = resume
+    st.frame = callee
+    st.depth += 1
+    return 0
+
+
 def run(f, exc=None):
     """Run frame `f` from `f.pc` until it returns, yields or raises.
 
-    With `exc`, the exception is raised at `f.pc` first (generator throw).
+    Calls of plain Python functions do not recurse into another `run`: the
+    CALL handler pushes the callee (`push_call`) and returns 0, and this loop
+    switches to it; a return pops back to the caller, an exception unwinds
+    frame by frame.  `f` is this invocation's base frame.  With `exc`, the
+    exception is raised at `f.pc` first (generator throw).
     """
     st = STATE
-    if AD_MODE[0]:
-        handlers = f.code.ad_handlers or ad_handlers_of(f.code)
-    else:
-        handlers = f.code.handlers or handlers_of(f.code)
+    base = f
+    handlers = _handlers(f.code)
     f.back = st.frame
     st.frame = f
+    depth0 = st.depth
     st.depth += 1
     pc = f.pc
     try:
@@ -79,15 +102,43 @@ def run(f, exc=None):
             try:
                 while pc:
                     pc = handlers[pc](f)
-                return f.retval
+                g = st.frame
+                if g is not f:                  # a call: switch to the callee
+                    f = g
+                    handlers = _handlers(f.code)
+                    pc = f.pc
+                    continue
+                if f is base:                   # return (or yield) from this run
+                    return f.retval
+                r = f.retval                    # return from a callee: resume its caller
+                if FIRST_PC:
+                    FIRST_PC.pop(id(f), None)
+                st.frame = f = f.back
+                st.depth -= 1
+                f.stack.append(r)
+                handlers = _handlers(f.code)
+                pc = f.resume
             except BaseException as e:
-                f.pc = pc
-                pc = unwind(f, pc, e)
+                while True:
+                    f.pc = pc
+                    try:
+                        pc = unwind(f, pc, e)
+                        break
+                    except BaseException as escaped:
+                        if f is base:
+                            raise
+                        e = escaped                 # unwind the caller at its CALL
+                        if FIRST_PC:
+                            FIRST_PC.pop(id(f), None)
+                        st.frame = f = f.back
+                        st.depth -= 1
+                        handlers = _handlers(f.code)
+                        pc = f.pc
     finally:
-        st.frame = f.back
-        st.depth -= 1
+        st.frame = base.back
+        st.depth = depth0
         if FIRST_PC:
-            FIRST_PC.pop(id(f), None)
+            FIRST_PC.pop(id(base), None)
 
 
 def chain_context(e):

@@ -6,7 +6,7 @@ from ...decode import NULL
 from .. import objects
 from ..calls import call_ex, call_function, call
 from ...decode.decoder import CODES, decode
-from ..frame import Frame, run
+from ..frame import Frame, run, push_call
 from ..objects import STATIC, type_name
 from ..versions import PY313, push_callable
 from . import op, AD_OPS
@@ -104,8 +104,7 @@ def _positional_call_factory(ins):
             code = codes.get(id(fn.__code__))
             if code is not None and code.simple_argc == len(args):
                 args += code.null_tail
-                s.append(run(Frame(code, args, fn.__globals__, fn.__builtins__, fn)))
-                return nxt
+                return push_call(f, Frame(code, args, fn.__globals__, fn.__builtins__, fn), nxt)
             s.append(call_function(fn, args, None))
             return nxt
         s.append(call_ex(fn, args, {}))
