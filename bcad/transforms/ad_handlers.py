@@ -8,7 +8,7 @@ from ..interpreter import objects
 from ..interpreter.handlers import AD_OPS, OPS
 from ..interpreter.objects import STATIC, NATIVE_BINARY
 from ..rules import BINARY, UNARY
-from ..tape.tape import active, TRACKED_TYPES
+from ..tape.tape import active, TRACKED_TYPES, _active
 from . import tracking
 
 _FLOATS = TRACKED_TYPES
@@ -63,11 +63,12 @@ def BINARY_OP(ins):
             r = native(a, b)
             tr = type(r)
             if tr in TRACKED_TYPES:
-                ids = active().ids
+                tape = _active[0]
+                ids = tape.ids
                 if p is not None and (id(a) in ids or id(b) in ids) and id(r) not in ids:
-                    active().record2(p, r, a, b, ins)
+                    tape.record2(p, r, a, b, ins)
             elif tr is str or tr is bytes:
-                tracking.taint_text(active(), r, (a, b))
+                tracking.taint_text(_active[0], r, (a, b))
         else:
             f.pc = me
             r = slow(a, b, k)

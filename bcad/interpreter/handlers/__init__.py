@@ -5,7 +5,7 @@ closure the run loop calls, `h(frame) -> next pc`.  Factories run once per
 code object, so per-instruction constants (argument, jump target, next
 index) are bound as closure variables instead of being looked up per step.
 """
-from ..versions import V
+from ..versions import V, FOR_ITER_SKIP
 from ..frame import unsupported
 
 OPS = {}
@@ -40,8 +40,8 @@ def jump_targets(code):
     for ins in code.instrs[1:]:
         if ins.target is not None:
             targets.add(ins.target)
-            targets.add(ins.target + 1)   # FOR_ITER's exits skip END_FOR (and POP_TOP)
-            targets.add(ins.target + 2)
+            if ins.name == "FOR_ITER":   # its exit skips END_FOR (and POP_TOP)
+                targets.add(ins.target + FOR_ITER_SKIP)
         if ins.handler is not None:
             targets.add(ins.handler[0])
         if ins.name in ("YIELD_VALUE", "RETURN_GENERATOR", "SEND"):
