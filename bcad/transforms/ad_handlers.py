@@ -5,7 +5,7 @@ computed exactly as in the plain handler, then recorded when an operand is
 tracked.  Frames pick this table when a tape is active (frame.run).
 """
 from ..interpreter import objects
-from ..interpreter.handlers import AD_OPS, OPS
+from ..interpreter.handlers import AD_OPS, OPS, fused
 from ..interpreter.objects import STATIC, NATIVE_BINARY
 from ..rules import BINARY, UNARY
 from ..tape.tape import active, TRACKED_TYPES, _active
@@ -46,6 +46,29 @@ def op(name):
         AD_OPS[name] = factory
         return factory
     return deco
+
+
+def recording_binary(k, ins):
+    """native(x, y) for fused handlers: NATIVE_BINARY[k], recorded on the
+    tape when an operand is tracked (text results are tainted)."""
+    native = NATIVE_BINARY[k]
+    p = BINARY[k]
+
+    def rec(x, y):
+        r = native(x, y)
+        tr = type(r)
+        if tr in TRACKED_TYPES:
+            tape = _active[0]
+            ids = tape.ids
+            if p is not None and (id(x) in ids or id(y) in ids) and id(r) not in ids:
+                tape.record2(p, r, x, y, ins)
+        elif tr is str or tr is bytes:
+            tracking.taint_text(_active[0], r, (x, y))
+        return r
+    return rec
+
+
+fused.RECORDING_BINARY[0] = recording_binary
 
 
 @op("BINARY_OP")

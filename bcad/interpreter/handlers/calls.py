@@ -71,12 +71,15 @@ def _call_factory(ins, kw_on_stack, ad=False):
     return h
 
 
-def _positional_call_factory(ins):
-    """CALL without keyword arguments (the common case), plain mode: a Python
-    function called with exactly its positional parameters runs without the
-    general binder."""
+def _positional_call_factory(ins, ad=False):
+    """CALL without keyword arguments (the common case): a Python function
+    called with exactly its positional parameters runs without the general
+    binder, in the same run loop (frame.push_call).  While differentiating
+    (`ad`), functions with a rule of their own (statistics.mean, ...) go
+    through call_ex."""
     nxt, n, me = ins.next, ins.arg, ins.index
     codes = CODES
+    from .. import calls as calls_module
 
     def h(f):
         s = f.stack
@@ -100,7 +103,7 @@ def _positional_call_factory(ins):
                 args.insert(0, fn.__self__)
                 fn = func
                 tf = FunctionType
-        if tf is FunctionType:
+        if tf is FunctionType and not (ad and fn in calls_module.PY_RULES):
             code = codes.get(id(fn.__code__))
             if code is not None and code.simple_argc == len(args):
                 args += code.null_tail
@@ -127,7 +130,9 @@ def CALL_KW(ins):
 
 # Differentiation mode: every call goes through call_ex (rules for Python
 # functions such as statistics.mean, and the C-call checks).
-AD_OPS["CALL"] = lambda ins: _call_factory(ins, False, ad=True)
+AD_OPS["CALL"] = lambda ins: (_call_factory(ins, False, ad=True)
+                              if ins.index > 1 and ins.code.instrs[ins.index - 1].name == "KW_NAMES"
+                              else _positional_call_factory(ins, ad=True))
 AD_OPS["CALL_KW"] = lambda ins: _call_factory(ins, True, ad=True)
 
 

@@ -27,9 +27,9 @@ def _unbound(ins):
     return _unbound_local(_name(ins))
 
 
-def binop_sources(a, b, k, store, nxt):
+def binop_sources(a, b, k, store, nxt, native=None):
     """LOAD a; LOAD b; BINARY_OP k [; STORE_FAST store]."""
-    native = NATIVE_BINARY[k]
+    native = native or NATIVE_BINARY[k]
     slow = objects.binary_op
     if a.name == "LOAD_FAST" and b.name == "LOAD_FAST":
         i, j = a.arg, b.arg
@@ -84,9 +84,9 @@ def binop_sources(a, b, k, store, nxt):
     return None
 
 
-def binop_stack_source(b, k, store, nxt):
+def binop_stack_source(b, k, store, nxt, native=None):
     """(left on the stack) LOAD b; BINARY_OP k [; STORE_FAST store]."""
-    native = NATIVE_BINARY[k]
+    native = native or NATIVE_BINARY[k]
     slow = objects.binary_op
     if b.name == "LOAD_FAST":
         j = b.arg
@@ -119,9 +119,9 @@ def binop_stack_source(b, k, store, nxt):
     return h
 
 
-def binop_store(k, store, nxt):
+def binop_store(k, store, nxt, native=None):
     """BINARY_OP k; STORE_FAST store (both operands on the stack)."""
-    native = NATIVE_BINARY[k]
+    native = native or NATIVE_BINARY[k]
     slow = objects.binary_op
 
     def h(f):
@@ -318,9 +318,9 @@ def store_attr(a, st):
     return h
 
 
-def binop_return(k):
+def binop_return(k, native=None):
     """BINARY_OP k; RETURN_VALUE."""
-    native = NATIVE_BINARY[k]
+    native = native or NATIVE_BINARY[k]
     slow = objects.binary_op
 
     def h(f):
@@ -400,17 +400,35 @@ def fuse(instrs, i, targets, ad=False):
     return None
 
 
+# Differentiation mode installs here a factory `(k, binary-op instruction) ->
+# native(x, y)` that computes like NATIVE_BINARY[k] and records on the tape.
+RECORDING_BINARY = [None]
+
+
 def _fuse_ad(instrs, i, ok):
     a = instrs[i]
+    rec = RECORDING_BINARY[0]
     if _is_load(a) and ok(i + 1):
         b = instrs[i + 1]
         if _is_load(b) and ok(i + 2):
             c = instrs[i + 2]
+            if c.name == "BINARY_OP" and rec is not None:
+                store, end = None, c
+                if ok(i + 3) and instrs[i + 3].name == "STORE_FAST":
+                    store, end = instrs[i + 3].arg, instrs[i + 3]
+                h = binop_sources(a, b, c.arg, store, end.next, rec(c.arg, c))
+                if h is not None:
+                    return h
             if c.name == "COMPARE_OP" and ok(i + 3) and instrs[i + 3].name in (
                     "POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE"):
                 h = compare_jump(a, b, c, instrs[i + 3])
                 if h is not None:
                     return h
+        if b.name == "BINARY_OP" and rec is not None:
+            store, end = None, b
+            if ok(i + 2) and instrs[i + 2].name == "STORE_FAST":
+                store, end = instrs[i + 2].arg, instrs[i + 2]
+            return binop_stack_source(a, b.arg, store, end.next, rec(b.arg, b))
         if a.name == "LOAD_FAST" and b.name == "RETURN_VALUE":
             return load_return(a)
         if a.name == "LOAD_FAST" and b.name == "STORE_ATTR":
@@ -419,6 +437,12 @@ def _fuse_ad(instrs, i, ok):
             return const_return(a)
         if _is_load(b):
             return load_load(a, b)
+    if a.name == "BINARY_OP" and rec is not None and ok(i + 1):
+        nxt_ins = instrs[i + 1]
+        if nxt_ins.name == "STORE_FAST":
+            return binop_store(a.arg, nxt_ins.arg, nxt_ins.next, rec(a.arg, a))
+        if nxt_ins.name == "RETURN_VALUE":
+            return binop_return(a.arg, rec(a.arg, a))
     if a.name == "FOR_ITER" and ok(i + 1) and instrs[i + 1].name == "STORE_FAST":
         return for_iter_store(a, instrs[i + 1])
     return None
