@@ -1,11 +1,9 @@
 """bcad's public API: grad, value_and_grad, vjp, stop_gradient, custom_vjp,
 defvjp."""
 import functools
-import numbers
 
-from .interpreter import interpret, calls
-from .interpreter.state import STATE
-from .rules import RULES, defvjp as _defvjp, defvjp_general
+from .interpreter import calls
+from .rules import defvjp as _defvjp, defvjp_general
 from .tape.tape import Primitive, active, TRACKED_TYPES
 from .transforms.reverse import run_forward, gradients
 from .transforms.tree import flatten, unflatten

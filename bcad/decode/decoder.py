@@ -10,8 +10,6 @@ Normalization (so handlers see fewer forms) lives in `versions.NORMALIZE`:
 the per-version differences of opcode names and argument encodings are
 resolved here, once, rather than in handlers.
 """
-import sys
-import types
 
 import bytecode
 from bytecode import Instr as _BInstr, Label, TryBegin, TryEnd, SetLineno
@@ -140,7 +138,6 @@ def _decode(co):
     instrs = [None]                # index 0: the exit slot
     label_index = {}
     pending_labels = []
-    tries = {}                     # TryBegin -> handler triple (filled later)
     current_try = None
     for item in bc:
         if isinstance(item, Label):

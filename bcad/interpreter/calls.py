@@ -11,7 +11,6 @@ Order (design-notes section 5):
      (map, filter, sorted's key, ...) receive trampolines that re-enter the
      interpreter.
 """
-import builtins
 import functools
 import types
 

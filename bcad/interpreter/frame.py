@@ -8,7 +8,6 @@ through the decoded exception table, exactly as CPython's `exception_unwind`.
 """
 import linecache
 
-from ..decode import decode, NULL
 from ..errors import UnsupportedError
 from .state import STATE, current_handled
 

@@ -13,7 +13,6 @@ throw/close (CPython's gen_throw/gen_close look at the frame's sub-iterator).
 """
 import types
 
-from ..decode import NULL
 from ..errors import UnsupportedError
 from .frame import run, format_tb
 from . import state

@@ -59,7 +59,7 @@ def _expand_operands(tape):
     tracked values; the dumps show every operand, so put them back."""
     if not tape.compact:
         return
-    params, prims = tape.params, tape.prim
+    params = tape.params
     for v in range(len(params)):
         if params[v] is None and tape.a[v] != -1 and tape.b[v] != GENERAL:
             params[v] = tape.operands(v)

@@ -8,36 +8,28 @@ from ..interpreter import objects
 from ..interpreter.handlers import AD_OPS, OPS, fused
 from ..interpreter.objects import STATIC, NATIVE_BINARY
 from ..rules import BINARY, UNARY
-from ..tape.tape import active, TRACKED_TYPES, _active
+from ..tape.tape import TRACKED_TYPES, _active
 from . import tracking
-
-_FLOATS = TRACKED_TYPES
-
-
-def record_binary(k, a, b, r, site):
-    """Record r = a <op k> b if an operand is tracked (r fresh float/complex)."""
-    tape = active()
-    ids = tape.ids
-    if (id(a) in ids or id(b) in ids) and type(r) in _FLOATS and id(r) not in ids:
-        p = BINARY[k]
-        if p is not None:
-            tape.record2(p, r, a, b, site)
-    return r
-
 
 def native_binary(k, a, b):
     """objects' native fallback for BINARY_OP while differentiating."""
     r = NATIVE_BINARY[k](a, b)
-    if active() is not None:
-        record_binary(k, a, b, r, tracking.current_site())
+    tape = _active[0]
+    ids = tape.ids
+    if type(r) in TRACKED_TYPES and (id(a) in ids or id(b) in ids) and id(r) not in ids \
+            and BINARY[k] is not None:
+        tape.record2(BINARY[k], r, a, b, tracking.current_site())
     return r
 
 
-def native_unary(name, v):
+def native_unary(name, v, site=None):
+    """A unary operator on a C-typed value while differentiating, recorded
+    when `v` is tracked (`site`: the instruction, else the current one)."""
     r = objects.NATIVE_UNARY[name](v)
-    tape = active()
-    if tape is not None and id(v) in tape.ids and type(r) in _FLOATS and id(r) not in tape.ids:
-        tape.record1(UNARY[name], r, v, tracking.current_site())
+    tape = _active[0]
+    if id(v) in tape.ids and type(r) in TRACKED_TYPES and id(r) not in tape.ids \
+            and UNARY.get(name) is not None:
+        tape.record1(UNARY[name], r, v, site or tracking.current_site())
     return r
 
 
@@ -74,28 +66,18 @@ fused.RECORDING_BINARY[0] = recording_binary
 @op("BINARY_OP")
 def BINARY_OP(ins):
     nxt, k, me = ins.next, ins.arg, ins.index
-    native = NATIVE_BINARY[k]
+    rec = recording_binary(k, ins)
     slow = objects.binary_op
-    p = BINARY[k]
 
     def h(f):
         s = f.stack
         b = s.pop()
         a = s[-1]
         if STATIC[type(a)] and STATIC[type(b)]:
-            r = native(a, b)
-            tr = type(r)
-            if tr in TRACKED_TYPES:
-                tape = _active[0]
-                ids = tape.ids
-                if p is not None and (id(a) in ids or id(b) in ids) and id(r) not in ids:
-                    tape.record2(p, r, a, b, ins)
-            elif tr is str or tr is bytes:
-                tracking.taint_text(_active[0], r, (a, b))
+            s[-1] = rec(a, b)
         else:
             f.pc = me
-            r = slow(a, b, k)
-        s[-1] = r
+            s[-1] = slow(a, b, k)
         return nxt
     return h
 
@@ -112,8 +94,8 @@ def _taint_result(name, operands):
             before = s[len(s) - operands:]
             nxt = plain(f)
             r = s[-1]
-            if (type(r) is str or type(r) is bytes) and active().taint:
-                tracking.taint_text(active(), r, before)
+            if (type(r) is str or type(r) is bytes) and _active[0].taint:
+                tracking.taint_text(_active[0], r, before)
             return nxt
         return h
     AD_OPS[name] = factory
@@ -132,8 +114,8 @@ def BUILD_STRING(ins):
         s = f.stack
         parts = s[len(s) - n:]
         nxt = plain(f)
-        if active().taint:
-            tracking.taint_text(active(), s[-1], parts)
+        if _active[0].taint:
+            tracking.taint_text(_active[0], s[-1], parts)
         return nxt
     return h
 
@@ -141,22 +123,15 @@ def BUILD_STRING(ins):
 def _unary(name):
     def factory(ins):
         nxt, me = ins.next, ins.index
-        native = objects.NATIVE_UNARY[name]
-        p = UNARY.get(name)
 
         def h(f):
             s = f.stack
             v = s[-1]
             if STATIC[type(v)]:
-                r = native(v)
-                if p is not None:
-                    tape = active()
-                    if id(v) in tape.ids and type(r) in _FLOATS and id(r) not in tape.ids:
-                        tape.record1(p, r, v, ins)
+                s[-1] = native_unary(name, v, ins)
             else:
                 f.pc = me
-                r = objects.unary(v, name)
-            s[-1] = r
+                s[-1] = objects.unary(v, name)
             return nxt
         return h
     return factory
@@ -168,16 +143,15 @@ op("UNARY_POSITIVE")(_unary("__pos__"))
 
 @op("LOAD_ATTR")
 def LOAD_ATTR(ins):
-    nxt, name, me = ins.next, ins.arg, ins.index
-    getattr_ = objects.getattr_
+    """The plain LOAD_ATTR, then: an attribute of a tracked value is recorded
+    (complex .real/.imag) or refused if it is a new number without a rule."""
+    plain = OPS["LOAD_ATTR"](ins)
+    name = ins.arg
 
     def h(f):
-        s = f.stack
-        o = s[-1]
-        f.pc = me
-        r = getattr_(o, name)
-        if id(o) in active().ids:
-            r = tracking.attr_hook(o, name, r)
-        s[-1] = r
+        o = f.stack[-1]
+        nxt = plain(f)
+        if id(o) in _active[0].ids:
+            f.stack[-1] = tracking.attr_hook(o, name, f.stack[-1])
         return nxt
     return h

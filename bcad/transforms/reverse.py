@@ -9,7 +9,7 @@ import contextlib
 
 from ..errors import NonDifferentiableError
 from ..interpreter import calls, frame, objects, run_call
-from ..tape.tape import Tape, INPUT, GENERAL, TRACKED_TYPES, active
+from ..tape.tape import Tape, INPUT, GENERAL, active
 from . import tracking, ad_handlers
 from .tree import flatten, unflatten, paths
 

@@ -17,14 +17,13 @@ import os
 import sys
 import types
 
-from ..decode import NULL
 from ..errors import NonDifferentiableError
 from ..interpreter import calls, objects
 from ..interpreter.calls import LOOKASIDES, METHOD_LOOKASIDES
 from ..interpreter.objects import STATIC
 from ..interpreter.state import STATE
 from ..rules import RULES, ATTRS
-from ..tape.tape import active, TRACKED_TYPES, GENERAL
+from ..tape.tape import active, TRACKED_TYPES
 
 calls.PY_RULES = RULES
 
@@ -430,7 +429,7 @@ def taint_hook(v, r):
     """objects.str_/repr_/format_ computed string `r` from `v`."""
     tape = active()
     if tape is not None and id(v) in tape.ids:
-        tape.taint[id(r)] = (r, f"the text of a differentiable value")
+        tape.taint[id(r)] = (r, "the text of a differentiable value")
 
 
 def attr_hook(obj, name, r):

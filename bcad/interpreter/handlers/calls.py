@@ -1,19 +1,17 @@
 """Calls, function creation and attribute access."""
-import builtins
 import types
 
 from ...decode import NULL
 from .. import objects
 from ..calls import call_ex, call_function, call
-from ...decode.decoder import CODES, decode
-from ..frame import Frame, run, push_call
-from ..objects import STATIC, type_name
+from ...decode.decoder import CODES
+from ..frame import Frame, push_call
+from ..objects import type_name
 from ..versions import PY313, push_callable
 from . import op, AD_OPS
 from .containers import _funcstr, _mapping_items, _has_keys
 
 FunctionType = types.FunctionType
-len = builtins.len     # immune to user code monkeypatching builtins.len
 MethodType = types.MethodType
 
 
@@ -24,12 +22,12 @@ def _split_kw(args, kwnames):
     return kwargs
 
 
-def _call_factory(ins, kw_on_stack, ad=False):
+def _keyword_call_factory(ins, kw_on_stack):
+    """CALL with keyword arguments: names from the KW_NAMES just before
+    (3.11/3.12) or from the stack (3.13 CALL_KW); always through call_ex."""
     nxt, n, me = ins.next, ins.arg, ins.index
     prev = ins.code.instrs[me - 1] if me > 1 else None
-    # 3.11/3.12: KW_NAMES right before CALL names its keyword arguments
     const_kwnames = prev.arg if prev is not None and prev.name == "KW_NAMES" else None
-    codes = CODES
 
     def h(f):
         s = f.stack
@@ -48,25 +46,7 @@ def _call_factory(ins, kw_on_stack, ad=False):
             args = s[base + 1:]
         del s[base:]
         f.pc = me
-        if kwnames:
-            kwargs = _split_kw(args, kwnames)
-        elif not ad and (type(fn) is FunctionType or type(fn) is MethodType and
-                         type(fn.__func__) is FunctionType):
-            if type(fn) is MethodType:
-                args.insert(0, fn.__self__)
-                fn = fn.__func__
-            co = fn.__code__
-            code = codes.get(id(co)) or decode(co)
-            if code.simple_argc == len(args):
-                args += code.null_tail
-                s.append(run(Frame(code, args, fn.__globals__, fn.__builtins__, fn)))
-                return nxt
-            s.append(call_function(fn, args, None))
-            return nxt
-        else:
-            s.append(call_ex(fn, args, {}))
-            return nxt
-        s.append(call_ex(fn, args, kwargs))
+        s.append(call_ex(fn, args, _split_kw(args, kwnames) if kwnames else {}))
         return nxt
     return h
 
@@ -119,21 +99,20 @@ def _positional_call_factory(ins, ad=False):
 def CALL(ins):
     prev = ins.code.instrs[ins.index - 1] if ins.index > 1 else None
     if prev is not None and prev.name == "KW_NAMES":
-        return _call_factory(ins, False)
+        return _keyword_call_factory(ins, False)
     return _positional_call_factory(ins)
 
 
 @op("CALL_KW")
 def CALL_KW(ins):
-    return _call_factory(ins, True)
+    return _keyword_call_factory(ins, True)
 
 
 # Differentiation mode: every call goes through call_ex (rules for Python
 # functions such as statistics.mean, and the C-call checks).
-AD_OPS["CALL"] = lambda ins: (_call_factory(ins, False, ad=True)
+AD_OPS["CALL"] = lambda ins: (_keyword_call_factory(ins, False)
                               if ins.index > 1 and ins.code.instrs[ins.index - 1].name == "KW_NAMES"
                               else _positional_call_factory(ins, ad=True))
-AD_OPS["CALL_KW"] = lambda ins: _call_factory(ins, True, ad=True)
 
 
 @op("KW_NAMES")

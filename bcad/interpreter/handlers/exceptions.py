@@ -2,7 +2,6 @@
 import types
 
 from ...decode import NULL
-from .. import objects
 from ..calls import call
 from ..objects import type_name, lookup
 from ..versions import MISSED_EXIT

@@ -1,5 +1,4 @@
 """Arithmetic, comparison, truth, identity, membership and subscripting."""
-from ...decode import NULL
 from .. import objects
 from ..objects import STATIC, NATIVE_BINARY, NATIVE_COMPARE, truth
 from . import op

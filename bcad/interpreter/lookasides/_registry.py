@@ -13,11 +13,12 @@ def lookaside(*targets, arity=None, kw=()):
             allowed = (arity,) if isinstance(arity, int) else tuple(arity)
             native = targets[0]
 
-            def impl(*args, **kwargs):
+            def checked(*args, **kwargs):
                 if len(args) not in allowed or any(k not in kw for k in kwargs):
                     return native(*args, **kwargs)
                 return fn(*args, **kwargs)
-            impl.__name__ = fn.__name__
+            checked.__name__ = fn.__name__
+            impl = checked
         for t in targets:
             LOOKASIDES[t] = impl
         return fn
