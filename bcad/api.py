@@ -190,7 +190,7 @@ def _unrecorded(fn, args, kwargs):
     saved = (frame.AD_MODE[0], calls.AD_CALL[0], list(objects.AD_HOOKS), _active[0])
     frame.AD_MODE[0] = False
     calls.AD_CALL[0] = None
-    objects.AD_HOOKS[:] = [None, None, None]
+    objects.AD_HOOKS[:] = [None] * len(objects.AD_HOOKS)
     _active[0] = None
     try:
         return fn(*args, **kwargs)

@@ -71,8 +71,8 @@ def call_ex(fn, args, kwargs):
         if type(func) is FunctionType:
             return call_function(func, (fn.__self__, *args), kwargs)
         return call_ex(func, (fn.__self__, *args), kwargs)
-    if AD_CALL[0] is not None and STATIC[tf] and tf is not partial:
-        return AD_CALL[0](fn, args, kwargs)
+    if AD_CALL[0] is not None and (STATIC[tf] or isinstance(fn, type)) and tf is not partial:
+        return AD_CALL[0](fn, args, kwargs)     # (classes: 3.13's ctypes types are heap types)
     return call_static(fn, tf, args, kwargs)
 
 

@@ -68,7 +68,7 @@ GENERAL = -2
 
 
 class Tape:
-    __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "_prev",
+    __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "refusal", "_prev",
                  "__weakref__")
     compact = True     # the trace recorder keeps every argument tuple (False)
 
@@ -80,7 +80,8 @@ class Tape:
         self.b = []
         self.params = []
         self.site = []
-        self.taint = {}      # id(str/bytes) -> (obj, description): exact conversions
+        self.taint = {}      # id(obj) -> (obj, description): derived from tracked values
+        self.refusal = None  # the first NonDifferentiableError raised (final: boundary.refuse)
 
     def __len__(self):
         return len(self.vals)

@@ -8,17 +8,42 @@ from ..interpreter import objects
 from ..interpreter.handlers import AD_OPS, OPS, fused
 from ..interpreter.objects import STATIC, NATIVE_BINARY
 from ..rules import BINARY, UNARY
+from ..interpreter.objects.operators import _BIN, _INPLACE
 from ..tape.tape import TRACKED_TYPES, _active
-from . import tracking
+from . import boundary, tracking
+from .boundary import SCALARS
+
+# Operand types whose operator results are recorded (numbers), tainted (text)
+# or references to the operands (concatenation and repetition): any other
+# operand is a C type without a rule (ndarray, numpy's float32, Decimal...),
+# and the boundary policy classifies what the operator returned.
+_PLAIN = SCALARS | {list, tuple, str, bytes}
+_SYMBOL = [b[0] for b in _BIN] + [i[0] for i in _INPLACE]
+
+
+def _record_binary(tape, k, p, r, a, b, site):
+    """`r = a <op k> b` computed natively while differentiating."""
+    tr = type(r)
+    ta, tb = type(a), type(b)
+    if tr in TRACKED_TYPES:
+        ids = tape.ids
+        if (id(a) in ids or id(b) in ids) and id(r) not in ids:
+            if p is not None and ta in SCALARS and tb in SCALARS:
+                tape.record2(p, r, a, b, site)
+                return
+            boundary.check_operator(tape, _SYMBOL[k], r, (a, b), k >= 13)
+        elif ta not in _PLAIN or tb not in _PLAIN:
+            boundary.check_operator(tape, _SYMBOL[k], r, (a, b), k >= 13)
+    elif tr is str or tr is bytes:
+        tracking.taint_text(tape, r, (a, b))
+    elif ta not in _PLAIN or tb not in _PLAIN:
+        boundary.check_operator(tape, _SYMBOL[k], r, (a, b), k >= 13)
+
 
 def native_binary(k, a, b):
     """objects' native fallback for BINARY_OP while differentiating."""
     r = NATIVE_BINARY[k](a, b)
-    tape = _active[0]
-    ids = tape.ids
-    if type(r) in TRACKED_TYPES and (id(a) in ids or id(b) in ids) and id(r) not in ids \
-            and BINARY[k] is not None:
-        tape.record2(BINARY[k], r, a, b, tracking.current_site())
+    _record_binary(_active[0], k, BINARY[k], r, a, b, tracking.current_site())
     return r
 
 
@@ -28,9 +53,20 @@ def native_unary(name, v, site=None):
     r = objects.NATIVE_UNARY[name](v)
     tape = _active[0]
     if id(v) in tape.ids and type(r) in TRACKED_TYPES and id(r) not in tape.ids \
-            and UNARY.get(name) is not None:
+            and UNARY.get(name) is not None and type(v) in SCALARS:
         tape.record1(UNARY[name], r, v, site or tracking.current_site())
+    elif type(v) not in _PLAIN or id(v) in tape.ids and id(r) not in tape.ids:
+        boundary.check_operator(tape, objects.UNARY_SYMBOL[name], r, (v,))
     return r
+
+
+def iterator_hook(v, it):
+    """objects.iter_ while differentiating: an iterator over a tainted object
+    checks what it yields."""
+    taint = _active[0].taint
+    if taint and id(v) in taint and taint[id(v)][0] is v:
+        return boundary.checked_iter(v, it)
+    return it
 
 
 def op(name):
@@ -49,13 +85,13 @@ def recording_binary(k, ins):
     def rec(x, y):
         r = native(x, y)
         tr = type(r)
-        if tr in TRACKED_TYPES:
+        if (tr is float or tr is complex) and type(x) in SCALARS and type(y) in SCALARS:
             tape = _active[0]
             ids = tape.ids
             if p is not None and (id(x) in ids or id(y) in ids) and id(r) not in ids:
                 tape.record2(p, r, x, y, ins)
-        elif tr is str or tr is bytes:
-            tracking.taint_text(_active[0], r, (x, y))
+        elif tr is not int and tr is not bool or type(x) not in _PLAIN or type(y) not in _PLAIN:
+            _record_binary(_active[0], k, p, r, x, y, ins)
         return r
     return rec
 
@@ -85,7 +121,8 @@ def BINARY_OP(ins):
 def _taint_result(name, operands):
     """Differentiation-mode variant of the plain handler `name`: the same
     closure, then text it produced from tainted or tracked operands (the top
-    `operands` stack entries before it ran) is tainted too."""
+    `operands` stack entries before it ran) is tainted too, and a value read
+    out of a tainted container is checked (boundary.check_read)."""
     def factory(ins):
         plain = OPS[name](ins)
 
@@ -93,9 +130,13 @@ def _taint_result(name, operands):
             s = f.stack
             before = s[len(s) - operands:]
             nxt = plain(f)
-            r = s[-1]
-            if (type(r) is str or type(r) is bytes) and _active[0].taint:
-                tracking.taint_text(_active[0], r, before)
+            tape = _active[0]
+            if tape.taint:
+                r = s[-1]
+                if type(r) is str or type(r) is bytes:
+                    tracking.taint_text(tape, r, before)
+                else:
+                    boundary.check_read(tape, before[0], r, "subscript")
             return nxt
         return h
     AD_OPS[name] = factory
@@ -103,6 +144,54 @@ def _taint_result(name, operands):
 
 _taint_result("BINARY_SUBSCR", 2)
 _taint_result("BINARY_SLICE", 3)
+
+
+@op("STORE_SUBSCR")
+def STORE_SUBSCR(ins):
+    """The plain store, after refusing a differentiable value written into a
+    container that keeps a copy (ndarray, array.array, bytearray...)."""
+    plain = OPS["STORE_SUBSCR"](ins)
+
+    def h(f):
+        s = f.stack
+        c = s[-2]
+        tc = type(c)
+        if tc is not list and tc is not dict and boundary.copies_into(c):
+            boundary.check_store(c, s[-3], f"{tc.__name__}.__setitem__")
+        return plain(f)
+    return h
+
+
+@op("STORE_ATTR")
+def STORE_ATTR(ins):
+    """The plain store, after refusing a differentiable value written into a
+    C object's field (ctypes values and structures copy it)."""
+    plain = OPS["STORE_ATTR"](ins)
+    name = ins.arg
+
+    def h(f):
+        s = f.stack
+        o = s[-1]
+        if boundary.copies_into(o):
+            boundary.check_store(o, s[-2], f"setting .{name} of")
+        return plain(f)
+    return h
+
+
+@op("GET_ITER")
+def GET_ITER(ins):
+    """The plain GET_ITER; an iterator over a tainted object checks its items."""
+    plain = OPS["GET_ITER"](ins)
+
+    def h(f):
+        s = f.stack
+        v = s[-1]
+        nxt = plain(f)
+        taint = _active[0].taint
+        if taint and id(v) in taint and taint[id(v)][0] is v:
+            s[-1] = boundary.checked_iter(v, s[-1])
+        return nxt
+    return h
 
 
 @op("BUILD_STRING")
@@ -151,7 +240,10 @@ def LOAD_ATTR(ins):
     def h(f):
         o = f.stack[-1]
         nxt = plain(f)
-        if id(o) in _active[0].ids:
+        tape = _active[0]
+        if id(o) in tape.ids:
             f.stack[-1] = tracking.attr_hook(o, name, f.stack[-1])
+        elif tape.taint and id(o) in tape.taint:
+            boundary.check_read(tape, o, f.stack[-1], "." + name)
         return nxt
     return h

@@ -25,7 +25,7 @@ def recording(tape):
     frame.AD_MODE[0] = True
     calls.AD_CALL[0] = tracking.call_c
     objects.AD_HOOKS[:] = [ad_handlers.native_binary, ad_handlers.native_unary,
-                           tracking.taint_hook]
+                           tracking.taint_hook, ad_handlers.iterator_hook]
     try:
         with tape:
             yield tape

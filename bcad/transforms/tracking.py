@@ -1,19 +1,14 @@
 """Differentiation mode of the interpreter: where values meet the tape.
 
 While a tape is active:
-- arithmetic handlers record float/complex operations (handlers below);
+- arithmetic handlers record float/complex operations (ad_handlers);
 - every call of a C-level callable goes through `call_c`: a primitive with a
   rule is recorded; a lookaside or a Python class runs as usual; any other C
-  function that receives a tracked value runs under a guard that refuses
-  results which depend on the value without a rule (NonDifferentiableError),
-  and refuses Python code that C would run natively (a profile hook);
-- strings made from tracked values (repr, str, format, f-strings, hex) are
-  tainted: turning them back into numbers raises.
+  function that something differentiable reaches runs under a guard that
+  refuses Python code C would run natively (a profile hook), and its result
+  is classified by the boundary policy (boundary.py: refused, tainted, or
+  fine).
 """
-import collections
-import functools
-import numbers
-import os
 import sys
 import types
 
@@ -21,142 +16,25 @@ from ..errors import NonDifferentiableError
 from ..interpreter import calls, objects
 from ..interpreter.calls import LOOKASIDES, METHOD_LOOKASIDES
 from ..interpreter.objects import STATIC
-from ..interpreter.state import STATE
 from ..rules import RULES, ATTRS
 from ..tape.tape import active, TRACKED_TYPES
+from . import boundary
+from .boundary import (SAFE_C, NO_SCAN, SAFE_METHOD_TYPES, UNSAFE_METHODS, EXACT_NAMES,
+                       PARSERS, current_site, where, refuse, reach, check_result,
+                       is_user_file, fname)
 
 calls.PY_RULES = RULES
 
-_BCAD_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-_STDLIB = os.path.dirname(os.__file__) + os.sep
+_BCAD_DIR = boundary._BCAD_DIR
 BuiltinFunctionType = types.BuiltinFunctionType
-
-# C functions whose result cannot depend on a tracked value in a way that
-# carries a derivative (piecewise constant, identity, bookkeeping): called
-# without inspection.
-SAFE_C = {
-    len, isinstance, issubclass, type, id, hash, callable, range, enumerate, zip, iter, next,
-    print, repr, str, format, ascii, bool, int, sorted, min, max, list, tuple, dict, set,
-    frozenset, reversed, any, all, getattr, setattr, hasattr, delattr, vars, dir, locals,
-    globals, object.__new__, super,
-}
-# Methods of these containers only store, fetch and compare: no value is
-# computed (element comparisons of Python objects aside, see UNSAFE_METHODS).
-SAFE_METHOD_TYPES = {list, dict, set, frozenset, tuple}
-UNSAFE_METHODS = {"sort", "index", "count", "remove", "__contains__"}
-# C types that keep references to the objects they are given (so a tracked
-# value inside stays the tracked object).  Any other C type returned by a C
-# function that received a tracked value may hold a copy: refused.
-_REFERENCE_HOLDERS = {
-    type(None), bool, int, str, bytes, list, tuple, dict, set, frozenset, slice, range,
-    type, types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.ModuleType,
-    types.SimpleNamespace, types.GeneratorType, zip, map, filter, enumerate, reversed,
-    functools.partial, collections.deque, collections.OrderedDict, collections.defaultdict,
-    property, staticmethod, classmethod, super, type(iter([])), type(iter(())),
-    type(iter({})), type(iter(set())), type(iter("")), type(iter(range(0))),
-    type({}.keys()), type({}.values()), type({}.items()),
-}
+__all__ = ["call_c", "current_site", "where", "refuse", "fname"]
 
 
-def _holds_references(tp):
-    if tp in _REFERENCE_HOLDERS or issubclass(tp, BaseException):
-        return True
-    if not STATIC[tp] and _python_class(tp):
-        return True
-    return tp.__module__ in ("itertools", "operator", "functools", "weakref", "re", "_sre")
-# Exact conversions: all the bits of the value, as integers.
-EXACT = {(float, "as_integer_ratio"), (float, "__getnewargs__"), (complex, "__getnewargs__")}
-
-
-def current_site():
-    f = STATE.frame
-    if f is None:
-        return None
-    instrs = f.code.instrs
-    pc = f.pc
-    return instrs[pc] if 0 < pc < len(instrs) else None
-
-
-def _is_user_file(filename):
-    return not (filename.startswith(_BCAD_DIR) or filename.startswith(_STDLIB)
-                or "site-packages" in filename or filename.startswith("<frozen"))
-
-
-def where():
-    """'file:line (in function)' of the user code that led here, plus the
-    innermost interpreted frame when that is library code."""
-    f = STATE.frame
-    inner = f
-    while f is not None and not _is_user_file(f.code.filename):
-        f = f.back
-    parts = []
-    if f is not None:
-        parts.append(f"{f.code.filename}:{f.code.line_of(f.pc)} (in {f.code.qualname})")
-    if inner is not None and inner is not f:
-        parts.append(f"reached in {inner.code.filename}:{inner.code.line_of(inner.pc)} "
-                     f"(in {inner.code.qualname})")
-    return ", ".join(parts) if parts else "<unknown location>"
-
-
-def _fname(fn):
-    self = getattr(fn, "__self__", None)
-    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
-    if type(fn) is BuiltinFunctionType and self is not None and type(self) is not types.ModuleType:
-        return f"{type(self).__name__}.{fn.__name__}"
-    mod = getattr(fn, "__module__", None)
-    if mod and mod != "builtins" and type(self) is not type:
-        return f"{mod}.{name}"
-    return name
-
-
-def refuse(fn, what):
-    from ..trace.recorder import format_interpreted_stack   # (import cycle otherwise)
-    name = _fname(fn)
-    stack = format_interpreted_stack()
-    raise NonDifferentiableError(
-        f"{name}() {what} at {where()}. bcad has no derivative rule for {name}, so a gradient "
-        f"through it would be silently wrong.\n"
-        f"  Remedies: register a rule with bcad.defvjp({name}, ...) (or bcad.custom_vjp for a "
-        f"Python function), or wrap the value in bcad.stop_gradient(...) if no gradient should "
-        f"flow through it." + (f"\n{stack}" if stack else ""))
-
-
-# ------------------------------------------------------------- argument scans
-
-def tracked_in(tape, args, kwargs):
-    """The tracked values among the arguments (one container level deep)."""
-    ids = tape.ids
-    found = []
-    for a in (*args, *kwargs.values()) if kwargs else args:
-        ta = type(a)
-        if ta in TRACKED_TYPES:
-            if id(a) in ids:
-                found.append(a)
-        elif ta is list or ta is tuple or ta is set or ta is frozenset:
-            for x in a:
-                if id(x) in ids:
-                    found.append(x)
-        elif ta is dict:
-            for x in a.values():
-                if id(x) in ids:
-                    found.append(x)
-        elif id(a) in ids:
-            found.append(a)
-    return found
-
-
-def tainted_in(tape, args, kwargs):
-    taint = tape.taint
-    if not taint:
-        return None
-    for a in (*args, *kwargs.values()) if kwargs else args:
-        if id(a) in taint and taint[id(a)][0] is a:
-            return taint[id(a)][1]
-    return None
-
+# ------------------------------------------------------------------ rules
 
 def leaves_of(tape, x, out):
-    """Tracked-or-not scalar leaves of an argument, for general rules."""
+    """Tracked-or-not scalar leaves of an argument, for general rules (lists,
+    tuples and dicts are opened; call sites materialize other iterables)."""
     tx = type(x)
     if tx is list or tx is tuple:
         for v in x:
@@ -168,8 +46,6 @@ def leaves_of(tape, x, out):
         out.append(x)
     return out
 
-
-# ------------------------------------------------------------------ rules
 
 def rule_of(fn):
     """(rule, bound self as a tuple) of a callable: a bound method of a C type
@@ -190,15 +66,28 @@ def rule_of(fn):
         return None, ()
 
 
-def _materialize(args, kwargs, positions):
+def _materialize(args, positions):
+    """Iterables at `positions` as exact lists (a namedtuple, a deque, a
+    generator): what the rule's flattening and its cotangents expect."""
     args = list(args)
     for i in positions:
-        if i < len(args) and not isinstance(args[i], (list, tuple)):
+        if i < len(args) and type(args[i]) is not list and type(args[i]) is not tuple:
             args[i] = list(objects.iterate(args[i]))
     return tuple(args)
 
 
-def apply_rule(tape, prim, fn, args, kwargs, site):
+def _rule_leaves(tape, prim, args, kwargs):
+    """ids of the tracked values where the rule of `prim` looks for them."""
+    ids = tape.ids
+    flat = list(args) + list(kwargs.values()) if kwargs else args
+    if prim.general:
+        flat = []
+        for a in (*args, *kwargs.values()):
+            leaves_of(tape, a, flat)
+    return {id(x) for x in flat if id(x) in ids}
+
+
+def apply_rule(tape, prim, fn, args, kwargs, site, found):
     out = fn(*args, **kwargs)
     if prim.multi is not None:
         if type(out) is tuple:
@@ -207,11 +96,14 @@ def apply_rule(tape, prim, fn, args, kwargs, site):
                     _record_fixed(tape, p, out[j], args, site)
         return out
     if type(out) not in TRACKED_TYPES or id(out) in tape.ids:
-        if type(out) not in TRACKED_TYPES and isinstance(out, (float, complex)) or \
-                isinstance(out, numbers.Number) and not isinstance(out, (int, float, complex)):
-            refuse(fn, f"has a rule but returned a {type(out).__module__}.{type(out).__qualname__},"
+        to = type(out)
+        if out is NotImplemented or to is int or to is bool or id(out) in tape.ids:
+            return out      # not differentiable, or an input returned unchanged
+        if isinstance(out, (float, complex)) or boundary._is_number(out):
+            refuse(fn, f"has a rule but returned a {to.__module__}.{to.__qualname__},"
                    f" a number type bcad does not track")
-        return out      # NotImplemented, an int, or an input returned unchanged
+        check_result(tape, fn, out, found, None, (*args, *kwargs.values()))   # an ndarray...
+        return out
     if prim.general:
         flat = []
         for a in args:
@@ -237,8 +129,8 @@ def _record_fixed(tape, prim, out, args, site):
 # ------------------------------------------------------------------ calls
 
 class _Guard:
-    """Refuses Python code that C runs natively while tracked values are in
-    reach (it would compute with them untraced)."""
+    """Refuses Python code that C runs natively while differentiable values
+    are in reach (it would compute with them untraced)."""
     __slots__ = ("fn", "prev")
 
     def __init__(self, fn):
@@ -246,18 +138,19 @@ class _Guard:
 
     def hook(self, frame, event, arg):
         if event == "call":
-            fname = frame.f_code.co_filename
-            if not fname.startswith(_BCAD_DIR):
+            fname_ = frame.f_code.co_filename
+            if not fname_.startswith(_BCAD_DIR):
                 tape = active()
                 if tape is None:
                     return
-                if _is_user_file(fname):
+                if is_user_file(fname_):
                     refuse(self.fn, f"ran the Python function {frame.f_code.co_qualname} "
-                           f"({fname}:{frame.f_code.co_firstlineno}) natively while "
+                           f"({fname_}:{frame.f_code.co_firstlineno}) natively while "
                            f"differentiating (bcad cannot see what it computes)")
-                if tracked_in(tape, tuple(frame.f_locals.values()), {}):
+                found, taint = reach(tape, tuple(frame.f_locals.values()))
+                if found or taint:
                     refuse(self.fn, f"ran the Python function {frame.f_code.co_qualname} "
-                           f"({fname}:{frame.f_code.co_firstlineno}) natively on a "
+                           f"({fname_}:{frame.f_code.co_firstlineno}) natively on a "
                            f"differentiable value")
 
     def __enter__(self):
@@ -269,6 +162,25 @@ class _Guard:
         return False
 
 
+FunctionType_ = types.FunctionType
+
+
+def _bound_self(fn):
+    """The object a C method is bound to (None for functions of modules)."""
+    tf = type(fn)
+    if tf is BuiltinFunctionType or tf is types.MethodWrapperType:
+        self = fn.__self__
+        if self is not None and type(self) is not types.ModuleType:
+            return self
+    return None
+
+
+def _is_exact(fn):
+    """A conversion whose result carries all the bits of a number as ints."""
+    name = getattr(fn, "__name__", None)
+    return name in EXACT_NAMES and (type(fn) is not FunctionType_)
+
+
 def call_c(fn, args, kwargs):
     """AD-mode call of a C-level callable (see module docstring)."""
     tape = active()
@@ -278,44 +190,80 @@ def call_c(fn, args, kwargs):
     if prim is not None:
         full = self_args + tuple(args)
         if prim.iterables:
-            full = _materialize(full, kwargs, prim.iterables)
+            full = _materialize(full, prim.iterables)
             args = full[len(self_args):]
-        if tracked_in(tape, full, kwargs):
-            impl = getattr(type(self_args[0]), fn.__name__) if self_args else fn
-            return apply_rule(tape, prim, impl, full, kwargs, current_site())
+        seen = _rule_leaves(tape, prim, full, kwargs)
+        if seen:
+            found, taint = reach(tape, (*full, *kwargs.values()) if kwargs else full)
+            if all(id(x) in seen for x in found):
+                impl = getattr(type(self_args[0]), fn.__name__) if self_args else fn
+                return apply_rule(tape, prim, impl, full, kwargs, current_site(), found)
+            # A differentiable value nested where the rule does not look (an
+            # object with Python dunders, a list in a list): not the rule's case.
     if type(fn) is FunctionType_:
         return calls.call_function(fn, args, kwargs)
-    bound = getattr(fn, "__self__", None) if type(fn) is BuiltinFunctionType else None
-    taint = tainted_in(tape, (bound, *args) if bound is not None else args, kwargs)
-    if not taint:
-        try:
-            safe = fn in SAFE_C
-        except TypeError:
-            safe = False
-        parse = fn in _PARSERS if safe or _has_lookaside(fn) else False
-        if not parse and (safe or isinstance(fn, type) and _python_class(fn)
-                          or _has_lookaside(fn)):
+    try:
+        if fn in NO_SCAN:
             return calls.call_static(fn, type(fn), args, kwargs)
-    if type(fn) is BuiltinFunctionType:
-        self = fn.__self__
-        if type(self) in SAFE_METHOD_TYPES and fn.__name__ not in UNSAFE_METHODS:
-            return calls.call_static(fn, type(fn), args, kwargs)
-    if not self_args and (type(fn) is BuiltinFunctionType or type(fn) is types.MethodWrapperType):
-        bound = fn.__self__
-        if bound is not None and type(bound) is not types.ModuleType:
-            self_args = (bound,)
-    found = tracked_in(tape, (*self_args, *args), kwargs)
-    if found and type(fn) is BuiltinFunctionType and fn.__self__ is not None and \
-            (type(fn.__self__), fn.__name__) in EXACT:
-        refuse(fn, "is an exact conversion of a differentiable value (its result carries all "
-               "the bits of the value as integers)")
-    with _Guard(fn):
+        safe = fn in SAFE_C
+    except TypeError:
+        safe = False
+    bound = _bound_self(fn)
+    objs = (*args, *kwargs.values()) if kwargs else args
+    found, taint = reach(tape, objs if bound is None else (bound, *objs))
+    if not found and not taint:
         out = calls.call_static(fn, type(fn), args, kwargs)
-    check_result(tape, fn, out, found, taint, args)
+        if fn in PARSERS and args and type(args[0]) in boundary._STRINGS and \
+                type(out) in TRACKED_TYPES and _equals_tracked(tape, out):
+            refuse(fn, f"parsed the number {out!r} from text, and a differentiable value equals "
+                   f"it (the text was probably made from that value: the gradient would be "
+                   f"lost)")
+        return out
+    if isinstance(fn, type) and _python_class(fn):
+        return _construct(tape, fn, args, kwargs, found, taint)
+    if fn is float.__new__ or fn is complex.__new__:
+        return _number_new(tape, fn, args, kwargs, found, taint)
+    if safe or _has_lookaside(fn) or type(bound) in SAFE_METHOD_TYPES and \
+            fn.__name__ not in UNSAFE_METHODS:
+        out = calls.call_static(fn, type(fn), args, kwargs)
+    else:
+        if found and _is_exact(fn):
+            refuse(fn, "is an exact conversion of a differentiable value (its result carries "
+                   "all the bits of the value as integers)")
+        boundary.check_receiver(tape, fn, args, kwargs)
+        with _Guard(fn):
+            out = calls.call_static(fn, type(fn), args, kwargs)
+        boundary.reraise_pending(tape)
+    check_result(tape, fn, out, found, taint, (bound, *objs))
     return out
 
 
-FunctionType_ = types.FunctionType
+def _construct(tape, cls, args, kwargs, found, taint):
+    """A Python class: its construction is interpreted; the C base it builds
+    on (float, ndarray, ctypes.Structure...) may copy what it is given."""
+    out = calls.call_static(cls, type(cls), args, kwargs)
+    if boundary.holds_references(type(out)) or id(out) in tape.ids:
+        return out
+    if isinstance(out, (float, complex)):
+        src = args[0] if args else None
+        if found and src is not None and id(src) in tape.ids and out == src:
+            # float.__new__(F, x): the value of x under another class.
+            tape.record1(RULES[float if isinstance(out, float) else complex], out, src,
+                         current_site())
+            return out
+    check_result(tape, cls, out, found, taint)
+    return out
+
+
+def _number_new(tape, fn, args, kwargs, found, taint):
+    """float.__new__(cls, x) / complex.__new__(cls, x) from a Python __new__."""
+    out = calls.call_static(fn, type(fn), args, kwargs)
+    src = args[1] if len(args) == 2 and not kwargs else None
+    if found and src is not None and id(src) in tape.ids and out == src:
+        tape.record1(RULES[float if fn is float.__new__ else complex], out, src, current_site())
+        return out
+    check_result(tape, fn, out, found, taint)
+    return out
 
 
 def _python_class(cls):
@@ -346,67 +294,11 @@ def _has_lookaside(fn):
         return False
 
 
-_STRINGS = (str, bytes, bytearray)
-
-
-def _has_number(out):
-    to = type(out)
-    if to is float or to is complex or to is int or isinstance(out, numbers.Number) \
-            and to is not bool:
-        return True
-    if to is tuple or to is list:
-        return any(_has_number(x) for x in out)
-    return False
-
-
-_PARSERS = {float, complex, float.fromhex}
-
-
 def _equals_tracked(tape, v):
     for x in tape.vals:
         if type(x) in TRACKED_TYPES and x == v:
             return True
     return False
-
-
-def check_result(tape, fn, out, found, taint, args=()):
-    ids = tape.ids
-    to = type(out)
-    if id(out) in ids:
-        return
-    if to in _STRINGS:
-        if found or taint:
-            tape.taint[id(out)] = (out, taint or f"{_fname(fn)}() of a differentiable value")
-        return
-    if (found or taint) and (to is list or to is tuple):
-        for x in out:
-            if type(x) in _STRINGS:
-                tape.taint[id(x)] = (x, taint or f"{_fname(fn)}() of a differentiable value")
-    if not taint and not found and fn in _PARSERS and args and type(args[0]) in _STRINGS:
-        v = out if type(out) in TRACKED_TYPES else None
-        if v is not None and _equals_tracked(tape, v):
-            refuse(fn, f"parsed the number {v!r} from text, and a differentiable value equals it "
-                   f"(the text was probably made from that value: the gradient would be lost)")
-    if taint and _has_number(out):
-        refuse(fn, f"turned text made from a differentiable value ({taint}) back into "
-               f"a number")
-    if not found:
-        return
-    if to in TRACKED_TYPES:
-        refuse(fn, "received a differentiable value and returned a new number computed from it")
-    if to is tuple or to is list:
-        for x in out:
-            tx = type(x)
-            if tx in TRACKED_TYPES and id(x) not in ids:
-                refuse(fn, "received a differentiable value and returned new numbers computed "
-                       "from it")
-        return
-    if isinstance(out, numbers.Number) and to is not bool and to is not int:
-        refuse(fn, f"received a differentiable value and returned a {type(out).__name__} "
-               f"computed from it")
-    if not _holds_references(to):
-        refuse(fn, f"received a differentiable value and returned a {to.__module__}."
-               f"{to.__qualname__}, which may hold a copy of it (a copy carries no gradient)")
 
 
 # ------------------------------------------------------------- taint hooks

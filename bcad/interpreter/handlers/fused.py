@@ -431,12 +431,12 @@ def _fuse_ad(instrs, i, ok):
             return binop_stack_source(a, b.arg, store, end.next, rec(b.arg, b))
         if a.name == "LOAD_FAST" and b.name == "RETURN_VALUE":
             return load_return(a)
-        if a.name == "LOAD_FAST" and b.name == "STORE_ATTR":
-            return store_attr(a, b)
         if a.name == "LOAD_CONST" and b.name == "RETURN_VALUE":
             return const_return(a)
         if _is_load(b):
             return load_load(a, b)
+    # (no LOAD_FAST+STORE_ATTR here: differentiation mode checks stores
+    # into C objects.)
     if a.name == "BINARY_OP" and rec is not None and ok(i + 1):
         nxt_ins = instrs[i + 1]
         if nxt_ins.name == "STORE_FAST":

@@ -11,8 +11,9 @@ ModuleType = types.ModuleType
 
 _call = None          # set by calls.py (set_call): interpreted call(fn, *args)
 # Set while differentiating (transforms/tracking): record what native code
-# computes here: (binary(k, a, b), unary(name, v), text_made_from(v, text)).
-AD_HOOKS = [None, None, None]
+# computes here: (binary(k, a, b), unary(name, v), text_made_from(v, text),
+# iterator(iterable, it)).
+AD_HOOKS = [None, None, None, None]
 
 
 def set_call(fn):

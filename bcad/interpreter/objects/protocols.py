@@ -42,6 +42,12 @@ class SeqIter:
 
 
 def iter_(v):
+    if AD_HOOKS[3] is not None:          # differentiation mode: iterating tainted objects
+        return AD_HOOKS[3](v, _iter(v))
+    return _iter(v)
+
+
+def _iter(v):
     tp = type(v)
     if STATIC[tp]:
         return iter(v)

@@ -1,0 +1,426 @@
+"""The C boundary while differentiating: one information-flow policy.
+
+bcad sees every operation interpreted code performs, but not what C code
+does with the values it is handed.  This module decides, at each place where
+a value crosses into C (a call, an operator, a store, a read from a C
+object), whether the result can be trusted.  The policy, in full:
+
+1. *Reach.*  A differentiable value reaches C code when it is anywhere in
+   what that code can read: in containers of any type at any depth, in the
+   attributes of objects, in cells, inside iterators and generators
+   (`reach`, through `gc.get_referents`).  Text and other objects derived
+   from differentiable values are *tainted* (`tape.taint`) and reach C code
+   the same way.
+2. *Results.*  What a C function (or operator) without a rule returns while
+   something reaches it (`check_result`):
+   - the very objects it was given (identity): still tracked, fine;
+   - a bool, or an int when only tracked values reached it (int(), round(),
+     comparisons are piecewise constant): fine;
+   - a new float/complex/other number: refused (it would carry no gradient);
+   - text (str/bytes) and any other object that may hold a copy: tainted,
+     with the site where it was made;
+   - containers holding references (list, tuple, dict, namedtuple, ...):
+     their contents are classified the same way.
+3. *Reads.*  A number read out of a tainted object (a C call on it, an
+   attribute, a subscript, iteration, unpacking) is refused, naming both the
+   site where the differentiable value went in and the site where the number
+   came out.  Ints only where the function is known to count (`COUNTS`).
+4. *Stores.*  A differentiable value written into an object that copies
+   what it is given (ndarray, array.array, bytearray, memoryview, ctypes...)
+   is refused at the store (`check_store`, `check_receiver`): that is where
+   the information is lost.
+5. *Final.*  A refusal ends the differentiation even when C code catches
+   the exception and carries on (`refuse` records it; `reraise_pending` is
+   called after every native call and at the end of the forward pass).
+
+Fast paths first: exact builtin scalars and strings are classified by type
+without a scan, and the deep scan stops at modules, classes, functions and
+code.
+"""
+import array
+import collections
+import functools
+import gc
+import numbers
+import os
+import types
+
+from ..errors import NonDifferentiableError
+from ..interpreter.objects import STATIC
+from ..interpreter.state import STATE
+from ..tape.tape import active, TRACKED_TYPES
+
+_BCAD_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_STDLIB = os.path.dirname(os.__file__) + os.sep
+BuiltinFunctionType = types.BuiltinFunctionType
+FunctionType = types.FunctionType
+
+# ------------------------------------------------------------------ tables
+
+# C functions whose result cannot depend on a differentiable value in a way
+# that carries a derivative (identity, bookkeeping, piecewise constant).
+# Their results are still classified when something tainted reaches them.
+SAFE_C = {
+    len, isinstance, issubclass, type, id, hash, callable, range, enumerate, zip, iter, next,
+    print, repr, str, format, ascii, bool, int, sorted, min, max, list, tuple, dict, set,
+    frozenset, reversed, any, all, getattr, setattr, hasattr, delattr, vars, dir, locals,
+    globals, object.__new__, super,
+}
+# Never given a scan: their result is a type, an identity or a size.
+NO_SCAN = {len, isinstance, issubclass, type, id, callable, hasattr, vars, dir, locals,
+           globals, print, super}
+# Methods of these containers only store, fetch and compare references.
+SAFE_METHOD_TYPES = {list, dict, set, frozenset, tuple, collections.deque}
+UNSAFE_METHODS = {"sort", "index", "count", "remove", "__contains__"}
+# Exact conversions: all the bits of a value, as integers.
+EXACT_NAMES = {"as_integer_ratio", "__getnewargs__", "__reduce__", "__reduce_ex__",
+               "__getstate__"}
+# C functions that read numbers out of text.
+PARSERS = {float, complex, float.fromhex}
+# C functions returning an int that counts or locates, never a value.
+COUNT_NAMES = {"__len__", "find", "rfind", "index", "rindex", "count", "write", "tell",
+               "seek", "startswith", "endswith", "isdigit", "isnumeric", "isdecimal"}
+
+# C types that keep references to what they are given (the objects inside are
+# the tracked objects themselves).
+REFERENCE_HOLDERS = {
+    type(None), bool, int, str, bytes, list, tuple, dict, set, frozenset, slice, range, object,
+    type, FunctionType, types.MethodType, BuiltinFunctionType, types.ModuleType,
+    types.SimpleNamespace, types.GeneratorType, types.CellType, zip, map, filter, enumerate,
+    reversed, functools.partial, collections.deque, collections.OrderedDict,
+    collections.defaultdict, property, staticmethod, classmethod, super, type(iter([])),
+    type(iter(())), type(iter({})), type(iter(set())), type(iter(range(0))),
+    type(iter(reversed([]))), type({}.keys()), type({}.values()), type({}.items()),
+    type(iter({}.values())), type(iter({}.items())), types.MappingProxyType,
+}
+_REFERENCE_MODULES = ("itertools", "operator", "functools", "weakref", "re", "_sre",
+                      "collections", "_collections")
+# C types that copy the values stored into them (stores are refused).
+_COPYING = {array.array, bytearray, memoryview}
+
+# Not descended into by the scan: what they reference is code or namespaces,
+# not data a C function reads as its input.
+_OPAQUE = (type, types.ModuleType, FunctionType, BuiltinFunctionType, types.CodeType,
+           types.FrameType, types.TracebackType, types.MethodType, types.MethodWrapperType,
+           types.WrapperDescriptorType, types.MethodDescriptorType,
+           types.GetSetDescriptorType, types.MemberDescriptorType, property)
+
+_STRINGS = (str, bytes, bytearray)
+
+try:
+    import numpy as _np
+    _NDARRAY = _np.ndarray
+    _COPYING |= {_np.ndarray, _np.flatiter}
+    _NUMPY_BOOL = _np.bool_
+except ImportError:     # pragma: no cover - numpy is a dependency
+    _NDARRAY = _NUMPY_BOOL = ()
+
+try:
+    import ctypes as _ctypes
+    _CTYPES = (_ctypes._SimpleCData, _ctypes.Array, _ctypes.Structure, _ctypes.Union)
+except ImportError:     # pragma: no cover
+    _CTYPES = ()
+
+
+class _CBase(dict):
+    """type -> the first class of its MRO defined in C (static, or a heap type
+    made by an extension module: its own dict holds C slot wrappers)."""
+    def __missing__(self, tp):
+        for k in tp.__mro__:
+            if STATIC[k] or any(type(v) in _C_DESCRIPTORS for v in k.__dict__.values()):
+                self[tp] = k
+                return k
+        self[tp] = object           # pragma: no cover - object is static
+        return object
+
+
+_C_DESCRIPTORS = (types.WrapperDescriptorType, types.MethodDescriptorType,
+                  types.BuiltinFunctionType, types.ClassMethodDescriptorType)
+C_BASE = _CBase()
+
+
+def holds_references(tp):
+    """Do instances of `tp` hold the objects given to them (not copies)?
+    A Python class holds references when the C type it builds on does."""
+    if tp in REFERENCE_HOLDERS or issubclass(tp, BaseException):
+        return True
+    base = C_BASE[tp]
+    if base is not tp:
+        return holds_references(base)
+    return tp.__module__ in _REFERENCE_MODULES
+
+
+def copies_into(obj):
+    """Does `obj` keep copies of what is stored into it?"""
+    tp = type(obj)
+    return tp in _COPYING or isinstance(obj, _CTYPES) or not holds_references(tp) and \
+        STATIC[tp] and tp.__module__ not in ("builtins",)
+
+
+# ------------------------------------------------------------- where / refuse
+
+def current_site():
+    f = STATE.frame
+    if f is None:
+        return None
+    instrs = f.code.instrs
+    pc = f.pc
+    return instrs[pc] if 0 < pc < len(instrs) else None
+
+
+def is_user_file(filename):
+    return not (filename.startswith(_BCAD_DIR) or filename.startswith(_STDLIB)
+                or "site-packages" in filename or filename.startswith("<frozen"))
+
+
+def where():
+    """'file:line (in function)' of the user code that led here, plus the
+    innermost interpreted frame when that is library code."""
+    f = STATE.frame
+    inner = f
+    while f is not None and not is_user_file(f.code.filename):
+        f = f.back
+    parts = []
+    if f is not None:
+        parts.append(f"{f.code.filename}:{f.code.line_of(f.pc)} (in {f.code.qualname})")
+    if inner is not None and inner is not f:
+        parts.append(f"reached in {inner.code.filename}:{inner.code.line_of(inner.pc)} "
+                     f"(in {inner.code.qualname})")
+    return ", ".join(parts) if parts else "<unknown location>"
+
+
+def fname(fn):
+    if isinstance(fn, str):
+        return fn
+    self = getattr(fn, "__self__", None)
+    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+    if type(fn) is BuiltinFunctionType and self is not None and type(self) is not types.ModuleType:
+        return f"{type(self).__name__}.{fn.__name__}"
+    mod = getattr(fn, "__module__", None)
+    if mod and mod != "builtins" and type(self) is not type:
+        return f"{mod}.{name}"
+    return name
+
+
+def refuse(fn, what):
+    """Raise NonDifferentiableError for `fn`, and remember it: the refusal is
+    final even if C code catches the exception (see reraise_pending)."""
+    from ..trace.recorder import format_interpreted_stack   # (import cycle otherwise)
+    name = fname(fn)
+    stack = format_interpreted_stack()
+    head = name if isinstance(fn, str) else f"{name}()"
+    err = NonDifferentiableError(
+        f"{head} {what} at {where()}. bcad has no derivative rule for {name}, so a gradient "
+        f"through it would be silently wrong.\n"
+        f"  Remedies: register a rule with bcad.defvjp({name}, ...) (or bcad.custom_vjp for a "
+        f"Python function), or wrap the value in bcad.stop_gradient(...) if no gradient should "
+        f"flow through it." + (f"\n{stack}" if stack else ""))
+    tape = active()
+    if tape is not None and tape.refusal is None:
+        tape.refusal = err
+    raise err
+
+
+def reraise_pending(tape):
+    """A refusal raised inside native code that the code swallowed."""
+    err = tape.refusal
+    if err is not None:
+        raise err.with_traceback(None)
+
+
+# ------------------------------------------------------------------ reach
+
+def reach(tape, objs):
+    """(tracked values, taint description or None) reachable from `objs`."""
+    ids, taint = tape.ids, tape.taint
+    found = []
+    desc = None
+    todo = list(objs)
+    seen = set()
+    while todo:
+        o = todo.pop()
+        t = type(o)
+        if t in TRACKED_TYPES:
+            if id(o) in ids:
+                found.append(o)
+            continue
+        if t is int or t is bool or o is None:
+            continue
+        i = id(o)
+        if i in ids:
+            found.append(o)
+            continue
+        if taint and i in taint and taint[i][0] is o:
+            desc = desc or taint[i][1]
+            continue
+        if t is str or t is bytes or t is float or t is complex or i in seen:
+            continue
+        seen.add(i)
+        if t is list or t is tuple or t is set or t is frozenset:
+            todo.extend(o)
+        elif t is dict:
+            todo.extend(o.keys())
+            todo.extend(o.values())
+        elif isinstance(o, _OPAQUE) or t.__module__ == "bcad.interpreter.frame":
+            if t.__name__ == "Frame" and t.__module__ == "bcad.interpreter.frame":
+                todo.extend(o.fast)            # an interpreted generator's frame
+                todo.extend(o.stack)
+        elif _NDARRAY and t is _NDARRAY:
+            if o.dtype.hasobject:
+                todo.extend(o.ravel().tolist())
+            elif o.base is not None:
+                todo.append(o.base)
+        else:
+            todo.extend(gc.get_referents(o))
+    return found, desc
+
+
+def reaches(tape, objs):
+    found, desc = reach(tape, objs)
+    return bool(found) or desc is not None
+
+
+# ------------------------------------------------------------------ results
+
+def _is_number(o):
+    t = type(o)
+    if t is bool or t is _NUMPY_BOOL:
+        return False
+    return t is float or t is int or t is complex or isinstance(o, numbers.Number)
+
+
+def _counts(fn):
+    return fn is len or getattr(fn, "__name__", None) in COUNT_NAMES
+
+
+def _members(objs):
+    """ids of the objects in `objs` and in the containers among them: what a
+    C function can hand back by reference (max(x, 1.0) returns the 1.0)."""
+    out = set()
+    todo = list(objs)
+    while todo:
+        o = todo.pop()
+        if id(o) in out:
+            continue
+        out.add(id(o))
+        if isinstance(o, (list, tuple, set, frozenset, collections.deque)):
+            todo.extend(o)
+        elif isinstance(o, dict):
+            todo.extend(o.keys())
+            todo.extend(o.values())
+    return out
+
+
+def check_result(tape, fn, out, found, taint, inputs=()):
+    """Classify what `fn` (a C callable or an operator name) returned while
+    `found` (tracked values) or `taint` (a description) reached it; objects
+    among `inputs` handed back unchanged are fine."""
+    ids = tape.ids
+    if id(out) in ids:
+        return
+    head = fn if isinstance(fn, str) else f"{fname(fn)}()"
+    made = taint or f"the result of {head} on a differentiable value (at {where()})"
+    todo = [out]
+    seen = set()
+    members = None
+    while todo:
+        o = todo.pop()
+        t = type(o)
+        if o is None or t is bool or t is _NUMPY_BOOL or id(o) in ids:
+            continue
+        if t is int and (not taint or _counts(fn)):
+            continue
+        if inputs and (t is float or t is complex or t is str or t is bytes):
+            if members is None:
+                members = _members(inputs)
+            if id(o) in members:
+                continue
+        if _is_number(o):
+            if taint:
+                refuse(fn, f"turned {taint} back into a number")
+            refuse(fn, f"received a differentiable value and returned a new "
+                   f"{'number' if t in TRACKED_TYPES else t.__name__} computed from it")
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        if t in _STRINGS:
+            tape.taint[id(o)] = (o, made)
+        elif isinstance(o, (list, tuple, dict, set, frozenset, collections.deque)):
+            todo.extend(o.values() if isinstance(o, dict) else o)
+        elif taint or not holds_references(t):
+            tape.taint[id(o)] = (o, made)
+
+
+def check_read(tape, obj, value, how):
+    """`value` was read out of the tainted object `obj` (`how`: '.attr',
+    'subscript', 'iteration', ...)."""
+    entry = tape.taint.get(id(obj))
+    if entry is None or entry[0] is not obj:
+        return
+    if type(value) is int and how in _STRUCTURE:
+        return
+    check_result(tape, how, value, (), entry[1])
+
+
+# Attributes that describe an object's structure, not its values.
+_STRUCTURE = {".shape", ".ndim", ".size", ".itemsize", ".nbytes", ".strides", ".__len__",
+              ".nbytes", ".typecode", ".format", ".readonly", ".start", ".stop", ".step"}
+
+
+# ------------------------------------------------------------------ stores
+
+def check_store(container, value, how):
+    """`container[...] = value`, `container.attr = value` (`how` names it)."""
+    tape = active()
+    if copies_into(container) and reaches(tape, (value,)):
+        found, desc = reach(tape, (value,))
+        if found:
+            refuse(how, f"stored a differentiable value into a {type(container).__module__}."
+                   f"{type(container).__qualname__}, which keeps a copy of it (a copy carries "
+                   f"no gradient)")
+        tape.taint[id(container)] = (container, desc)
+
+
+def check_receiver(tape, fn, args, kwargs):
+    """A C function or method that may write into one of its arguments (a
+    copying buffer among them, or the method's own object) while a
+    differentiable value reaches it."""
+    self = getattr(fn, "__self__", None)
+    receivers = [a for a in (self, *args, *kwargs.values()) if a is not None and copies_into(a)]
+    if not receivers:
+        return
+    others = [a for a in (*args, *kwargs.values()) if not any(a is r for r in receivers)]
+    found, desc = reach(tape, others)
+    if found:
+        r = receivers[0]
+        refuse(fn, f"received a differentiable value together with a {type(r).__module__}."
+               f"{type(r).__qualname__} it may copy it into (a copy carries no gradient)")
+    if desc is not None:
+        for r in receivers:
+            tape.taint[id(r)] = (r, desc)
+
+
+# ------------------------------------------------------------------ operators
+
+SCALARS = frozenset({float, int, bool, complex}) | TRACKED_TYPES
+
+
+def check_operator(tape, symbol, r, operands, inplace=False):
+    """An operator computed natively `r` from `operands` without a rule
+    (an operand is a C type bcad has no rule for, such as an ndarray)."""
+    found, desc = reach(tape, operands)
+    if not found and desc is None:
+        return
+    what = f"the operator {symbol}"
+    if inplace and r is operands[0] and copies_into(r):
+        check_store(r, operands[1], what)
+    check_result(tape, what, r, found, desc)
+
+
+def checked_iter(obj, it):
+    """Iterate `it` (over the tainted `obj`), checking every item it yields."""
+    tape = active()
+    for v in it:
+        if tape is not None:
+            check_read(tape, obj, v, "iteration")
+        yield v
