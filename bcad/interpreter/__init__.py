@@ -5,6 +5,7 @@ function it reaches, through bcad's own eval loop (frame.run).  See
 docs/interpreter.md for the architecture.
 """
 import functools
+import threading
 
 from . import state
 from .calls import call_ex
@@ -20,8 +21,19 @@ def is_interpreting():
 lookasides.register_bcad(is_interpreting)
 
 
+# The interpreter's state (state.STATE, the differentiation mode's tables and
+# tape) is one per process: threads take turns (a parameter sweep on a
+# ThreadPoolExecutor gets correct results, one call at a time).
+ENTRY_LOCK = threading.RLock()
+
+
 def run_call(fn, args, kwargs):
     """Call `fn(*args, **kwargs)` through the interpreter (public entry)."""
+    with ENTRY_LOCK:
+        return _run_call(fn, args, kwargs)
+
+
+def _run_call(fn, args, kwargs):
     state.enter()
     try:
         return call_ex(fn, args, kwargs)

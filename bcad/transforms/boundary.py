@@ -29,7 +29,9 @@ object), whether the result can be trusted.  The policy, in full:
    what it is given (ndarray, array.array, bytearray, memoryview, ctypes...)
    is refused at the store (`check_store`, `check_receiver`): that is where
    the information is lost.
-5. *Final.*  A refusal ends the differentiation even when C code catches
+5. *Threads.*  Other threads running Python code natively on a
+   differentiable value while differentiating are refused (OtherThreads).
+6. *Final.*  A refusal ends the differentiation even when C code catches
    the exception and carries on (`refuse` records it; `reraise_pending` is
    called after every native call and at the end of the forward pass).
 
@@ -43,6 +45,8 @@ import functools
 import gc
 import numbers
 import os
+import sys
+import threading
 import types
 
 from ..errors import NonDifferentiableError
@@ -208,13 +212,18 @@ def refuse(fn, what):
     from ..trace.recorder import format_interpreted_stack   # (import cycle otherwise)
     name = fname(fn)
     stack = format_interpreted_stack()
-    head = name if isinstance(fn, str) else f"{name}()"
-    err = NonDifferentiableError(
-        f"{head} {what} at {where()}. bcad has no derivative rule for {name}, so a gradient "
-        f"through it would be silently wrong.\n"
-        f"  Remedies: register a rule with bcad.defvjp({name}, ...) (or bcad.custom_vjp for a "
-        f"Python function), or wrap the value in bcad.stop_gradient(...) if no gradient should "
-        f"flow through it." + (f"\n{stack}" if stack else ""))
+    if isinstance(fn, str):     # an operator, a read, a store, natively run code
+        text = (f"{name} {what} at {where()}: a gradient through it would be silently wrong.\n"
+                f"  Remedies: compute the value with code bcad interprets (plain Python, or a "
+                f"function with a rule), or wrap it in bcad.stop_gradient(...) if no gradient "
+                f"should flow through it.")
+    else:
+        text = (f"{name}() {what} at {where()}. bcad has no derivative rule for {name}, so a "
+                f"gradient through it would be silently wrong.\n"
+                f"  Remedies: register a rule with bcad.defvjp({name}, ...) (or bcad.custom_vjp "
+                f"for a Python function), or wrap the value in bcad.stop_gradient(...) if no "
+                f"gradient should flow through it.")
+    err = NonDifferentiableError(text + (f"\n{stack}" if stack else ""))
     tape = active()
     if tape is not None and tape.refusal is None:
         tape.refusal = err
@@ -424,3 +433,47 @@ def checked_iter(obj, it):
         if tape is not None:
             check_read(tape, obj, v, "iteration")
         yield v
+
+
+# ------------------------------------------------------------------ threads
+
+class OtherThreads:
+    """While differentiating, Python code that other threads run natively
+    (a ThreadPoolExecutor worker calling a function of the differentiated
+    code) must not compute with differentiable values unseen: a profile hook
+    in every other thread refuses a call whose arguments or closure reach
+    one.  3.12+ reaches threads already running; 3.11 only threads started
+    while the hook is set (threading.setprofile)."""
+
+    def __init__(self, tape):
+        self.tape = tape
+        self.owner = threading.get_ident()
+
+    def hook(self, frame, event, arg):
+        if event != "call" or threading.get_ident() == self.owner:
+            return
+        code = frame.f_code
+        if code.co_filename.startswith(_BCAD_DIR) or active() is not self.tape:
+            return
+        found, desc = reach(self.tape, tuple(frame.f_locals.values()))
+        if found or desc is not None:
+            refuse(f"{code.co_qualname} ({code.co_filename}:{code.co_firstlineno})",
+                   "ran natively in another thread on a differentiable value (bcad cannot "
+                   "see what it computes; call it from the differentiated thread)")
+
+    def __enter__(self):
+        self.prev = threading.getprofile() if hasattr(threading, "getprofile") else None
+        threading.setprofile(self.hook)
+        if hasattr(threading, "setprofile_all_threads"):
+            mine = sys.getprofile()
+            threading.setprofile_all_threads(self.hook)
+            sys.setprofile(mine)
+        return self
+
+    def __exit__(self, *exc):
+        if hasattr(threading, "setprofile_all_threads"):
+            mine = sys.getprofile()
+            threading.setprofile_all_threads(None)
+            sys.setprofile(mine)
+        threading.setprofile(self.prev)
+        return False

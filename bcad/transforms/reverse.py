@@ -8,9 +8,9 @@ dumps print); `backward` executes them.
 import contextlib
 
 from ..errors import NonDifferentiableError
-from ..interpreter import calls, frame, objects, run_call
+from ..interpreter import calls, frame, objects, run_call, ENTRY_LOCK
 from ..tape.tape import Tape, INPUT, GENERAL, active
-from . import tracking, ad_handlers
+from . import boundary, tracking, ad_handlers
 from .tree import flatten, unflatten, paths
 
 
@@ -27,7 +27,7 @@ def recording(tape):
     objects.AD_HOOKS[:] = [ad_handlers.native_binary, ad_handlers.native_unary,
                            tracking.taint_hook, ad_handlers.iterator_hook]
     try:
-        with tape:
+        with tape, boundary.OtherThreads(tape):
             yield tape
     finally:
         frame.AD_MODE[0], calls.AD_CALL[0] = saved[0], saved[1]
@@ -184,8 +184,14 @@ def run_forward(fun, args, kwargs, diff_positions, tape=None):
         args[i], leaves, treedef, mask = prepare_inputs(tape, args[i], f"argument {i}")
         inputs.append((leaves, treedef, mask))
     n_inputs = len(tape)
-    with recording(tape):
-        out = run_call(fun, tuple(args), kwargs)
+    with ENTRY_LOCK, recording(tape):
+        try:
+            out = run_call(fun, tuple(args), kwargs)
+        except Exception as e:
+            if tape.refusal is not None and e is not tape.refusal:
+                raise tape.refusal      # the first refusal, whatever followed it
+            raise
+    boundary.reraise_pending(tape)      # a refusal that interpreted or C code swallowed
     LAST_STATS.clear()
     LAST_STATS.update(n_ops=len(tape) - n_inputs, n_inputs=n_inputs)
     return VJPResult(tape, out, inputs)
