@@ -18,6 +18,7 @@ from .boundary import SCALARS
 # operand is a C type without a rule (ndarray, numpy's float32, Decimal...),
 # and the boundary policy classifies what the operator returned.
 _PLAIN = SCALARS | {list, tuple, str, bytes}
+_NUMBERS = (float, complex, int)       # (their subclasses reach here without Python dunders)
 _SYMBOL = [b[0] for b in _BIN] + [i[0] for i in _INPLACE]
 
 
@@ -28,7 +29,8 @@ def _record_binary(tape, k, p, r, a, b, site):
     if tr in TRACKED_TYPES:
         ids = tape.ids
         if (id(a) in ids or id(b) in ids) and id(r) not in ids:
-            if p is not None and ta in SCALARS and tb in SCALARS:
+            if p is not None and (ta in SCALARS or issubclass(ta, _NUMBERS)) and \
+                    (tb in SCALARS or issubclass(tb, _NUMBERS)):
                 tape.record2(p, r, a, b, site)
                 return
             boundary.check_operator(tape, _SYMBOL[k], r, (a, b), k >= 13)

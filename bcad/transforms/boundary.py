@@ -402,8 +402,9 @@ def check_receiver(tape, fn, args, kwargs):
     found, desc = reach(tape, others)
     if found:
         r = receivers[0]
-        refuse(fn, f"received a differentiable value together with a {type(r).__module__}."
-               f"{type(r).__qualname__} it may copy it into (a copy carries no gradient)")
+        refuse(fn, f"received a differentiable value and a {type(r).__module__}."
+               f"{type(r).__qualname__} it may have written a copy of it into (a copy carries "
+               f"no gradient)")
     if desc is not None:
         for r in receivers:
             tape.taint[id(r)] = (r, desc)

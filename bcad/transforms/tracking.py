@@ -230,10 +230,12 @@ def call_c(fn, args, kwargs):
         if found and _is_exact(fn):
             refuse(fn, "is an exact conversion of a differentiable value (its result carries "
                    "all the bits of the value as integers)")
-        boundary.check_receiver(tape, fn, args, kwargs)
         with _Guard(fn):
             out = calls.call_static(fn, type(fn), args, kwargs)
         boundary.reraise_pending(tape)
+        check_result(tape, fn, out, found, taint, (bound, *objs))
+        boundary.check_receiver(tape, fn, args, kwargs)   # (after: the result says more)
+        return out
     check_result(tape, fn, out, found, taint, (bound, *objs))
     return out
 

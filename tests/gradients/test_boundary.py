@@ -1,0 +1,303 @@
+"""The C boundary policy (bcad/transforms/boundary.py), case by case: the
+holes and false refusals the soundness issue listed, each giving the right
+gradient or a clear error at the user's line.  The generated sweep in
+tests/soundness covers the products of carriers and consumers.
+PYTEST_DONT_REWRITE"""
+import array
+import collections
+import ctypes
+import io
+import json
+import math
+import operator
+import pickle
+import re
+import statistics
+import struct
+import sys
+import threading
+import types
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+import bcad
+from bcad import NonDifferentiableError
+
+HERE = re.escape(__file__)
+P = collections.namedtuple("P", "x y")
+
+
+class T(tuple):
+    pass
+
+
+class L(list):
+    pass
+
+
+class F(float):
+    def double(self):
+        return 2 * self
+
+
+def refused(f, x=0.7, *names):
+    """bcad.grad(f)(x) raises NonDifferentiableError naming this file:line
+    (and each of `names`); returns the message."""
+    with pytest.raises(NonDifferentiableError) as info:
+        bcad.grad(f)(x)
+    msg = str(info.value)
+    assert re.search(HERE + r":\d+", msg), msg
+    for n in names:
+        assert n in msg, msg
+    return msg
+
+
+def fd(f, x, h=1e-6):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+# ----------------------------------------------------- no false refusals
+
+EASY = {
+    "sum(namedtuple)": lambda x: sum(P(x, 2 * x)),
+    "math.fsum(namedtuple)": lambda x: math.fsum(P(x, x * x)),
+    "math.prod(namedtuple)": lambda x: math.prod(P(x, x)),
+    "sum(T(tuple))": lambda x: sum(T((x, 3 * x))),
+    "sum(L(list))": lambda x: sum(L([x, x * x])),
+    "sum(deque)": lambda x: sum(collections.deque([x, 2 * x])),
+    "sum(dict.values())": lambda x: sum({"a": x, "b": x * x}.values()),
+    "math.fsum(generator)": lambda x: math.fsum(v * v for v in (x, 2 * x)),
+    "math.prod(map)": lambda x: math.prod(map(math.sin, [x, x])),
+    "min(namedtuple)": lambda x: min(P(x, x + 1)),
+    "max(deque)": lambda x: max(collections.deque([x, 2 * x])),
+    "sorted(T)[0]": lambda x: sorted(T((3 * x, x)))[0],
+    "statistics.mean(namedtuple)": lambda x: statistics.mean(P(x, 3 * x)),
+    "statistics.fmean(deque)": lambda x: statistics.fmean(collections.deque([x, x * x])),
+    "statistics.median(T)": lambda x: statistics.median(T((x, 2 * x, 4 * x))),
+    "np.float64(x) * x": lambda x: float(np.float64(x) * x),
+    "np.float64 dunders": lambda x: float(np.float64(x).__mul__(3.0) + np.float64(x).__neg__()),
+    "abs(-np.float64(x))": lambda x: float(abs(-np.float64(x))),
+    "float(np.float64(x))": lambda x: float(np.float64(x)) * 2.0,
+    "np.complex128(x).real": lambda x: np.complex128(complex(x, 1.0)).real * 2.0,
+    "np.float64(x).real": lambda x: np.float64(x).real * 3.0,
+    "types.CellType(x)": lambda x: types.CellType(x).cell_contents * 2.0,
+    "operator.concat": lambda x: sum(operator.concat([x], [1.0, x])),
+    "io.StringIO.write": lambda x: io.StringIO().write(f"{x:.3f}") + x,
+    "float subclass with methods": lambda x: float(F(x).double()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EASY))
+def test_no_false_refusal(name):
+    f = EASY[name]
+    value, g = bcad.value_and_grad(f)(0.7)
+    assert value == pytest.approx(f(0.7), rel=1e-12)
+    assert g == pytest.approx(fd(f, 0.7), rel=1e-6, abs=1e-9)
+
+
+# ----------------------------------------------------- the issue's examples
+
+def _view_write(x):
+    a = np.zeros(4)
+    v = a[:2]
+    v[0] = x
+    v[1] = x
+    return float(a.sum())
+
+
+@pytest.mark.parametrize("f, names", [
+    (lambda x: float(np.array([[x, 2 * x], [x, x]]).sum()), ()),
+    (lambda x: float((x * np.ones(3)).sum()), ()),
+    (lambda x: float((np.ones(3) * x).sum()), ()),
+    (_view_write, ("ndarray.__setitem__", "numpy.ndarray")),
+    (lambda x: float(x * np.float32(2.0)), ("float32",)),
+    (lambda x: float(x * np.longdouble(2.0)), ("longdouble",)),
+    (lambda x: float([x, 1.0] @ np.ones(2)), ("operator @",)),
+    (lambda x: float((np.ones(2) + [x, 1.0]).sum()), ()),
+], ids=["nested np.array", "float*ndarray", "ndarray*float", "view write", "x*float32",
+        "x*longdouble", "list@ndarray", "ndarray+list"])
+def test_numpy_holes_refused(f, names):
+    refused(f, 0.7, *names)
+
+
+# ----------------------------------------------------- stores
+
+def _store(kind):
+    def f(x):
+        if kind == "ndarray[i]":
+            a = np.zeros(3)
+            a[0] = x
+        elif kind == "ndarray[mask]":
+            a = np.zeros(3)
+            a[a == 0] = x
+        elif kind == "ndarray[...]":
+            a = np.zeros(3)
+            a[...] = x
+        elif kind == "ndarray.fill":
+            a = np.zeros(3)
+            a.fill(x)
+        elif kind == "ndarray.put":
+            a = np.zeros(3)
+            a.put([0], [x])
+        elif kind == "ndarray.flat":
+            a = np.zeros(3)
+            a.flat[0] = x
+        elif kind == "ndarray +=":
+            a = np.zeros(3)
+            a += x
+        elif kind == "np.copyto":
+            a = np.zeros(3)
+            np.copyto(a, x)
+        elif kind == "array[i]":
+            a = array.array("d", [0.0])
+            a[0] = x
+        elif kind == "array.append":
+            a = array.array("d")
+            a.append(x)
+        elif kind == "array.extend":
+            a = array.array("d")
+            a.extend([x, x])
+        elif kind == "array.insert":
+            a = array.array("d")
+            a.insert(0, x)
+        elif kind == "memoryview[i]":
+            a = memoryview(bytearray(8)).cast("d")
+            a[0] = x
+        elif kind == "struct.pack_into":
+            a = bytearray(8)
+            struct.pack_into("d", a, 0, x)
+            return struct.unpack("d", a)[0]
+        elif kind == "ctypes.c_double.value":
+            a = ctypes.c_double(0.0)
+            a.value = x
+            return a.value
+        elif kind == "ctypes array":
+            a = (ctypes.c_double * 2)()
+            a[0] = x
+            return a[0]
+        elif kind == "ctypes Structure":
+            class S(ctypes.Structure):
+                _fields_ = [("v", ctypes.c_double)]
+            a = S()
+            a.v = x
+            return a.v
+        return float(a[0])
+    return f
+
+
+STORES = ["ndarray[i]", "ndarray[mask]", "ndarray[...]", "ndarray.fill", "ndarray.put",
+          "ndarray.flat", "ndarray +=", "np.copyto", "array[i]", "array.append", "array.extend",
+          "array.insert", "memoryview[i]", "struct.pack_into", "ctypes.c_double.value",
+          "ctypes array", "ctypes Structure"]
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_store_into_copying_container_refused(kind):
+    f = _store(kind)
+    assert f(0.7) == pytest.approx(0.7)
+    refused(f, 0.7)
+
+
+# ----------------------------------------------------- text and bytes round trips
+
+ROUND_TRIPS = {
+    "json indent": lambda x: json.loads(json.dumps([x], indent=2))[0],
+    "json": lambda x: json.loads(json.dumps({"a": x}))["a"],
+    "ast.literal_eval(repr)": lambda x: __import__("ast").literal_eval(repr([x]))[0],
+    "eval(repr)": lambda x: eval(repr(x)),
+    "pickle": lambda x: pickle.loads(pickle.dumps([x]))[0],
+    "struct.iter_unpack": lambda x: next(struct.iter_unpack("d", struct.pack("d", x)))[0],
+    "memoryview.cast": lambda x: memoryview(struct.pack("d", x)).cast("d")[0],
+    "np.frombuffer": lambda x: float(np.frombuffer(struct.pack("d", x))[0]),
+    "bytes iterated": lambda x: struct.unpack("d", bytes([b for b in struct.pack("d", x)]))[0],
+    "str iterated": lambda x: float("".join([c for c in repr(x)])),
+    "float.hex": lambda x: float.fromhex(x.hex()),
+    "as_integer_ratio (descriptor)": lambda x: operator.truediv(*float.as_integer_ratio(x)),
+    "np.float64.as_integer_ratio": lambda x: operator.truediv(*np.float64(x).as_integer_ratio()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROUND_TRIPS))
+def test_round_trip_refused(name):
+    f = ROUND_TRIPS[name]
+    assert f(0.7) == 0.7
+    refused(f, 0.7)
+
+
+def test_tainted_read_names_both_sites():
+    def f(x):
+        a = ctypes.c_double(x)          # where the value went in
+        return a.value * 2.0            # where the number came out
+    msg = refused(f, 0.7, "ctypes.c_double")
+    assert len(re.findall(HERE + r":\d+", msg.split("interpreted call stack")[0])) >= 2, msg
+
+
+# ----------------------------------------------------- finality
+
+def test_refusal_is_final_when_caught():
+    def f(x):
+        try:
+            return float(np.float32(x))
+        except Exception:
+            return x
+    refused(f, 0.7, "float32")
+
+
+def test_refusal_wins_over_a_later_exception():
+    def f(x):
+        try:
+            array.array("d").append(x)
+        except Exception:
+            pass
+        raise ValueError("after the refusal")
+    refused(f, 0.7, "array.append")
+
+
+# ----------------------------------------------------- threads
+
+def _loss(x, k):
+    s = 0.0
+    for i in range(60):
+        s += math.sin(k * x + i) * x
+    return s
+
+
+def test_threads_take_turns():
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)       # switch threads as often as possible
+    try:
+        ks = [0.1 * i for i in range(12)]
+        with ThreadPoolExecutor(4) as ex:
+            got = list(ex.map(lambda k: bcad.grad(_loss)(0.3, k), ks))
+    finally:
+        sys.setswitchinterval(old)
+    for k, g in zip(ks, got):
+        assert g == pytest.approx(fd(lambda x: _loss(x, k), 0.3), rel=1e-6)
+
+
+def test_native_code_in_another_thread_refused():
+    def f(x):
+        with ThreadPoolExecutor(2) as ex:
+            return sum(ex.map(lambda v: v * x, [1.0, 2.0]))
+    msg = refused(f, 0.7, "another thread")
+    assert "<lambda>" in msg
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_thread_target_refused():
+    def f(x):
+        out = []
+        t = threading.Thread(target=lambda: out.append(x * 2.0))
+        t.start()
+        t.join()
+        return out[0]
+    refused(f, 0.7, "another thread")
+
+
+def test_interpreted_threads_still_run():
+    def f(k):
+        with ThreadPoolExecutor(2) as ex:
+            return sum(ex.map(lambda v: v * k, [1, 2, 3]))
+    assert bcad.interpret(f)(2) == f(2) == 12
