@@ -311,7 +311,9 @@ def taint_text(tape, out, operands):
     for a in operands:
         ta = type(a)
         if id(a) in ids or (id(a) in taint and taint[id(a)][0] is a):
-            tape.taint[id(out)] = (out, "text made from a differentiable value")
+            desc = taint[id(a)][1] if id(a) in taint else \
+                f"text made from a differentiable value (at {where()})"
+            tape.taint[id(out)] = (out, desc)
             return
         if ta is tuple or ta is list:
             taint_text(tape, out, a)
@@ -320,10 +322,19 @@ def taint_text(tape, out, operands):
 
 
 def taint_hook(v, r):
-    """objects.str_/repr_/format_ computed string `r` from `v`."""
+    """objects.str_/repr_/format_ computed string `r` from `v` (a tracked
+    value, or an object that one reaches: a list, a tainted ndarray)."""
     tape = active()
-    if tape is not None and id(v) in tape.ids:
-        tape.taint[id(r)] = (r, "the text of a differentiable value")
+    if tape is None:
+        return
+    tv = type(v)
+    if id(v) in tape.ids:
+        tape.taint[id(r)] = (r, f"the text of a differentiable value (made at {where()})")
+    elif tv is not str and tv is not int and tv is not bool and v is not None:
+        found, desc = reach(tape, (v,))
+        if found or desc:
+            tape.taint[id(r)] = (r, desc or f"the text of a differentiable value (made at "
+                                 f"{where()})")
 
 
 def attr_hook(obj, name, r):
