@@ -187,14 +187,15 @@ def _unrecorded(fn, args, kwargs):
     """Call fn natively with differentiation switched off."""
     from .interpreter import frame, objects
     from .tape.tape import _active
-    saved = (frame.AD_MODE[0], calls.AD_CALL[0], list(objects.AD_HOOKS), _active[0])
+    saved = (frame.AD_MODE[0], calls.AD_CALL[0], list(objects.AD_HOOKS), _active[0],
+             calls.AD_CALLBACK[0])
     frame.AD_MODE[0] = False
-    calls.AD_CALL[0] = None
+    calls.AD_CALL[0] = calls.AD_CALLBACK[0] = None
     objects.AD_HOOKS[:] = [None] * len(objects.AD_HOOKS)
     _active[0] = None
     try:
         return fn(*args, **kwargs)
     finally:
-        frame.AD_MODE[0], calls.AD_CALL[0] = saved[0], saved[1]
+        frame.AD_MODE[0], calls.AD_CALL[0], calls.AD_CALLBACK[0] = saved[0], saved[1], saved[4]
         objects.AD_HOOKS[:] = saved[2]
         _active[0] = saved[3]

@@ -6,6 +6,7 @@ docs/interpreter.md for the architecture.
 """
 import functools
 import threading
+import traceback
 
 from . import state
 from .calls import call_ex
@@ -42,6 +43,12 @@ def _run_call(fn, args, kwargs):
             note = format_tb(e)
             if note is not None:
                 e.add_note(note)
+            # The traceback's frames are bcad's run loop, whose locals hold
+            # the interpreted frames (and their values): cleared, they free
+            # by reference counting instead of forming cycles with the
+            # exception.  (The cycle collector can crash CPython clearing a
+            # memoryview whose buffer another object still exports.)
+            traceback.clear_frames(e.__traceback__)
         raise
     finally:
         state.leave()

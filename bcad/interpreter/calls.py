@@ -18,7 +18,7 @@ from ..decode import decode, NULL
 from . import objects
 from .binding import bind
 from .frame import Frame, run
-from .objects import STATIC, lookup, type_name
+from .objects import STATIC, C_BASE, lookup, type_name
 
 FunctionType = types.FunctionType
 MethodType = types.MethodType
@@ -71,14 +71,19 @@ def call_ex(fn, args, kwargs):
         if type(func) is FunctionType:
             return call_function(func, (fn.__self__, *args), kwargs)
         return call_ex(func, (fn.__self__, *args), kwargs)
-    if AD_CALL[0] is not None and (STATIC[tf] or isinstance(fn, type)) and tf is not partial:
-        return AD_CALL[0](fn, args, kwargs)     # (classes: 3.13's ctypes types are heap types)
+    if tf is MethodWrapperType and fn.__name__ == "__call__" and _interpreted_call(fn.__self__):
+        return call_ex(fn.__self__, args, kwargs)   # f.__call__(...) of a Python callable
+    if AD_CALL[0] is not None and tf is not partial and (
+            STATIC[tf] or isinstance(fn, type) or C_BASE[tf] is tf):
+        return AD_CALL[0](fn, args, kwargs)     # C callables, classes included
     return call_static(fn, tf, args, kwargs)
 
 
 # Set while differentiating: routes C callables through their derivative
 # rules and the checks that refuse untracked dependence (transforms/tracking).
 AD_CALL = [None]
+# Set while differentiating: sees what interpreted callbacks return to C code.
+AD_CALLBACK = [None]
 # Callables with a derivative rule (bcad.rules.RULES, installed by the
 # differentiation mode): Python functions in it (statistics.mean, ...) are
 # not interpreted while differentiating.
@@ -181,16 +186,42 @@ def is_python_callable(fn):
     return not STATIC[tf]
 
 
+def _interpreted_call(obj):
+    """Is calling `obj` interpreting Python code (not a C __call__)?"""
+    to = type(obj)
+    return to is FunctionType or to is MethodType or \
+        not STATIC[to] and not isinstance(obj, type) and type(lookup(to, "__call__")) is FunctionType
+
+
 def trampoline(fn):
     """A native callable that runs `fn` through the interpreter."""
     if fn is None or AD_CALL[0] is None and not is_python_callable(fn):
         return fn      # (while differentiating, C callbacks need their rules too)
+    return Trampoline(fn)
 
-    def bcad_trampoline(*args, **kwargs):
+
+class Trampoline:
+    """What C code receives instead of a Python callable (map's function,
+    sorted's key, ...): calling it re-enters the interpreter.  It pickles as
+    what it stands for (pickle.dumps(map(f, xs)) loads back a map calling f)."""
+    __slots__ = ("__wrapped__",)
+
+    def __init__(self, fn):
+        self.__wrapped__ = fn
+
+    def __call__(self, *args, **kwargs):
         from . import run_call
-        return run_call(fn, args, kwargs)
-    bcad_trampoline.__wrapped__ = fn
-    return bcad_trampoline
+        r = run_call(self.__wrapped__, args, kwargs)
+        if AD_CALLBACK[0] is not None:
+            AD_CALLBACK[0](r)       # what C code receives from the callback
+        return r
+
+    def __reduce_ex__(self, protocol):
+        # Unpickles as the callable's own __call__: equivalent to calling it.
+        return getattr, (self.__wrapped__, "__call__")
+
+    def __repr__(self):
+        return repr(self.__wrapped__)
 
 
 objects.set_call(call)

@@ -68,7 +68,7 @@ GENERAL = -2
 
 
 class Tape:
-    __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "refusal", "_prev",
+    __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "refusal", "callbacks", "_prev",
                  "__weakref__")
     compact = True     # the trace recorder keeps every argument tuple (False)
 
@@ -81,7 +81,8 @@ class Tape:
         self.params = []
         self.site = []
         self.taint = {}      # id(obj) -> (obj, description): derived from tracked values
-        self.refusal = None  # the first NonDifferentiableError raised (final: boundary.refuse)
+        self.refusal = None  # message of the first refusal raised (final: boundary.refuse)
+        self.callbacks = 0   # callbacks that returned differentiable values to C code
 
     def __len__(self):
         return len(self.vals)

@@ -8,7 +8,7 @@ from ..interpreter import objects
 from ..interpreter.handlers import AD_OPS, OPS, fused
 from ..interpreter.objects import STATIC, NATIVE_BINARY
 from ..rules import BINARY, UNARY
-from ..interpreter.objects.operators import _BIN, _INPLACE
+from ..interpreter.objects.operators import _BIN, _INPLACE, UNARY_SYMBOL
 from ..tape.tape import TRACKED_TYPES, _active
 from . import boundary, tracking
 from .boundary import SCALARS
@@ -58,7 +58,7 @@ def native_unary(name, v, site=None):
             and UNARY.get(name) is not None and type(v) in SCALARS:
         tape.record1(UNARY[name], r, v, site or tracking.current_site())
     elif type(v) not in _PLAIN or id(v) in tape.ids and id(r) not in tape.ids:
-        boundary.check_operator(tape, objects.UNARY_SYMBOL[name], r, (v,))
+        boundary.check_operator(tape, UNARY_SYMBOL[name], r, (v,))
     return r
 
 
@@ -162,6 +162,22 @@ def STORE_SUBSCR(ins):
             boundary.check_store(c, s[-3], f"{tc.__name__}.__setitem__")
         return plain(f)
     return h
+
+
+if "STORE_SLICE" in OPS:        # 3.12+: container[start:stop] = value
+    @op("STORE_SLICE")
+    def STORE_SLICE(ins):
+        """The plain store, after the same check as STORE_SUBSCR."""
+        plain = OPS["STORE_SLICE"](ins)
+
+        def h(f):
+            s = f.stack
+            c = s[-3]
+            tc = type(c)
+            if tc is not list and boundary.copies_into(c):
+                boundary.check_store(c, s[-4], f"{tc.__name__}.__setitem__")
+            return plain(f)
+        return h
 
 
 @op("STORE_ATTR")

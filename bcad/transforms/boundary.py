@@ -43,6 +43,7 @@ import array
 import collections
 import functools
 import gc
+import mmap
 import numbers
 import os
 import sys
@@ -50,7 +51,7 @@ import threading
 import types
 
 from ..errors import NonDifferentiableError
-from ..interpreter.objects import STATIC
+from ..interpreter.objects import STATIC, C_BASE
 from ..interpreter.state import STATE
 from ..tape.tape import active, TRACKED_TYPES
 
@@ -100,7 +101,7 @@ REFERENCE_HOLDERS = {
 _REFERENCE_MODULES = ("itertools", "operator", "functools", "weakref", "re", "_sre",
                       "collections", "_collections")
 # C types that copy the values stored into them (stores are refused).
-_COPYING = {array.array, bytearray, memoryview}
+_COPYING = {array.array, bytearray, memoryview, mmap.mmap}
 
 # Not descended into by the scan: what they reference is code or namespaces,
 # not data a C function reads as its input.
@@ -126,23 +127,6 @@ except ImportError:     # pragma: no cover
     _CTYPES = ()
 
 
-class _CBase(dict):
-    """type -> the first class of its MRO defined in C (static, or a heap type
-    made by an extension module: its own dict holds C slot wrappers)."""
-    def __missing__(self, tp):
-        for k in tp.__mro__:
-            if STATIC[k] or any(type(v) in _C_DESCRIPTORS for v in k.__dict__.values()):
-                self[tp] = k
-                return k
-        self[tp] = object           # pragma: no cover - object is static
-        return object
-
-
-_C_DESCRIPTORS = (types.WrapperDescriptorType, types.MethodDescriptorType,
-                  types.BuiltinFunctionType, types.ClassMethodDescriptorType)
-C_BASE = _CBase()
-
-
 def holds_references(tp):
     """Do instances of `tp` hold the objects given to them (not copies)?
     A Python class holds references when the C type it builds on does."""
@@ -155,10 +139,14 @@ def holds_references(tp):
 
 
 def copies_into(obj):
-    """Does `obj` keep copies of what is stored into it?"""
+    """Is `obj` a mutable buffer that keeps copies of what is stored into it
+    (an ndarray, array.array, bytearray, memoryview, mmap, a ctypes object)?"""
     tp = type(obj)
-    return tp in _COPYING or isinstance(obj, _CTYPES) or not holds_references(tp) and \
-        STATIC[tp] and tp.__module__ not in ("builtins",)
+    return tp in _COPYING or C_BASE[tp] in _COPYING or isinstance(obj, _CTYPES)
+
+
+# Buffers of numbers: text stored into them is parsed into numbers.
+_NUMERIC_BUFFERS = (_NDARRAY, _np.flatiter, array.array, *_CTYPES) if _NDARRAY else _CTYPES
 
 
 # ------------------------------------------------------------- where / refuse
@@ -197,9 +185,12 @@ def fname(fn):
     if isinstance(fn, str):
         return fn
     self = getattr(fn, "__self__", None)
-    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None)
+    if name is None:
+        return repr(fn)             # a callable object: operator.itemgetter(0)
     if type(fn) is BuiltinFunctionType and self is not None and type(self) is not types.ModuleType:
-        return f"{type(self).__name__}.{fn.__name__}"
+        owner = self if isinstance(self, type) else type(self)     # (dict.fromkeys)
+        return f"{owner.__name__}.{fn.__name__}"
     mod = getattr(fn, "__module__", None)
     if mod and mod != "builtins" and type(self) is not type:
         return f"{mod}.{name}"
@@ -226,15 +217,31 @@ def refuse(fn, what):
     err = NonDifferentiableError(text + (f"\n{stack}" if stack else ""))
     tape = active()
     if tape is not None and tape.refusal is None:
-        tape.refusal = err
-    raise err
+        # The message, not the exception: an exception kept here would make a
+        # cycle (its traceback holds the frames that hold the tape) left to
+        # the cycle collector, which can crash CPython on a memoryview whose
+        # buffer something else still exports.
+        tape.refusal = err.args[0]
+    try:
+        raise err
+    finally:
+        err = None      # (no cycle through this frame either)
 
 
 def reraise_pending(tape):
     """A refusal raised inside native code that the code swallowed."""
-    err = tape.refusal
-    if err is not None:
-        raise err.with_traceback(None)
+    if tape.refusal is not None:
+        raise NonDifferentiableError(tape.refusal)
+
+
+def callback_returned(r):
+    """An interpreted callback (a trampoline) returned `r` to the C code that
+    called it: the C function then received a differentiable value that no
+    scan of its arguments could see (np.fromiter(map(lambda k: k * x, ...)))."""
+    tape = active()
+    if tape is not None and type(r) is not int and type(r) is not bool and r is not None \
+            and reaches(tape, (r,)):
+        tape.callbacks += 1
 
 
 # ------------------------------------------------------------------ reach
@@ -354,8 +361,11 @@ def check_result(tape, fn, out, found, taint, inputs=()):
         seen.add(id(o))
         if t in _STRINGS:
             tape.taint[id(o)] = (o, made)
-        elif isinstance(o, (list, tuple, dict, set, frozenset, collections.deque)):
-            todo.extend(o.values() if isinstance(o, dict) else o)
+        elif isinstance(o, dict):
+            todo.extend(o.keys())
+            todo.extend(o.values())
+        elif isinstance(o, (list, tuple, set, frozenset, collections.deque)):
+            todo.extend(o)
         elif taint or not holds_references(t):
             tape.taint[id(o)] = (o, made)
 
@@ -381,13 +391,23 @@ _STRUCTURE = {".shape", ".ndim", ".size", ".itemsize", ".nbytes", ".strides", ".
 def check_store(container, value, how):
     """`container[...] = value`, `container.attr = value` (`how` names it)."""
     tape = active()
-    if copies_into(container) and reaches(tape, (value,)):
-        found, desc = reach(tape, (value,))
-        if found:
-            refuse(how, f"stored a differentiable value into a {type(container).__module__}."
-                   f"{type(container).__qualname__}, which keeps a copy of it (a copy carries "
-                   f"no gradient)")
-        tape.taint[id(container)] = (container, desc)
+    if not copies_into(container):
+        return
+    found, desc = reach(tape, (value,))
+    if found or desc is not None and isinstance(container, _NUMERIC_BUFFERS):
+        what = "a differentiable value" if found else f"{desc}"
+        refuse(how, f"stored {what} into a {type(container).__module__}."
+               f"{type(container).__qualname__}, which keeps a copy of it (a copy carries "
+               f"no gradient)")
+    if desc is not None:
+        taint_buffer(tape, container, desc)
+
+
+def taint_buffer(tape, buf, desc):
+    """Text written into a byte buffer taints the buffer and what it views."""
+    while buf is not None and id(buf) not in tape.ids:
+        tape.taint[id(buf)] = (buf, desc)
+        buf = getattr(buf, "obj", None) if type(buf) is memoryview else None
 
 
 def check_receiver(tape, fn, args, kwargs):
@@ -398,8 +418,7 @@ def check_receiver(tape, fn, args, kwargs):
     receivers = [a for a in (self, *args, *kwargs.values()) if a is not None and copies_into(a)]
     if not receivers:
         return
-    others = [a for a in (*args, *kwargs.values()) if not any(a is r for r in receivers)]
-    found, desc = reach(tape, others)
+    found, desc = reach(tape, (*args, *kwargs.values()))   # (a buffer can be both)
     if found:
         r = receivers[0]
         refuse(fn, f"received a differentiable value and a {type(r).__module__}."
@@ -407,7 +426,7 @@ def check_receiver(tape, fn, args, kwargs):
                f"no gradient)")
     if desc is not None:
         for r in receivers:
-            tape.taint[id(r)] = (r, desc)
+            taint_buffer(tape, r, desc)
 
 
 # ------------------------------------------------------------------ operators

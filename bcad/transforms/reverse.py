@@ -21,16 +21,17 @@ def recording(tape):
         raise NonDifferentiableError(
             "nested differentiation (grad of a function that itself calls bcad.grad/vjp) is "
             "not supported yet")
-    saved = (frame.AD_MODE[0], calls.AD_CALL[0], list(objects.AD_HOOKS))
+    saved = (frame.AD_MODE[0], calls.AD_CALL[0], list(objects.AD_HOOKS), calls.AD_CALLBACK[0])
     frame.AD_MODE[0] = True
     calls.AD_CALL[0] = tracking.call_c
+    calls.AD_CALLBACK[0] = boundary.callback_returned
     objects.AD_HOOKS[:] = [ad_handlers.native_binary, ad_handlers.native_unary,
                            tracking.taint_hook, ad_handlers.iterator_hook]
     try:
         with tape, boundary.OtherThreads(tape):
             yield tape
     finally:
-        frame.AD_MODE[0], calls.AD_CALL[0] = saved[0], saved[1]
+        frame.AD_MODE[0], calls.AD_CALL[0], calls.AD_CALLBACK[0] = saved[0], saved[1], saved[3]
         objects.AD_HOOKS[:] = saved[2]
 
 
@@ -188,10 +189,21 @@ def run_forward(fun, args, kwargs, diff_positions, tape=None):
         try:
             out = run_call(fun, tuple(args), kwargs)
         except Exception as e:
-            if tape.refusal is not None and e is not tape.refusal:
-                raise tape.refusal      # the first refusal, whatever followed it
+            first, tape.refusal = tape.refusal, None
+            if first is not None and not (type(e) is NonDifferentiableError
+                                          and e.args[0] == first):
+                raise NonDifferentiableError(first) from None   # it came first: it wins
             raise
-    boundary.reraise_pending(tape)      # a refusal that interpreted or C code swallowed
+        finally:
+            # Text and objects derived from tracked values are needed only
+            # while recording.  Dropping them here frees them by reference
+            # counting, in order: left to the cycle collector (an exception's
+            # traceback references this frame, hence the tape), CPython can
+            # crash clearing a memoryview that another one still exports.
+            tape.taint.clear()
+    first, tape.refusal = tape.refusal, None
+    if first is not None:           # a refusal that interpreted or C code swallowed
+        raise NonDifferentiableError(first)
     LAST_STATS.clear()
     LAST_STATS.update(n_ops=len(tape) - n_inputs, n_inputs=n_inputs)
     return VJPResult(tape, out, inputs)

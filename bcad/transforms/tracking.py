@@ -175,10 +175,15 @@ def _bound_self(fn):
     return None
 
 
-def _is_exact(fn):
-    """A conversion whose result carries all the bits of a number as ints."""
-    name = getattr(fn, "__name__", None)
-    return name in EXACT_NAMES and (type(fn) is not FunctionType_)
+def _is_exact(fn, args):
+    """A conversion whose result carries all the bits of a number as ints
+    (x.as_integer_ratio(), float.as_integer_ratio(x), x.__reduce__())."""
+    if getattr(fn, "__name__", None) not in EXACT_NAMES or type(fn) is FunctionType_:
+        return False
+    number = _bound_self(fn)
+    if number is None and args:
+        number = args[0]
+    return boundary._is_number(number)
 
 
 def call_c(fn, args, kwargs):
@@ -212,7 +217,11 @@ def call_c(fn, args, kwargs):
     objs = (*args, *kwargs.values()) if kwargs else args
     found, taint = reach(tape, objs if bound is None else (bound, *objs))
     if not found and not taint:
+        before = tape.callbacks
         out = calls.call_static(fn, type(fn), args, kwargs)
+        if tape.callbacks != before:
+            check_result(tape, fn, out, [fn], None, objs)
+            return out
         if fn in PARSERS and args and type(args[0]) in boundary._STRINGS and \
                 type(out) in TRACKED_TYPES and _equals_tracked(tape, out):
             refuse(fn, f"parsed the number {out!r} from text, and a differentiable value equals "
@@ -225,14 +234,19 @@ def call_c(fn, args, kwargs):
         return _number_new(tape, fn, args, kwargs, found, taint)
     if safe or _has_lookaside(fn) or type(bound) in SAFE_METHOD_TYPES and \
             fn.__name__ not in UNSAFE_METHODS:
+        if fn is setattr and len(args) == 3:
+            boundary.check_store(args[0], args[2], f"setattr(..., {args[1]!r}, ...) of")
         out = calls.call_static(fn, type(fn), args, kwargs)
     else:
-        if found and _is_exact(fn):
+        if found and _is_exact(fn, args):
             refuse(fn, "is an exact conversion of a differentiable value (its result carries "
                    "all the bits of the value as integers)")
+        before = tape.callbacks
         with _Guard(fn):
             out = calls.call_static(fn, type(fn), args, kwargs)
         boundary.reraise_pending(tape)
+        if tape.callbacks != before and not found:
+            found = [fn]            # (callbacks handed it differentiable values)
         check_result(tape, fn, out, found, taint, (bound, *objs))
         boundary.check_receiver(tape, fn, args, kwargs)   # (after: the result says more)
         return out

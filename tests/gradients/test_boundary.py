@@ -86,6 +86,8 @@ EASY = {
     "operator.concat": lambda x: sum(operator.concat([x], [1.0, x])),
     "io.StringIO.write": lambda x: io.StringIO().write(f"{x:.3f}") + x,
     "float subclass with methods": lambda x: float(F(x).double()),
+    "f.__call__ of a closure": lambda x: (lambda v: v * x).__call__(2.0),
+    "pickle of map(float)": lambda x: sum(map(float, [x, 2.0])),
 }
 
 

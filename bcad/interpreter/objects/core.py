@@ -35,6 +35,24 @@ class _Static(dict):
 STATIC = _Static()
 
 
+class _CBase(dict):
+    """type -> the first class of its MRO defined in C: a static type, or a
+    heap type made by an extension module (3.11+'s operator.itemgetter,
+    3.13's ctypes and decimal types), whose own dict holds C descriptors."""
+    def __missing__(self, tp):
+        for k in tp.__mro__:
+            if STATIC[k] or any(type(v) in _C_DESCRIPTORS for v in k.__dict__.values()):
+                self[tp] = k
+                return k
+        self[tp] = object           # pragma: no cover - object is static
+        return object
+
+
+_C_DESCRIPTORS = (types.WrapperDescriptorType, types.MethodDescriptorType,
+                  types.BuiltinFunctionType, types.ClassMethodDescriptorType)
+C_BASE = _CBase()
+
+
 def lookup(tp, name):
     """_PyType_Lookup: `name` in the MRO of `tp`, or NULL."""
     for klass in tp.__mro__:

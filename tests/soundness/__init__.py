@@ -1,0 +1,1 @@
+"""Generated soundness sweep of bcad's C boundary (see sweep.py)."""
