@@ -149,6 +149,13 @@ def construct(cls, args, kwargs):
     """The body of type.__call__: __new__ then __init__, interpreted when Python."""
     if cls is type and len(args) == 1 and not kwargs:
         return type(args[0])
+    if len(args) == 3 and isinstance(cls, type) and issubclass(cls, type) and \
+            type(args[2]) is dict and "__module__" not in args[2]:
+        # type.__new__ takes __module__ from the calling frame's globals,
+        # which natively is bcad's: give it the interpreted caller's.
+        from .state import STATE
+        if STATE.frame is not None and "__name__" in STATE.frame.globals:
+            args = (args[0], args[1], {"__module__": STATE.frame.globals["__name__"], **args[2]})
     new = lookup(cls, "__new__")
     init = lookup(cls, "__init__")
     py_new = type(new) is staticmethod and type(new.__func__) is FunctionType

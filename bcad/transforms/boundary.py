@@ -319,18 +319,25 @@ def _members(objs):
         if id(o) in out:
             continue
         out.add(id(o))
+        t = type(o)
+        if t is float or t is int or t is str or t is bytes or t is complex:
+            continue
         if isinstance(o, (list, tuple, set, frozenset, collections.deque)):
             todo.extend(o)
         elif isinstance(o, dict):
             todo.extend(o.keys())
             todo.extend(o.values())
+        elif not isinstance(o, _OPAQUE) and not (_NDARRAY and isinstance(o, _NDARRAY)):
+            todo.extend(gc.get_referents(o))    # iterators, zip, map, instances
     return out
 
 
-def check_result(tape, fn, out, found, taint, inputs=()):
+def check_result(tape, fn, out, found, taint, inputs=(), moves_references=False):
     """Classify what `fn` (a C callable or an operator name) returned while
     `found` (tracked values) or `taint` (a description) reached it; objects
-    among `inputs` handed back unchanged are fine."""
+    among `inputs` handed back unchanged are fine.  `moves_references`: `fn`
+    only builds containers of what it is given (dict(), zip(), sorted()...),
+    so text inside its result is not made from numbers."""
     ids = tape.ids
     if id(out) in ids:
         return
@@ -360,7 +367,8 @@ def check_result(tape, fn, out, found, taint, inputs=()):
             continue
         seen.add(id(o))
         if t in _STRINGS:
-            tape.taint[id(o)] = (o, made)
+            if taint or not moves_references or o is out:
+                tape.taint[id(o)] = (o, made)
         elif isinstance(o, dict):
             todo.extend(o.keys())
             todo.extend(o.values())

@@ -128,6 +128,23 @@ def _record_fixed(tape, prim, out, args, site):
 
 # ------------------------------------------------------------------ calls
 
+def _reference_only_code():
+    """Code objects of stdlib helpers that C runs natively and that only move
+    references (the results are classified afterwards): copy.copy and pickle
+    of namedtuples and plain objects go through them."""
+    import collections
+    import copyreg
+    codes = {collections.namedtuple("_T", "a").__getnewargs__.__code__}
+    for name in ("__reduce_ex__", "_reconstructor", "__newobj__", "__newobj_ex__"):
+        fn = getattr(copyreg, name, None)
+        if type(fn) is types.FunctionType:
+            codes.add(fn.__code__)
+    return frozenset(codes)
+
+
+_REFERENCE_ONLY = _reference_only_code()
+
+
 class _Guard:
     """Refuses Python code that C runs natively while differentiable values
     are in reach (it would compute with them untraced)."""
@@ -139,7 +156,7 @@ class _Guard:
     def hook(self, frame, event, arg):
         if event == "call":
             fname_ = frame.f_code.co_filename
-            if not fname_.startswith(_BCAD_DIR):
+            if not fname_.startswith(_BCAD_DIR) and frame.f_code not in _REFERENCE_ONLY:
                 tape = active()
                 if tape is None:
                     return
@@ -237,20 +254,19 @@ def call_c(fn, args, kwargs):
         if fn is setattr and len(args) == 3:
             boundary.check_store(args[0], args[2], f"setattr(..., {args[1]!r}, ...) of")
         out = calls.call_static(fn, type(fn), args, kwargs)
-    else:
-        if found and _is_exact(fn, args):
-            refuse(fn, "is an exact conversion of a differentiable value (its result carries "
-                   "all the bits of the value as integers)")
-        before = tape.callbacks
-        with _Guard(fn):
-            out = calls.call_static(fn, type(fn), args, kwargs)
-        boundary.reraise_pending(tape)
-        if tape.callbacks != before and not found:
-            found = [fn]            # (callbacks handed it differentiable values)
-        check_result(tape, fn, out, found, taint, (bound, *objs))
-        boundary.check_receiver(tape, fn, args, kwargs)   # (after: the result says more)
+        check_result(tape, fn, out, found, taint, (bound, *objs, kwargs), True)
         return out
-    check_result(tape, fn, out, found, taint, (bound, *objs))
+    if found and _is_exact(fn, args):
+        refuse(fn, "is an exact conversion of a differentiable value (its result carries "
+               "all the bits of the value as integers)")
+    before = tape.callbacks
+    with _Guard(fn):
+        out = calls.call_static(fn, type(fn), args, kwargs)
+    boundary.reraise_pending(tape)
+    if tape.callbacks != before and not found:
+        found = [fn]            # (callbacks handed it differentiable values)
+    check_result(tape, fn, out, found, taint, (bound, *objs, kwargs))
+    boundary.check_receiver(tape, fn, args, kwargs)   # (after: the result says more)
     return out
 
 
