@@ -850,6 +850,17 @@ def k_enum():
     return Color.RED.name, Color(2).name, [c.value for c in Color], repr(Color.GREEN)
 
 
+@case()
+def k_type_three_arguments_module():
+    class Meta(type):
+        pass
+
+    made = type("Made", (), {"a": 1})
+    meta_made = Meta("MetaMade", (), {})
+    explicit = type("Explicit", (), {"__module__": "somewhere"})
+    return made.__module__, meta_made.__module__, explicit.__module__, made.a
+
+
 @case.parametrize()
 def test_conformance(fn, args, kwargs):
     assert_same(fn, *args, **kwargs)
