@@ -46,6 +46,8 @@ import gc
 import mmap
 import numbers
 import os
+import re
+import struct
 import sys
 import threading
 import types
@@ -111,6 +113,9 @@ _OPAQUE = (type, types.ModuleType, FunctionType, BuiltinFunctionType, types.Code
            types.GetSetDescriptorType, types.MemberDescriptorType, property)
 
 _STRINGS = (str, bytes, bytearray)
+
+import json.scanner
+_json_scanner = json.scanner.make_scanner(json.JSONDecoder())
 
 try:
     import numpy as _np
@@ -419,15 +424,18 @@ def taint_buffer(tape, buf, desc):
 
 
 def check_receiver(tape, fn, args, kwargs):
-    """A C function or method that may write into one of its arguments (a
-    copying buffer among them, or the method's own object) while a
-    differentiable value reaches it."""
+    """A C function or method that may have written what it was given into
+    one of its arguments (a copying buffer among them) or into its own object
+    (a C object with state: a database connection, a StringIO), while a
+    differentiable value reached it.  Buffers: refused; other objects:
+    tainted, so that numbers read back out of them are refused."""
     self = getattr(fn, "__self__", None)
     receivers = [a for a in (self, *args, *kwargs.values()) if a is not None and copies_into(a)]
-    if not receivers:
+    absorbs = self is not None and not (receivers and receivers[0] is self) and may_absorb(self)
+    if not receivers and not absorbs:
         return
     found, desc = reach(tape, (*args, *kwargs.values()))   # (a buffer can be both)
-    if found:
+    if found and receivers:
         r = receivers[0]
         refuse(fn, f"received a differentiable value and a {type(r).__module__}."
                f"{type(r).__qualname__} it may have written a copy of it into (a copy carries "
@@ -435,6 +443,23 @@ def check_receiver(tape, fn, args, kwargs):
     if desc is not None:
         for r in receivers:
             taint_buffer(tape, r, desc)
+    if absorbs and (found or desc is not None) and id(self) not in tape.ids:
+        tape.taint[id(self)] = (self, desc or f"a {type(self).__qualname__} given a "
+                                f"differentiable value by {fname(fn)}() (at {where()})")
+
+
+# C objects whose methods never keep what they are given.
+_PURE_RECEIVERS = {re.Pattern, struct.Struct, type(re.match("", "")), type(_json_scanner),
+                   types.SimpleNamespace}
+_IMMUTABLE = (str, bytes, int, float, complex, tuple, frozenset, range, slice, type,
+              types.ModuleType, numbers.Number)
+
+
+def may_absorb(obj):
+    """Can a C method of `obj` have stored a copy of its arguments in it?"""
+    tp = type(obj)
+    return not (isinstance(obj, _IMMUTABLE) or obj is None or tp in _PURE_RECEIVERS
+                or holds_references(tp))
 
 
 # ------------------------------------------------------------------ operators

@@ -202,6 +202,29 @@ def test_store_into_copying_container_refused(kind):
     refused(f, 0.7)
 
 
+def _sqlite(x):
+    import sqlite3
+    con = sqlite3.connect(":memory:")
+    con.execute("create table t (v real)")
+    con.executemany("insert into t values (?)", [(x,), (2 * x,)])
+    return sum(row[0] for row in con.execute("select v from t"))
+
+
+def test_c_object_keeping_a_copy_is_tainted():
+    """A C object's method given a differentiable value may keep a copy
+    (sqlite3); numbers read back out of it are refused, naming both sites."""
+    msg = refused(_sqlite, 0.7, "Connection.executemany")
+    assert len(re.findall(HERE + r":\d+", msg.split("interpreted call stack")[0])) >= 2, msg
+
+
+def test_text_written_into_stringio_is_tainted():
+    def f(x):
+        buf = io.StringIO()
+        buf.write(f"{x!r}")
+        return float(buf.getvalue())
+    refused(f, 0.7, "float")
+
+
 # ----------------------------------------------------- text and bytes round trips
 
 ROUND_TRIPS = {

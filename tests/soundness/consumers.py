@@ -17,11 +17,13 @@ import decimal
 import fractions
 import functools
 import heapq
+import io
 import itertools
 import json
 import math
 import operator
 import pickle
+import sqlite3
 import statistics
 import struct
 
@@ -151,6 +153,21 @@ def _insort(c):
     for v in c:
         bisect.insort(s, v)
     return s[0]
+
+
+def _sqlite_round_trip(vals):
+    """Values stored in an in-memory database (a C object that keeps copies)
+    and read back."""
+    con = sqlite3.connect(":memory:")
+    con.execute("create table t (v real)")
+    con.executemany("insert into t values (?)", [(v,) for v in vals])
+    return sum(row[0] for row in con.execute("select v from t"))
+
+
+def _string_io(text):
+    buf = io.StringIO()
+    buf.write(text)
+    return buf.getvalue()
 
 
 def _matmul(c):
@@ -290,6 +307,8 @@ CONSUMERS = [
     ("ctypes-Structure", _store("ctypes-struct")),
     ("ctypes.c_double().value", _store("c_double")),
     ("pylist[0]=v", _store("list")),
+    ("sqlite3.executemany", lambda c: _sqlite_round_trip(_vals(c))),
+    ("StringIO.write(repr)", lambda c: float(_string_io(repr(_first(c))))),
     # piecewise and structural: derivative 0 (or a branch) away from kinks
     ("float(len)", lambda c: float(len(_vals(c)))),
     ("compare>0.5", lambda c: 1.0 if _first(c) > 0.5 else -1.0),
