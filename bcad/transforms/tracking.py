@@ -156,7 +156,9 @@ class _Guard:
     def hook(self, frame, event, arg):
         if event == "call":
             fname_ = frame.f_code.co_filename
-            if not fname_.startswith(_BCAD_DIR) and frame.f_code not in _REFERENCE_ONLY:
+            back = frame.f_back     # (Python code bcad itself calls is bcad's business)
+            if not fname_.startswith(_BCAD_DIR) and frame.f_code not in _REFERENCE_ONLY and \
+                    not (back is not None and back.f_code.co_filename.startswith(_BCAD_DIR)):
                 tape = active()
                 if tape is None:
                     return
