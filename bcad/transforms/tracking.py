@@ -130,11 +130,17 @@ def _record_fixed(tape, prim, out, args, site):
 
 def _reference_only_code():
     """Code objects of stdlib helpers that C runs natively and that only move
-    references (the results are classified afterwards): copy.copy and pickle
-    of namedtuples and plain objects go through them."""
+    references or answer a type question (the results are classified
+    afterwards; Python code they call is checked on its own): copy.copy and
+    pickle of namedtuples and plain objects, isinstance against an ABC."""
+    import abc
     import collections
     import copyreg
     codes = {collections.namedtuple("_T", "a").__getnewargs__.__code__}
+    for name in ("__instancecheck__", "__subclasscheck__"):
+        fn = vars(abc.ABCMeta).get(name)
+        if type(fn) is types.FunctionType:
+            codes.add(fn.__code__)
     for name in ("__reduce_ex__", "_reconstructor", "__newobj__", "__newobj_ex__"):
         fn = getattr(copyreg, name, None)
         if type(fn) is types.FunctionType:
@@ -156,9 +162,7 @@ class _Guard:
     def hook(self, frame, event, arg):
         if event == "call":
             fname_ = frame.f_code.co_filename
-            back = frame.f_back     # (Python code bcad itself calls is bcad's business)
-            if not fname_.startswith(_BCAD_DIR) and frame.f_code not in _REFERENCE_ONLY and \
-                    not (back is not None and back.f_code.co_filename.startswith(_BCAD_DIR)):
+            if not fname_.startswith(_BCAD_DIR) and frame.f_code not in _REFERENCE_ONLY:
                 tape = active()
                 if tape is None:
                     return
