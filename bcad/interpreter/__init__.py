@@ -5,7 +5,6 @@ function it reaches, through bcad's own eval loop (frame.run).  See
 docs/interpreter.md for the architecture.
 """
 import functools
-import threading
 import traceback
 
 from . import state
@@ -22,16 +21,28 @@ def is_interpreting():
 lookasides.register_bcad(is_interpreting)
 
 
-# The interpreter's state (state.STATE, the differentiation mode's tables and
-# tape) is one per process: threads take turns (a parameter sweep on a
-# ThreadPoolExecutor gets correct results, one call at a time).
-ENTRY_LOCK = threading.RLock()
+ENTRY_LOCK = state.ENTRY_LOCK
 
 
 def run_call(fn, args, kwargs):
     """Call `fn(*args, **kwargs)` through the interpreter (public entry)."""
     with ENTRY_LOCK:
         return _run_call(fn, args, kwargs)
+
+
+def callback_entry(fn, args, kwargs, native=None):
+    """C code calling back into Python code bcad should interpret (a
+    trampoline, an iterator driven by C): interpreted in the thread that
+    holds the interpreter, or when it is free; run natively, as CPython
+    would, from another thread while the interpreter is busy (waiting
+    could deadlock: the busy thread may be waiting for this one).  `native`:
+    what to call natively instead of `fn`, when that is not `fn` itself."""
+    if ENTRY_LOCK.acquire(blocking=False):
+        try:
+            return _run_call(fn, args, kwargs)
+        finally:
+            ENTRY_LOCK.release()
+    return (native or fn)(*args, **kwargs)
 
 
 def _run_call(fn, args, kwargs):

@@ -217,8 +217,8 @@ class Trampoline:
         self.__wrapped__ = fn
 
     def __call__(self, *args, **kwargs):
-        from . import run_call
-        r = run_call(self.__wrapped__, args, kwargs)
+        from . import callback_entry
+        r = callback_entry(self.__wrapped__, args, kwargs)
         if AD_CALLBACK[0] is not None:
             AD_CALLBACK[0](r)       # what C code receives from the callback
         return r

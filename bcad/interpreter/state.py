@@ -27,6 +27,18 @@ class State:
 
 STATE = State()
 
+# The interpreter's state (STATE, the differentiation mode's tables and
+# tape) is one per process: threads take turns, one top-level call at a time
+# (a parameter sweep on a ThreadPoolExecutor gets correct results).  C code
+# calling back into Python from another thread while one interprets runs
+# that Python code natively, as CPython would (`callback_entry`).
+ENTRY_LOCK = threading.RLock()
+
+
+def interpreting_here():
+    """Does this thread hold the interpreter?"""
+    return ENTRY_LOCK._is_owned()
+
 # How many native Python frames one interpreted frame may need (run loop,
 # handler, call dispatch, binding, plus lookasides and trampolines).
 NATIVE_FRAMES_PER_FRAME = 12

@@ -555,6 +555,76 @@ def b_sorted_dict_items_by_value():
     return sorted(d, key=d.get), sorted(d.items(), key=lambda kv: kv[1], reverse=True)
 
 
+@case()
+def cb_pairwise_reentered_from_next():
+    from itertools import pairwise
+
+    def check(reenter_at, n):
+        class I:
+            count = 0
+
+            def __iter__(self):
+                return self
+
+            def __next__(self):
+                self.count += 1
+                if self.count in reenter_at:
+                    return next(it)
+                return [self.count]
+        it = pairwise(I())
+        return [next(it) for _ in range(n)]
+    return check({1}, 2), check({2}, 3), check({1, 3}, 2)
+
+
+@case()
+def cb_chain_is_lazy_islice_index_stop():
+    import itertools
+
+    class NotAnIterator:
+        def __iter__(self):
+            return 3                     # iter() fails only when chain reaches it
+
+    class IntLike:
+        def __index__(self):
+            return 2
+
+    class Items:
+        def __iter__(self):
+            return iter([1, 2, 3])
+    c = itertools.chain([0], NotAnIterator())
+    first = next(c)
+    try:
+        next(c)
+    except TypeError as e:
+        err = str(e)
+    return first, err, list(itertools.islice(Items(), IntLike()))
+
+
+@case()
+def cb_python_iterator_consumed_by_c_in_another_thread():
+    import itertools
+    import threading
+
+    class Slow:
+        def __init__(self):
+            self.n = 0
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            self.n += 1
+            if self.n > 3:
+                raise StopIteration
+            return self.n
+    a, b = itertools.tee(Slow())
+    out = []
+    t = threading.Thread(target=lambda: out.extend(a))
+    t.start()
+    t.join()
+    return out, list(b)
+
+
 @case.parametrize()
 def test_conformance(fn, args, kwargs):
     assert_same(fn, *args, **kwargs)

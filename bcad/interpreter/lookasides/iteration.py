@@ -10,7 +10,7 @@ from ...decode import NULL
 from .. import objects
 from ..calls import LOOKASIDES, METHOD_LOOKASIDES, call, trampoline
 from ..objects import STATIC, lookup, truth, iterate, type_name
-from ._registry import lookaside, safe_iterable
+from ._registry import lookaside, safe_iterable, lazy_iterable
 
 FunctionType = types.FunctionType
 
@@ -119,11 +119,13 @@ def lk_all(iterable, /):
     return True
 
 
-def _iter_args(native, callbacks=()):
-    """Wrap every positional iterable argument (and callbacks at the given
-    positions) so native consumption stays interpreted."""
+def _iter_args(native, callbacks=(), iterables=None):
+    """Wrap every positional iterable argument (or those at `iterables`), and
+    callbacks at the given positions, so native consumption stays
+    interpreted."""
     def la(*args, **kwargs):
-        args = tuple(trampoline(a) if i in callbacks else safe_iterable(a)
+        args = tuple(trampoline(a) if i in callbacks else
+                     safe_iterable(a) if iterables is None or i in iterables else a
                      for i, a in enumerate(args))
         if "key" in kwargs:
             kwargs["key"] = trampoline(kwargs["key"])
@@ -134,7 +136,16 @@ def _iter_args(native, callbacks=()):
     return la
 
 
-for _t in (list, tuple, set, frozenset, enumerate, zip, itertools.chain, itertools.islice,
+LOOKASIDES[itertools.islice] = _iter_args(itertools.islice, iterables=(0,))
+
+
+def lk_chain(*iterables, **kwargs):
+    """chain calls iter() on each iterable only when it reaches it."""
+    return itertools.chain(*map(lazy_iterable, iterables), **kwargs)
+
+
+LOOKASIDES[itertools.chain] = lk_chain
+for _t in (list, tuple, set, frozenset, enumerate, zip,
            itertools.zip_longest, itertools.product, itertools.permutations,
            itertools.combinations, itertools.cycle, itertools.tee, itertools.pairwise,
            itertools.compress, itertools.combinations_with_replacement, bytearray,

@@ -1,7 +1,8 @@
 """Iteration, subscripts, membership, len, and str/repr/format/hash with
 Python-level dunders interpreted."""
 from ...decode import NULL
-from .core import STATIC, AD_HOOKS, FunctionType, lookup, type_name, truth, len_result
+from ..state import interpreting_here
+from .core import STATIC, C_BASE, AD_HOOKS, FunctionType, lookup, type_name, truth, len_result
 
 _call = None          # installed by core.set_call
 from .operators import compare_bool
@@ -80,18 +81,34 @@ def next_(it):
 def iterate(v):
     """A native iterator over `v` whose Python-level dunders are interpreted."""
     it = iter_(v)
-    if STATIC[type(it)]:
+    ti = type(it)
+    if STATIC[ti] or C_BASE[ti] is ti:      # (3.12+: itertools' types are heap types)
         return it
-    return _iterate(it)
+    return _Iterate(it)
 
 
-def _iterate(it):
-    while True:
-        try:
-            x = next_(it)
-        except StopIteration:
-            return
-        yield x
+class _Iterate:
+    """A native iterator over a Python-level one: each step runs its
+    __next__ through the interpreter.  A class, not a generator, because C
+    consumers may be re-entered from that __next__ (itertools.pairwise's
+    reentrancy tests): a generator would raise "generator already
+    executing", and CPython 3.11's pairwise crashes on that error path."""
+    __slots__ = ("it",)
+
+    def __init__(self, it):
+        self.it = it
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if interpreting_here():
+            return next_(self.it)
+        from .. import callback_entry       # (C code in another thread)
+        return callback_entry(next_, (self.it,), {}, next)
+
+    def __reduce__(self):
+        return iter, (self.it,)     # pickles as the iterator it drives
 
 
 # ------------------------------------------------------------------ subscript
