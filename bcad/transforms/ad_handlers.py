@@ -148,52 +148,34 @@ _taint_result("BINARY_SUBSCR", 2)
 _taint_result("BINARY_SLICE", 3)
 
 
-@op("STORE_SUBSCR")
-def STORE_SUBSCR(ins):
-    """The plain store, after refusing a differentiable value written into a
-    container that keeps a copy (ndarray, array.array, bytearray...)."""
-    plain = OPS["STORE_SUBSCR"](ins)
-
-    def h(f):
-        s = f.stack
-        c = s[-2]
-        tc = type(c)
-        if tc is not list and tc is not dict and boundary.copies_into(c):
-            boundary.check_store(c, s[-3], f"{tc.__name__}.__setitem__")
-        return plain(f)
-    return h
-
-
-if "STORE_SLICE" in OPS:        # 3.12+: container[start:stop] = value
-    @op("STORE_SLICE")
-    def STORE_SLICE(ins):
-        """The plain store, after the same check as STORE_SUBSCR."""
-        plain = OPS["STORE_SLICE"](ins)
+def _checked_store(name, container, value, what):
+    """Differentiation-mode variant of the store opcode `name`: the plain
+    handler, after refusing a differentiable value written into a container
+    that keeps a copy (ndarray, array.array, bytearray, ctypes...).  The
+    container and the value are the stack entries at depths `container` and
+    `value`; `what(container)` names the store in the error."""
+    def factory(ins):
+        plain = OPS[name](ins)
 
         def h(f):
             s = f.stack
-            c = s[-3]
+            c = s[-container]
             tc = type(c)
-            if tc is not list and boundary.copies_into(c):
-                boundary.check_store(c, s[-4], f"{tc.__name__}.__setitem__")
+            if tc is not list and tc is not dict and boundary.copies_into(c):
+                boundary.check_store(c, s[-value], what(c, ins))
             return plain(f)
         return h
+    AD_OPS[name] = factory
 
 
-@op("STORE_ATTR")
-def STORE_ATTR(ins):
-    """The plain store, after refusing a differentiable value written into a
-    C object's field (ctypes values and structures copy it)."""
-    plain = OPS["STORE_ATTR"](ins)
-    name = ins.arg
+def _setitem(c, ins):
+    return f"{type(c).__name__}.__setitem__"
 
-    def h(f):
-        s = f.stack
-        o = s[-1]
-        if boundary.copies_into(o):
-            boundary.check_store(o, s[-2], f"setting .{name} of")
-        return plain(f)
-    return h
+
+_checked_store("STORE_SUBSCR", 2, 3, _setitem)
+if "STORE_SLICE" in OPS:        # 3.12+: container[start:stop] = value
+    _checked_store("STORE_SLICE", 3, 4, _setitem)
+_checked_store("STORE_ATTR", 1, 2, lambda c, ins: f"setting .{ins.arg} of")
 
 
 @op("GET_ITER")

@@ -241,7 +241,15 @@ def call_c(fn, args, kwargs):
     found, taint = reach(tape, objs if bound is None else (bound, *objs))
     if not found and not taint:
         before = tape.callbacks
-        out = calls.call_static(fn, type(fn), args, kwargs)
+        if safe or _has_lookaside(fn):
+            out = calls.call_static(fn, type(fn), args, kwargs)
+        else:
+            # Nothing differentiable among the arguments, but Python code the
+            # function calls natively may reach one (a callback's closure:
+            # np.frompyfunc(lambda t: t * x, 1, 1), scipy's quad).
+            with _Guard(fn):
+                out = calls.call_static(fn, type(fn), args, kwargs)
+            boundary.reraise_pending(tape)
         if tape.callbacks != before:
             check_result(tape, fn, out, [fn], None, objs)
             return out

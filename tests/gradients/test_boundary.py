@@ -259,6 +259,20 @@ def test_tainted_read_names_both_sites():
     assert len(re.findall(HERE + r":\d+", msg.split("interpreted call stack")[0])) >= 2, msg
 
 
+# ----------------------------------------------------- callbacks
+
+def test_c_callback_closing_over_a_value_refused():
+    """Nothing differentiable among the arguments, but the callback C runs
+    natively closes over one."""
+    refused(lambda x: float(np.frompyfunc(lambda v: v * x, 1, 1)(np.ones(2)).sum()), 0.7,
+            "natively")
+
+
+def test_scipy_quad_of_a_closure_refused():
+    integrate = pytest.importorskip("scipy.integrate")
+    refused(lambda x: integrate.quad(lambda t: t * x, 0.0, 1.0)[0], 0.7, "natively")
+
+
 # ----------------------------------------------------- finality
 
 def test_refusal_is_final_when_caught():

@@ -308,6 +308,9 @@ CONSUMERS = [
     ("ctypes.c_double().value", _store("c_double")),
     ("pylist[0]=v", _store("list")),
     ("sqlite3.executemany", lambda c: _sqlite_round_trip(_vals(c))),
+    # C code calling back a Python function that closes over the carrier
+    ("np.frompyfunc(closure)", lambda c: float(
+        np.frompyfunc(lambda v: v * _first(c), 1, 1)(np.ones(2)).sum())),
     ("StringIO.write(repr)", lambda c: float(_string_io(repr(_first(c))))),
     # piecewise and structural: derivative 0 (or a branch) away from kinks
     ("float(len)", lambda c: float(len(_vals(c)))),
