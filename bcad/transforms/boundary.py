@@ -501,15 +501,20 @@ class OtherThreads:
     def __init__(self, tape):
         self.tape = tape
         self.owner = threading.get_ident()
+        self.refused = set()        # threads already refused (once is enough)
 
     def hook(self, frame, event, arg):
-        if event != "call" or threading.get_ident() == self.owner:
+        if event != "call":
+            return
+        me = threading.get_ident()
+        if me == self.owner or me in self.refused:
             return
         code = frame.f_code
         if code.co_filename.startswith(_BCAD_DIR) or active() is not self.tape:
             return
         found, desc = reach(self.tape, tuple(frame.f_locals.values()))
         if found or desc is not None:
+            self.refused.add(me)
             refuse(f"{code.co_qualname} ({code.co_filename}:{code.co_firstlineno})",
                    "ran natively in another thread on a differentiable value (bcad cannot "
                    "see what it computes; call it from the differentiated thread)")

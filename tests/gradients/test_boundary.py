@@ -324,8 +324,10 @@ def test_native_code_in_another_thread_refused():
     assert "<lambda>" in msg
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
-def test_thread_target_refused():
+def test_thread_target_refused(monkeypatch):
+    seen = []
+    monkeypatch.setattr(threading, "excepthook", seen.append)   # the thread's own report
+
     def f(x):
         out = []
         t = threading.Thread(target=lambda: out.append(x * 2.0))
@@ -333,6 +335,7 @@ def test_thread_target_refused():
         t.join()
         return out[0]
     refused(f, 0.7, "another thread")
+    assert seen and seen[0].exc_type is NonDifferentiableError
 
 
 def test_interpreted_threads_still_run():
