@@ -68,7 +68,8 @@ GENERAL = -2
 
 
 class Tape:
-    __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "refusal", "callbacks", "_prev",
+    __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "refusal", "refusal_thread", "callbacks",
+                 "_prev",
                  "__weakref__")
     compact = True     # the trace recorder keeps every argument tuple (False)
 
@@ -82,6 +83,7 @@ class Tape:
         self.site = []
         self.taint = {}      # id(obj) -> (obj, description): derived from tracked values
         self.refusal = None  # message of the first refusal raised (final: boundary.refuse)
+        self.refusal_thread = None
         self.callbacks = 0   # callbacks that returned differentiable values to C code
 
     def __len__(self):

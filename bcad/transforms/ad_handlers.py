@@ -87,13 +87,16 @@ def recording_binary(k, ins):
     def rec(x, y):
         r = native(x, y)
         tr = type(r)
-        if (tr is float or tr is complex) and type(x) in SCALARS and type(y) in SCALARS:
-            tape = _active[0]
-            ids = tape.ids
-            if p is not None and (id(x) in ids or id(y) in ids) and id(r) not in ids:
-                tape.record2(p, r, x, y, ins)
-        elif tr is not int and tr is not bool or type(x) not in _PLAIN or type(y) not in _PLAIN:
-            _record_binary(_active[0], k, p, r, x, y, ins)
+        if tr is float:         # the hot case: float and int operands, identity tests only
+            tx, ty = type(x), type(y)
+            if (tx is float or tx is int) and (ty is float or ty is int):
+                ids = _active[0].ids
+                if p is not None and (id(x) in ids or id(y) in ids) and id(r) not in ids:
+                    _active[0].record2(p, r, x, y, ins)
+                return r
+        elif (tr is int or tr is bool) and type(x) in _PLAIN and type(y) in _PLAIN:
+            return r
+        _record_binary(_active[0], k, p, r, x, y, ins)
         return r
     return rec
 

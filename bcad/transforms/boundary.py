@@ -32,8 +32,9 @@ object), whether the result can be trusted.  The policy, in full:
 5. *Threads.*  Other threads running Python code natively on a
    differentiable value while differentiating are refused (OtherThreads).
 6. *Final.*  A refusal ends the differentiation even when C code catches
-   the exception and carries on (`refuse` records it; `reraise_pending` is
-   called after every native call and at the end of the forward pass).
+   the exception and carries on (`refuse` records it; `reraise_pending`
+   raises it again after the native call that swallowed it, and the end of
+   the forward pass raises whatever is still pending).
 
 Fast paths first: exact builtin scalars and strings are classified by type
 without a scan, and the deep scan stops at modules, classes, functions and
@@ -227,15 +228,20 @@ def refuse(fn, what):
         # the cycle collector, which can crash CPython on a memoryview whose
         # buffer something else still exports.
         tape.refusal = err.args[0]
+        tape.refusal_thread = threading.get_ident()
     try:
         raise err
     finally:
         err = None      # (no cycle through this frame either)
 
 
-def reraise_pending(tape):
-    """A refusal raised inside native code that the code swallowed."""
-    if tape.refusal is not None:
+def reraise_pending(tape, before):
+    """A refusal raised in this thread inside the native call that just
+    returned, and swallowed by it (`before`: tape.refusal before the call).
+    Only then: raising again at every later C call would break library
+    invariants (a lock acquired in a `with` whose body never runs); the end
+    of the forward pass raises any refusal that is still pending."""
+    if tape.refusal is not before and tape.refusal_thread == threading.get_ident():
         raise NonDifferentiableError(tape.refusal)
 
 

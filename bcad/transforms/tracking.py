@@ -21,7 +21,7 @@ from ..tape.tape import active, TRACKED_TYPES
 from . import boundary
 from .boundary import (SAFE_C, NO_SCAN, SAFE_METHOD_TYPES, UNSAFE_METHODS, EXACT_NAMES,
                        PARSERS, current_site, where, refuse, reach, check_result,
-                       is_user_file, fname)
+                       is_user_file, fname, SCALARS)
 
 calls.PY_RULES = RULES
 
@@ -220,7 +220,15 @@ def call_c(fn, args, kwargs):
         if prim.iterables:
             full = _materialize(full, prim.iterables)
             args = full[len(self_args):]
-        seen = _rule_leaves(tape, prim, full, kwargs)
+        ids = tape.ids
+        if not kwargs and all(type(a) in SCALARS for a in full):   # math.sin(x): no scan
+            found = [a for a in full if id(a) in ids]
+            if found:
+                impl = getattr(type(self_args[0]), fn.__name__) if self_args else fn
+                return apply_rule(tape, prim, impl, full, kwargs, current_site(), found)
+            seen = None
+        else:
+            seen = _rule_leaves(tape, prim, full, kwargs)
         if seen:
             found, taint = reach(tape, (*full, *kwargs.values()) if kwargs else full)
             if all(id(x) in seen for x in found):
@@ -247,9 +255,10 @@ def call_c(fn, args, kwargs):
             # Nothing differentiable among the arguments, but Python code the
             # function calls natively may reach one (a callback's closure:
             # np.frompyfunc(lambda t: t * x, 1, 1), scipy's quad).
+            refusal = tape.refusal
             with _Guard(fn):
                 out = calls.call_static(fn, type(fn), args, kwargs)
-            boundary.reraise_pending(tape)
+            boundary.reraise_pending(tape, refusal)
         if tape.callbacks != before:
             check_result(tape, fn, out, [fn], None, objs)
             return out
@@ -273,10 +282,10 @@ def call_c(fn, args, kwargs):
     if found and _is_exact(fn, args):
         refuse(fn, "is an exact conversion of a differentiable value (its result carries "
                "all the bits of the value as integers)")
-    before = tape.callbacks
+    before, refusal = tape.callbacks, tape.refusal
     with _Guard(fn):
         out = calls.call_static(fn, type(fn), args, kwargs)
-    boundary.reraise_pending(tape)
+    boundary.reraise_pending(tape, refusal)
     if tape.callbacks != before and not found:
         found = [fn]            # (callbacks handed it differentiable values)
     check_result(tape, fn, out, found, taint, (bound, *objs, kwargs))

@@ -294,6 +294,25 @@ def test_refusal_wins_over_a_later_exception():
     refused(f, 0.7, "array.append")
 
 
+def test_refusal_swallowed_does_not_break_later_code():
+    """After a swallowed refusal the code runs on unharmed (a lock taken by
+    `with` is released) and the differentiation still ends with the refusal."""
+    lock = threading.Lock()
+    seen = []
+
+    def f(x):
+        try:
+            array.array("d").append(x)
+        except Exception:
+            pass
+        with lock:
+            pass
+        seen.append(lock.locked())
+        return x
+    refused(f, 0.7, "array.append")
+    assert seen == [False]
+
+
 # ----------------------------------------------------- threads
 
 def _loss(x, k):
