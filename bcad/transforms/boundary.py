@@ -54,7 +54,8 @@ import threading
 import types
 
 from ..errors import NonDifferentiableError
-from ..interpreter.objects import STATIC, C_BASE
+from ..interpreter.frame import Frame
+from ..interpreter.objects import C_BASE
 from ..interpreter.state import STATE
 from ..tape.tape import active, TRACKED_TYPES
 
@@ -288,10 +289,11 @@ def reach(tape, objs):
         elif t is dict:
             todo.extend(o.keys())
             todo.extend(o.values())
-        elif isinstance(o, _OPAQUE) or t.__module__ == "bcad.interpreter.frame":
-            if t.__name__ == "Frame" and t.__module__ == "bcad.interpreter.frame":
-                todo.extend(o.fast)            # an interpreted generator's frame
-                todo.extend(o.stack)
+        elif t is Frame:                    # an interpreted generator's frame: its
+            todo.extend(o.fast)             # values, not its globals or callers
+            todo.extend(o.stack)
+        elif isinstance(o, _OPAQUE):
+            pass
         elif _NDARRAY and t is _NDARRAY:
             if o.dtype.hasobject:
                 todo.extend(o.ravel().tolist())
