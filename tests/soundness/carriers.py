@@ -68,6 +68,23 @@ class Slots:
         return iter((self.a, self.b, self.c))
 
 
+class Number:
+    """Converts to a number the way C code asks for one (__float__,
+    __complex__, __index__ via int()), and iterates like the others."""
+
+    def __init__(self, a, b, c):
+        self.a, self.b, self.c = a, b, c
+
+    def __float__(self):
+        return self.a
+
+    def __complex__(self):
+        return complex(self.a)
+
+    def __iter__(self):
+        return iter((self.a, self.b, self.c))
+
+
 class CStruct(ctypes.Structure):
     _fields_ = [("a", ctypes.c_double), ("b", ctypes.c_double), ("c", ctypes.c_double)]
 
@@ -126,6 +143,7 @@ CARRIERS = [
     ("object", lambda x: Plain(*_three(x))),
     ("dataclass", lambda x: Data(*_three(x))),
     ("slots", lambda x: Slots(*_three(x))),
+    ("__float__-object", lambda x: Number(*_three(x))),
     ("closure", _closure),
     # numpy scalars and arrays
     ("np.float64", lambda x: np.float64(x)),
