@@ -379,7 +379,7 @@ def check_result(tape, fn, out, found, taint, inputs=(), moves_references=False)
         if id(o) in seen:
             continue
         seen.add(id(o))
-        if t in _STRINGS:
+        if t in _STRINGS or isinstance(o, _STRINGS):
             if taint or not moves_references or o is out:
                 tape.taint[id(o)] = (o, made)
         elif isinstance(o, dict):

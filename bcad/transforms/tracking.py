@@ -297,7 +297,8 @@ def _construct(tape, cls, args, kwargs, found, taint):
     """A Python class: its construction is interpreted; the C base it builds
     on (float, ndarray, ctypes.Structure...) may copy what it is given."""
     out = calls.call_static(cls, type(cls), args, kwargs)
-    if boundary.holds_references(type(out)) or id(out) in tape.ids:
+    if id(out) in tape.ids or boundary.holds_references(type(out)) and \
+            not isinstance(out, (str, bytes)):      # (class S(str): S(x) is text of x)
         return out
     if isinstance(out, (float, complex)):
         src = args[0] if args else None

@@ -85,6 +85,10 @@ class Number:
         return iter((self.a, self.b, self.c))
 
 
+class Text(str):
+    """A str subclass: constructing it from a number is formatting it."""
+
+
 class CStruct(ctypes.Structure):
     _fields_ = [("a", ctypes.c_double), ("b", ctypes.c_double), ("c", ctypes.c_double)]
 
@@ -167,6 +171,7 @@ CARRIERS = [
     # text and bytes made from the values
     ("repr", lambda x: repr(x)),
     ("str", lambda x: str(x)),
+    ("str-subclass", lambda x: Text(x)),
     ("repr(list)", lambda x: repr(_three(x))),
     ("json.dumps", lambda x: json.dumps(_three(x))),
     ("json.dumps-indent", lambda x: json.dumps(_three(x), indent=2)),
