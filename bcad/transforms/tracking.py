@@ -9,6 +9,7 @@ While a tape is active:
   is classified by the boundary policy (boundary.py: refused, tainted, or
   fine).
 """
+import functools
 import sys
 import types
 
@@ -186,6 +187,7 @@ class _Guard:
 
 
 FunctionType_ = types.FunctionType
+_LRU_WRAPPER = type(functools.lru_cache()(lambda: None))
 
 
 def _bound_self(fn):
@@ -214,6 +216,11 @@ def call_c(fn, args, kwargs):
     tape = active()
     if tape is None:
         return calls.call_static(fn, type(fn), args, kwargs)
+    if type(fn) is _LRU_WRAPPER:
+        # functools.lru_cache/cache: a cached result is a number computed in
+        # an earlier call (no gradient), and a miss would run the function
+        # natively: interpret the function itself, every call.
+        return calls.call_ex(fn.__wrapped__, args, kwargs)
     prim, self_args = rule_of(fn)
     if prim is not None:
         full = self_args + tuple(args)

@@ -88,7 +88,18 @@ EASY = {
     "float subclass with methods": lambda x: float(F(x).double()),
     "f.__call__ of a closure": lambda x: (lambda v: v * x).__call__(2.0),
     "pickle of map(float)": lambda x: sum(map(float, [x, 2.0])),
+    "functools.cache": lambda x: _cached_square(x) + _cached_coeffs(3)[2] * x,
 }
+
+
+@__import__("functools").cache
+def _cached_square(v):
+    return v * v
+
+
+@__import__("functools").lru_cache(maxsize=4)
+def _cached_coeffs(n):
+    return [1.0 / (k + 1) for k in range(n)]
 
 
 @pytest.mark.parametrize("name", sorted(EASY))
