@@ -6,6 +6,7 @@ PYTEST_DONT_REWRITE"""
 import array
 import collections
 import ctypes
+import functools
 import io
 import json
 import math
@@ -92,12 +93,12 @@ EASY = {
 }
 
 
-@__import__("functools").cache
+@functools.cache
 def _cached_square(v):
     return v * v
 
 
-@__import__("functools").lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=4)
 def _cached_coeffs(n):
     return [1.0 / (k + 1) for k in range(n)]
 
