@@ -10,6 +10,7 @@ While a tape is active:
   fine).
 """
 import functools
+import os
 import sys
 import types
 
@@ -173,6 +174,11 @@ class _Guard:
                            f"differentiating (bcad cannot see what it computes)")
                 found, taint = reach(tape, tuple(frame.f_locals.values()))
                 if found or taint:
+                    if _is_numpy_dispatcher(frame.f_code):
+                        # numpy.sum(xs) and friends: the C dispatcher asks its
+                        # Python helper for the arguments to check.
+                        refuse(self.fn, "received a differentiable value (numpy functions "
+                               "and arrays have no derivative rules yet)")
                     refuse(self.fn, f"ran the Python function {frame.f_code.co_qualname} "
                            f"({fname_}:{frame.f_code.co_firstlineno}) natively on a "
                            f"differentiable value")
@@ -187,6 +193,11 @@ class _Guard:
 
 
 FunctionType_ = types.FunctionType
+
+
+def _is_numpy_dispatcher(code):
+    """The `_<name>_dispatcher` helpers of numpy's __array_function__ layer."""
+    return code.co_name.endswith("_dispatcher") and f"{os.sep}numpy{os.sep}" in code.co_filename
 _LRU_WRAPPER = type(functools.lru_cache()(lambda: None))
 
 

@@ -136,6 +136,11 @@ def test_numpy_holes_refused(f, names):
     refused(f, 0.7, *names)
 
 
+def test_numpy_function_of_a_list_names_the_function():
+    msg = refused(lambda x: float(np.sum([x, 2.0 * x])), 0.7, "numpy.sum()")
+    assert "_sum_dispatcher" not in msg.split("interpreted call stack")[0], msg
+
+
 # ----------------------------------------------------- stores
 
 def _store(kind):
