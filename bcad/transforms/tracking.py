@@ -10,6 +10,7 @@ While a tape is active:
   fine).
 """
 import functools
+import math
 import os
 import sys
 import types
@@ -195,6 +196,40 @@ class _Guard:
 FunctionType_ = types.FunctionType
 
 
+def _converts_to_float(fn):
+    """math functions read their arguments as C doubles (PyFloat_AsDouble:
+    __float__), all but those that ask for __floor__/__ceil__/__trunc__
+    first."""
+    return getattr(fn, "__module__", None) == "math" and \
+        fn not in (math.floor, math.ceil, math.trunc)
+
+
+_MATH_CONVERTS = {}
+
+
+def _converts(fn):
+    try:
+        v = _MATH_CONVERTS.get(fn)
+        if v is None:
+            v = _MATH_CONVERTS[fn] = _converts_to_float(fn)
+        return v
+    except TypeError:               # (an unhashable callable)
+        return False
+
+
+def _as_floats(args):
+    """`args` with objects of Python classes that have a Python __float__
+    replaced by float(obj), interpreted (what C would call natively)."""
+    out = None
+    for i, a in enumerate(args):
+        ta = type(a)
+        if not STATIC[ta] and type(objects.lookup(ta, "__float__")) is FunctionType_:
+            if out is None:
+                out = list(args)
+            out[i] = calls.call_ex(float, (a,), {})
+    return args if out is None else tuple(out)
+
+
 def _is_numpy_dispatcher(code):
     """The `_<name>_dispatcher` helpers of numpy's __array_function__ layer."""
     return code.co_name.endswith("_dispatcher") and f"{os.sep}numpy{os.sep}" in code.co_filename
@@ -233,6 +268,10 @@ def call_c(fn, args, kwargs):
         # natively: interpret the function itself, every call.
         return calls.call_ex(fn.__wrapped__, args, kwargs)
     prim, self_args = rule_of(fn)
+    if prim is not None and not prim.general and _converts(fn):
+        converted = _as_floats(args)
+        if converted is not args:
+            return call_c(fn, converted, kwargs)
     if prim is not None:
         full = self_args + tuple(args)
         if prim.iterables:

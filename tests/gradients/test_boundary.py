@@ -90,7 +90,16 @@ EASY = {
     "f.__call__ of a closure": lambda x: (lambda v: v * x).__call__(2.0),
     "pickle of map(float)": lambda x: sum(map(float, [x, 2.0])),
     "functools.cache": lambda x: _cached_square(x) + _cached_coeffs(3)[2] * x,
+    "math.sin(obj with __float__)": lambda x: math.sin(_Quantity(x)) + math.atan2(_Quantity(x), 2.0),
 }
+
+
+class _Quantity:
+    def __init__(self, v):
+        self.v = v
+
+    def __float__(self):
+        return 3.0 * self.v
 
 
 @functools.cache
