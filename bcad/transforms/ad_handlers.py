@@ -55,7 +55,7 @@ def native_unary(name, v, site=None):
     r = objects.NATIVE_UNARY[name](v)
     tape = _active[0]
     if id(v) in tape.ids and type(r) in TRACKED_TYPES and id(r) not in tape.ids \
-            and UNARY.get(name) is not None and type(v) in SCALARS:
+            and UNARY.get(name) is not None and (type(v) in SCALARS or isinstance(v, _NUMBERS)):
         tape.record1(UNARY[name], r, v, site or tracking.current_site())
     elif type(v) not in _PLAIN or id(v) in tape.ids and id(r) not in tape.ids:
         boundary.check_operator(tape, UNARY_SYMBOL[name], r, (v,))

@@ -20,7 +20,7 @@ from ..interpreter import calls, objects
 from ..interpreter.calls import LOOKASIDES, METHOD_LOOKASIDES
 from ..interpreter.objects import STATIC
 from ..rules import RULES, ATTRS
-from ..tape.tape import active, TRACKED_TYPES
+from ..tape.tape import active, Primitive, TRACKED_TYPES
 from . import boundary
 from .boundary import (SAFE_C, NO_SCAN, SAFE_METHOD_TYPES, UNSAFE_METHODS, EXACT_NAMES,
                        PARSERS, current_site, where, refuse, reach, check_result,
@@ -357,25 +357,26 @@ def _construct(tape, cls, args, kwargs, found, taint):
     if id(out) in tape.ids or boundary.holds_references(type(out)) and \
             not isinstance(out, (str, bytes)):      # (class S(str): S(x) is text of x)
         return out
-    if isinstance(out, (float, complex)):
-        src = args[0] if args else None
-        if found and src is not None and id(src) in tape.ids and out == src:
-            # float.__new__(F, x): the value of x under another class.
-            tape.record1(RULES[float if isinstance(out, float) else complex], out, src,
-                         current_site())
-            return out
-    check_result(tape, cls, out, found, taint)
-    return out
+    return _same_value_or_check(tape, cls, out, args[0] if args else None, found, taint)
 
 
 def _number_new(tape, fn, args, kwargs, found, taint):
     """float.__new__(cls, x) / complex.__new__(cls, x) from a Python __new__."""
     out = calls.call_static(fn, type(fn), args, kwargs)
     src = args[1] if len(args) == 2 and not kwargs else None
-    if found and src is not None and id(src) in tape.ids and out == src:
-        tape.record1(RULES[float if fn is float.__new__ else complex], out, src, current_site())
-        return out
-    check_result(tape, fn, out, found, taint)
+    return _same_value_or_check(tape, fn, out, src, found, taint)
+
+
+# F(x) for a subclass F of float or complex: the value of x under another class.
+_SAME_VALUE = Primitive("same value", None, (lambda g, ans, x: g,))
+
+
+def _same_value_or_check(tape, fn, out, src, found, taint):
+    if found and isinstance(out, (float, complex)) and src is not None and \
+            id(src) in tape.ids and out == src:
+        tape.record1(_SAME_VALUE, out, src, current_site())
+    else:
+        check_result(tape, fn, out, found, taint)
     return out
 
 

@@ -43,6 +43,11 @@ class F(float):
         return 2 * self
 
 
+class Z(complex):
+    def twice(self):
+        return 2 * self
+
+
 def refused(f, x=0.7, *names):
     """bcad.grad(f)(x) raises NonDifferentiableError naming this file:line
     (and each of `names`); returns the message."""
@@ -87,6 +92,8 @@ EASY = {
     "operator.concat": lambda x: sum(operator.concat([x], [1.0, x])),
     "io.StringIO.write": lambda x: io.StringIO().write(f"{x:.3f}") + x,
     "float subclass with methods": lambda x: float(F(x).double()),
+    "unary operators on a float subclass": lambda x: float(-F(x)) * 2.0 + abs(F(x)),
+    "complex subclass of a float": lambda x: (Z(x) * 2.0).real,
     "f.__call__ of a closure": lambda x: (lambda v: v * x).__call__(2.0),
     "pickle of map(float)": lambda x: sum(map(float, [x, 2.0])),
     "functools.cache": lambda x: _cached_square(x) + _cached_coeffs(3)[2] * x,
