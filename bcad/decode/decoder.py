@@ -10,6 +10,7 @@ Normalization (so handlers see fewer forms) lives in `versions.NORMALIZE`:
 the per-version differences of opcode names and argument encodings are
 resolved here, once, rather than in handlers.
 """
+import sys
 
 import bytecode
 from bytecode import Instr as _BInstr, Label, TryBegin, TryEnd, SetLineno
@@ -117,6 +118,12 @@ def decode(co):
     """Return the cached `Code` for code object `co`, decoding it on first use."""
     code = CODES.get(id(co))
     if code is None:
+        # The bytecode package is Python: a profile hook set by the caller
+        # (differentiation mode's guard around a C call) would see every one
+        # of its calls; decoding is bcad's own work.
+        hook = sys.getprofile()
+        if hook is not None:
+            sys.setprofile(None)
         try:
             code = _decode(co)
         except Exception as e:  # noqa: BLE001 - the bytecode package could not read it
@@ -124,6 +131,9 @@ def decode(co):
         else:
             CODES[id(co)] = code
             return code
+        finally:
+            if hook is not None:
+                sys.setprofile(hook)
         from ..errors import UnsupportedError
         raise UnsupportedError(
             f"bcad cannot decode the bytecode of {getattr(co, 'co_qualname', co.co_name)} "

@@ -306,7 +306,7 @@ def call_c(fn, args, kwargs):
     found, taint = reach(tape, objs if bound is None else (bound, *objs))
     if not found and not taint:
         before = tape.callbacks
-        if safe or _has_lookaside(fn):
+        if safe or _has_lookaside(fn) or isinstance(fn, type) and _python_class(fn):
             out = calls.call_static(fn, type(fn), args, kwargs)
         else:
             # Nothing differentiable among the arguments, but Python code the
