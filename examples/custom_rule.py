@@ -9,7 +9,7 @@ This script shows the three ways to supply a derivative:
                      when scipy is installed, else numpy.tanh as a stand-in
                      (the standard library's math functions all have rules
                      in bcad already);
-2. bcad.defvjp_args  a C function of sequence arguments: numpy.dot of two
+2. bcad.defvjp_args  a C function of sequence arguments: numpy.vecdot of two
                      lists of floats;
 3. bcad.custom_vjp   a Python function whose derivative you would rather
                      write by hand (an iterative solver).
@@ -111,14 +111,14 @@ def dot_vjp(g, ans, args, kwargs):
 
 
 def score(xs, ws):
-    return math.tanh(numpy.dot(xs, ws))
+    return math.tanh(numpy.vecdot(xs, ws))      # (numpy >= 2.0; bcad has no rule for it)
 
 
 def part2():
-    print("2. bcad.defvjp_args(numpy.dot, ...) on lists of floats")
+    print("2. bcad.defvjp_args(numpy.vecdot, ...) on lists of floats")
     xs, ws = [0.5, -1.0, 2.0], [0.3, 0.2, 0.1]
     expect_refusal(score, xs, ws)
-    bcad.defvjp_args(numpy.dot, dot_vjp)
+    bcad.defvjp_args(numpy.vecdot, dot_vjp)
     gx, gw = bcad.grad(score, argnums=(0, 1))(xs, ws)
     d = 1.0 - math.tanh(sum(x * w for x, w in zip(xs, ws))) ** 2
     check("d score/d xs", gx, [d * w for w in ws])

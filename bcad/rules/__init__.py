@@ -127,4 +127,4 @@ def div(a, b):
 
 
 from . import python_scalars, math_rules, cmath_rules, builtins_rules, operator_rules, \
-    statistics_rules, numpy_scalars  # noqa: E402,F401
+    statistics_rules, numpy  # noqa: E402,F401

@@ -47,11 +47,17 @@ class Primitive:
     `vjps[i](g, ans, *args)` returns the cotangent of argument i for a scalar
     primitive; a general primitive (`general=True`) has one
     `vjp(g, ans, args, kwargs)` returning cotangents shaped like `args`.
+    An array primitive (`kind`, see rules/numpy) is general too; `save` says
+    which arguments' values its VJP reads (True: all; else a tuple of
+    positions, "ans" for the output): the others are kept as shapes only.
     """
-    __slots__ = ("name", "fn", "vjps", "general", "iterables", "nondiff", "multi")
+    __slots__ = ("name", "fn", "vjps", "general", "iterables", "nondiff", "multi", "kind", "save", "check")
 
     def __init__(self, name, fn, vjps=(), general=False, iterables=(), nondiff=False):
         self.multi = None
+        self.kind = None
+        self.save = True
+        self.check = None    # array rules: check(args, kwargs) -> None, or why not covered
         self.name = name
         self.fn = fn
         self.vjps = tuple(vjps)
@@ -69,7 +75,7 @@ GENERAL = -2
 
 class Tape:
     __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "refusal", "refusal_thread", "callbacks",
-                 "_prev",
+                 "holders", "views", "_prev",
                  "__weakref__")
     compact = True     # the trace recorder keeps every argument tuple (False)
 
@@ -85,6 +91,8 @@ class Tape:
         self.refusal = None  # message of the first refusal raised (final: boundary.refuse)
         self.refusal_thread = None
         self.callbacks = 0   # callbacks that returned differentiable values to C code
+        self.holders = {}    # id(array owner) -> [owner, (array, var)...]: residuals (arrays.py)
+        self.views = {}      # id(array owner) -> [owner, weakref(view)...]
 
     def __len__(self):
         return len(self.vals)

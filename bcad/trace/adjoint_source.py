@@ -229,7 +229,8 @@ def adjoint_source(trace):
             if v < 0:
                 return "None"
             if v in trace.used and cts[v] is not None:
-                return f"ct{v}"
+                # (a float's gradient is a float, as bcad.grad returns it)
+                return f"float(ct{v})" if type(leaf) is float else f"ct{v}"
             return "0j" if isinstance(leaf, complex) else "0.0"
         if treedef is None:
             unpack.append(f"v{vars_[0]} = {pname}")

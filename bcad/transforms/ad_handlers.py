@@ -10,8 +10,11 @@ from ..interpreter.objects import STATIC, NATIVE_BINARY
 from ..rules import BINARY, UNARY
 from ..interpreter.objects.operators import _BIN, _INPLACE, UNARY_SYMBOL
 from ..tape.tape import TRACKED_TYPES, _active
-from . import boundary, tracking
+from . import boundary, tracking, arrays
 from .boundary import SCALARS
+
+_ndarray = arrays.ndarray
+_is_numpy = arrays.is_numpy_operand
 
 # Operand types whose operator results are recorded (numbers), tainted (text)
 # or references to the operands (concatenation and repetition): any other
@@ -26,6 +29,9 @@ def _record_binary(tape, k, p, r, a, b, site):
     """`r = a <op k> b` computed natively while differentiating."""
     tr = type(r)
     ta, tb = type(a), type(b)
+    if (tr is _ndarray or tr not in TRACKED_TYPES or ta not in SCALARS or tb not in SCALARS) \
+            and (_is_numpy(a) or _is_numpy(b)) and _numpy_operator(tape, k, r, a, b, site):
+        return
     if tr in TRACKED_TYPES:
         ids = tape.ids
         if (id(a) in ids or id(b) in ids) and id(r) not in ids:
@@ -42,8 +48,23 @@ def _record_binary(tape, k, p, r, a, b, site):
         boundary.check_operator(tape, _SYMBOL[k], r, (a, b), k >= 13)
 
 
+def _numpy_operator(tape, k, r, a, b, site):
+    """An operator numpy computed: recorded with its ufunc's rule when every
+    differentiable value in reach is an operand (or in a list operand)."""
+    found, desc = boundary.reach(tape, (a, b))
+    if not found and desc is None:
+        return True
+    if desc is None:
+        leaves = {id(x) for x in tracking.leaves_of(tape, a, tracking.leaves_of(tape, b, []))}
+        if all(id(x) in leaves for x in found) and arrays.operator(tape, k, r, a, b, site):
+            return True
+    return False
+
+
 def native_binary(k, a, b):
     """objects' native fallback for BINARY_OP while differentiating."""
+    if k >= 13 and type(a) is _ndarray:
+        return arrays.inplace(_active[0], k, a, b, NATIVE_BINARY[k])
     r = NATIVE_BINARY[k](a, b)
     _record_binary(_active[0], k, BINARY[k], r, a, b, tracking.current_site())
     return r
@@ -54,6 +75,12 @@ def native_unary(name, v, site=None):
     when `v` is tracked (`site`: the instruction, else the current one)."""
     r = objects.NATIVE_UNARY[name](v)
     tape = _active[0]
+    if _is_numpy(v) and type(r) not in TRACKED_TYPES and id(v) in tape.ids:
+        if name in _UNARY_UFUNCS and id(r) not in tape.ids and arrays.is_array_value(r):
+            from ..rules import RULES
+            arrays.record(tape, RULES[_UNARY_UFUNCS[name]], r, (v,), {},
+                          site or tracking.current_site())
+            return r
     if id(v) in tape.ids and type(r) in TRACKED_TYPES and id(r) not in tape.ids \
             and UNARY.get(name) is not None and (type(v) in SCALARS or isinstance(v, _NUMBERS)):
         tape.record1(UNARY[name], r, v, site or tracking.current_site())
@@ -62,10 +89,17 @@ def native_unary(name, v, site=None):
     return r
 
 
+_UNARY_UFUNCS = {"__neg__": arrays.np.negative, "__pos__": arrays.np.positive,
+                 "__abs__": arrays.np.absolute}
+
+
 def iterator_hook(v, it):
     """objects.iter_ while differentiating: an iterator over a tainted object
-    checks what it yields."""
-    taint = _active[0].taint
+    checks what it yields; one over a tracked array yields recorded rows."""
+    tape = _active[0]
+    if type(v) is _ndarray and id(v) in tape.ids:
+        return arrays.rows(tape, v, it)
+    taint = tape.taint
     if taint and id(v) in taint and taint[id(v)][0] is v:
         return boundary.checked_iter(v, it)
     return it
@@ -78,11 +112,13 @@ def op(name):
     return deco
 
 
-def recording_binary(k, ins):
+def recording_binary(k, ins, plain=False):
     """native(x, y) for fused handlers: NATIVE_BINARY[k], recorded on the
     tape when an operand is tracked (text results are tainted)."""
     native = NATIVE_BINARY[k]
     p = BINARY[k]
+    if k >= 13 and not plain:
+        return _recording_inplace(k, recording_binary(k, ins, True))
 
     def rec(x, y):
         r = native(x, y)
@@ -98,6 +134,18 @@ def recording_binary(k, ins):
             return r
         _record_binary(_active[0], k, p, r, x, y, ins)
         return r
+    return rec
+
+
+def _recording_inplace(k, rec_plain):
+    """`x <op>= y`: an ndarray is written in place (arrays.inplace), before
+    numpy computes anything; anything else as `x = x <op> y`."""
+    native = NATIVE_BINARY[k]
+
+    def rec(x, y):
+        if type(x) is _ndarray:
+            return arrays.inplace(_active[0], k, x, y, native)
+        return rec_plain(x, y)
     return rec
 
 
@@ -133,6 +181,15 @@ def _taint_result(name, operands):
 
         def h(f):
             s = f.stack
+            if operands == 2 and type(s[-2]) is _ndarray:
+                key = s.pop()
+                s[-1] = arrays.getitem(_active[0], s[-1], key)
+                return ins.next
+            if operands == 3 and type(s[-3]) is _ndarray:
+                stop = s.pop()
+                start = s.pop()
+                s[-1] = arrays.getitem(_active[0], s[-1], slice(start, stop))
+                return ins.next
             before = s[len(s) - operands:]
             nxt = plain(f)
             tape = _active[0]
@@ -164,11 +221,21 @@ def _checked_store(name, container, value, what):
             s = f.stack
             c = s[-container]
             tc = type(c)
+            if tc is _ndarray and container > 1:
+                key = s.pop() if container == 2 else slice(*_pop2(s))
+                s.pop()
+                arrays.setitem(_active[0], c, key, s.pop())
+                return ins.next
             if tc is not list and tc is not dict and boundary.copies_into(c):
                 boundary.check_store(c, s[-value], what(c, ins))
             return plain(f)
         return h
     AD_OPS[name] = factory
+
+
+def _pop2(s):
+    stop = s.pop()
+    return s.pop(), stop
 
 
 def _setitem(c, ins):
@@ -190,7 +257,11 @@ def GET_ITER(ins):
         s = f.stack
         v = s[-1]
         nxt = plain(f)
-        taint = _active[0].taint
+        tape = _active[0]
+        if type(v) is _ndarray and id(v) in tape.ids:
+            s[-1] = arrays.rows(tape, v, s[-1])
+            return nxt
+        taint = tape.taint
         if taint and id(v) in taint and taint[id(v)][0] is v:
             s[-1] = boundary.checked_iter(v, s[-1])
         return nxt

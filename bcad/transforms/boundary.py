@@ -376,6 +376,16 @@ def check_result(tape, fn, out, found, taint, inputs=(), moves_references=False)
                 refuse(fn, f"turned {taint} back into a number")
             refuse(fn, f"received a differentiable value and returned a new "
                    f"{'number' if t in TRACKED_TYPES else t.__name__} computed from it")
+        if _NDARRAY and isinstance(o, _NDARRAY) and o.dtype.kind != "O":
+            if o.dtype.kind in "fc" or taint:
+                if members is None:
+                    members = _members(inputs)
+                if id(o) in members:
+                    continue
+                refuse(fn, f"received a differentiable value and returned a new {o.dtype} "
+                       f"array computed from it" if not taint else f"turned {taint} back into "
+                       f"a numpy array")
+            continue
         if id(o) in seen:
             continue
         seen.add(id(o))

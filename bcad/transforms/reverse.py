@@ -7,11 +7,14 @@ dumps print); `backward` executes them.
 """
 import contextlib
 
+import numpy as np
+
 from ..errors import NonDifferentiableError
 from ..interpreter import calls, frame, objects, run_call, ENTRY_LOCK
 from ..tape.tape import Tape, INPUT, GENERAL, active
-from . import boundary, tracking, ad_handlers
+from . import boundary, tracking, ad_handlers, arrays
 from .tree import flatten, unflatten, paths
+from ..rules.numpy import Scatter
 
 
 @contextlib.contextmanager
@@ -42,6 +45,8 @@ def fresh(x):
 
 
 def _zero(x):
+    if type(x) is np.ndarray or isinstance(x, np.generic):
+        return np.zeros_like(x)
     return 0j if type(x) is complex else 0.0
 
 
@@ -49,28 +54,44 @@ def check_input(x, where):
     tx = type(x)
     if tx is float or tx is complex:
         return True
+    if tx is np.ndarray or isinstance(x, np.generic) and not isinstance(x, float):
+        if x.dtype.kind in "fc":
+            return True
+        raise TypeError(
+            f"bcad: {where} is a numpy {tx.__name__} of dtype {x.dtype}; only float and complex "
+            f"arrays are differentiable. Pass x.astype(float), or leave the argument out of "
+            f"argnums.")
     if tx is bool or isinstance(x, int):
         raise TypeError(
             f"bcad: {where} is {type(x).__name__} {x!r}; differentiable inputs must be "
             f"float or complex. Pass {float(x)!r} instead, or leave the argument out of argnums.")
     if isinstance(x, float):          # a float subclass: differentiate its float value
         return True
-    if type(x).__module__ == "numpy":
-        raise TypeError(f"bcad: {where} is a numpy {type(x).__name__}; differentiating with "
-                        f"respect to numpy arrays is not supported yet (pass floats, or lists "
-                        f"of floats)")
+    if isinstance(x, np.ndarray):
+        raise TypeError(f"bcad: {where} is a {tx.__module__}.{tx.__qualname__} (an ndarray "
+                        f"subclass); pass np.asarray(x)")
     return False
 
 
+def _fresh_input(tape, leaf):
+    tl = type(leaf)
+    if tl is np.ndarray:
+        return arrays.check_array_input(tape, leaf)
+    if isinstance(leaf, np.generic) and not isinstance(leaf, float):
+        return leaf.copy() if id(leaf) in tape.ids else leaf
+    return fresh(float(leaf) if tl not in (float, complex) else leaf)
+
+
 def prepare_inputs(tape, value, where):
-    """Copy the float/complex leaves of `value` into fresh tracked objects.
+    """Copy the float/complex leaves of `value` into fresh tracked objects
+    (arrays: the caller's own, unless a view or passed twice).
     Returns (new value, leaves, treedef, differentiable mask)."""
     leaves, treedef = flatten(value)
     names = paths(treedef, where)
     new, mask = [], []
     for leaf, name in zip(leaves, names):
         if check_input(leaf, name):
-            v = fresh(float(leaf) if type(leaf) not in (float, complex) else leaf)
+            v = _fresh_input(tape, leaf)
             tape.new_input(v)
             new.append(v)
             mask.append(True)
@@ -82,12 +103,19 @@ def prepare_inputs(tape, value, where):
 
 def backward(tape, seeds):
     """Run the adjoint program from `seeds` {var: cotangent}; returns the
-    cotangent list indexed by variable (None where zero)."""
+    cotangent list indexed by variable (None where zero).
+
+    Array cotangents the pass created itself are *owned* (no rule holds
+    them): they are accumulated into in place, and a write's VJP zeroes its
+    region in place, so loops of subscripts and writes stay linear.  A
+    variable's cotangent is dropped once its equation has run."""
     n = len(tape.vals)
     ct = [None] * n
-    for v, g in seeds.items():
-        ct[v] = g if ct[v] is None else ct[v] + g
+    owned = set()
     vals, prims, A, B, params = tape.vals, tape.prim, tape.a, tape.b, tape.params
+    acc = _Accumulator(ct, owned, vals)
+    for v, g in seeds.items():
+        acc.add(v, g)
     for v in range(n - 1, -1, -1):
         g = ct[v]
         if g is None:
@@ -98,31 +126,112 @@ def backward(tape, seeds):
         a = A[v]
         b = B[v]
         if b == GENERAL:
-            args, kwargs = params[v]
-            cts = p.vjps[0](g, vals[v], args, kwargs)
+            kind = p.kind
+            prm = params[v]
+            args, kwargs = prm[0], prm[1]
+            if kind == "flat":
+                cts, first_owned = p.vjps[0](g, vals[v], args, kwargs, v in owned)
+                _release(ct, owned, v)
+                for k, (i, c) in enumerate(zip(a, cts)):
+                    if i >= 0 and c is not None:
+                        acc.add(i, c, k == 0 and first_owned)
+                continue
+            cts = p.vjps[0](g, prm[2] if len(prm) > 2 else vals[v], args, kwargs)
+            if kind is not None:
+                _release(ct, owned, v)
             flat = []
             for c, arg in zip(cts, (*args, *kwargs.values())):
                 _flat_ct(c, arg, flat)
             for i, c in zip(a, flat):
                 if i >= 0 and c is not None:
-                    c = _real_for(vals[i], c)
-                    ct[i] = c if ct[i] is None else ct[i] + c
+                    acc.add(i, c)
             continue
         prm = params[v]
         if prm is None:
             prm = (vals[a],) if b == -1 else (vals[a], vals[b])
         if a >= 0 and p.vjps[0] is not None:
-            c = _real_for(vals[a], p.vjps[0](g, vals[v], *prm))
-            ct[a] = c if ct[a] is None else ct[a] + c
+            acc.add(a, p.vjps[0](g, vals[v], *prm))
         if b >= 0 and p.vjps[1] is not None:
-            c = _real_for(vals[b], p.vjps[1](g, vals[v], *prm))
-            ct[b] = c if ct[b] is None else ct[b] + c
+            acc.add(b, p.vjps[1](g, vals[v], *prm))
     return ct
+
+
+def _release(ct, owned, v):
+    ct[v] = None
+    owned.discard(v)
+
+
+class _Accumulator:
+    """ct[i] += c, with cotangents shaped and typed like variable i's value."""
+    __slots__ = ("ct", "owned", "vals")
+
+    def __init__(self, ct, owned, vals):
+        self.ct, self.owned, self.vals = ct, owned, vals
+
+    def add(self, i, c, is_owned=False):
+        ct = self.ct
+        x = self.vals[i]
+        tx = type(x)
+        if tx is float or tx is complex:        # the scalar fast path
+            if type(c) is not tx:
+                c = _as_python_number(x, c)
+            cur = ct[i]
+            ct[i] = c if cur is None else cur + c
+            return
+        if type(c) is Scatter:
+            cur = ct[i]
+            if cur is None or i not in self.owned:
+                buf = c.dense(x) if cur is None else np.array(_shaped(x, cur, i), order="C")
+                if cur is not None:
+                    c.add_into(buf)
+                ct[i] = buf
+                self.owned.add(i)
+            else:
+                c.add_into(cur)
+            return
+        c = _shaped(x, _real_for(x, c), i)
+        cur = ct[i]
+        if cur is None:
+            ct[i] = c
+            if is_owned:
+                self.owned.add(i)
+        elif i in self.owned and type(cur) is np.ndarray and np.can_cast(
+                np.result_type(c), cur.dtype, "same_kind"):
+            cur += c
+        else:
+            ct[i] = cur + c
+            if type(ct[i]) is np.ndarray:
+                self.owned.add(i)
+
+
+def _as_python_number(x, c):
+    if type(x) is float:
+        c = np.real(c) if np.iscomplexobj(c) else c
+        return float(c)
+    return complex(c)
+
+
+def _shaped(x, c, i):
+    """Cotangent `c` of variable i, whose value is `x`: an array of x's
+    shape (a rule may return a scalar for a one-element array)."""
+    if type(x) is np.ndarray:
+        if type(c) is not np.ndarray or c.shape != x.shape:
+            c = np.asarray(c)
+            if c.shape != x.shape:
+                if c.size != x.size and c.size != 1:
+                    raise AssertionError(
+                        f"bcad internal error: cotangent of shape {c.shape} for variable {i} "
+                        f"of shape {x.shape}")
+                c = np.broadcast_to(c, x.shape) if c.size == 1 else c.reshape(x.shape)
+    return c
 
 
 def _real_for(x, c):
     if type(c) is complex and type(x) is not complex:
         return c.real
+    if type(c) is np.ndarray or isinstance(c, np.generic):
+        if c.dtype.kind == "c" and not np.iscomplexobj(x):
+            return c.real
     return c
 
 
@@ -163,6 +272,19 @@ def adjoint_program(tape, out_vars):
     return prog
 
 
+def _like_input(x, g):
+    """The gradient of input `x`: its shape and dtype (float32 in, float32
+    out), a fresh array the caller owns."""
+    tx = type(x)
+    if tx is np.ndarray:
+        return np.array(np.broadcast_to(g, x.shape), dtype=x.dtype)
+    if isinstance(x, np.generic):
+        return x.dtype.type(g)
+    if tx is float and type(g) is not float:
+        return float(g)
+    return g
+
+
 class VJPResult:
     """What `vjp` computed: the output and the recorded tape."""
 
@@ -170,6 +292,9 @@ class VJPResult:
         self.tape = tape
         self.out = out
         self.inputs = inputs      # list of (leaves, treedef, mask) per argument
+        # The input variables (an array input written in place has later
+        # versions under the same id).
+        self.input_var = dict(tape.ids) if tape is not None else {}
 
 
 def run_forward(fun, args, kwargs, diff_positions, tape=None):
@@ -185,6 +310,7 @@ def run_forward(fun, args, kwargs, diff_positions, tape=None):
         args[i], leaves, treedef, mask = prepare_inputs(tape, args[i], f"argument {i}")
         inputs.append((leaves, treedef, mask))
     n_inputs = len(tape)
+    input_var = dict(tape.ids)
     with ENTRY_LOCK, recording(tape):
         try:
             out = run_call(fun, tuple(args), kwargs)
@@ -206,7 +332,9 @@ def run_forward(fun, args, kwargs, diff_positions, tape=None):
         raise NonDifferentiableError(first)
     LAST_STATS.clear()
     LAST_STATS.update(n_ops=len(tape) - n_inputs, n_inputs=n_inputs)
-    return VJPResult(tape, out, inputs)
+    res = VJPResult(None, out, inputs)
+    res.tape, res.input_var = tape, input_var
+    return res
 
 
 # What the last forward pass recorded (bcad.last_tape_stats()).
@@ -229,7 +357,7 @@ def gradients(res, out_leaves, cts):
             if not m:
                 out.append(None)
                 continue
-            g = ct[tape.var_of(leaf)]
-            out.append(_zero(leaf) if g is None else _real_for(leaf, g))
+            g = ct[res.input_var[id(leaf)]]
+            out.append(_zero(leaf) if g is None else _like_input(leaf, _real_for(leaf, g)))
         grads.append(unflatten(treedef, out))
     return grads

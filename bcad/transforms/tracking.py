@@ -21,7 +21,7 @@ from ..interpreter.calls import LOOKASIDES, METHOD_LOOKASIDES
 from ..interpreter.objects import STATIC
 from ..rules import RULES, ATTRS
 from ..tape.tape import active, Primitive, TRACKED_TYPES
-from . import boundary
+from . import boundary, arrays
 from .boundary import (SAFE_C, NO_SCAN, SAFE_METHOD_TYPES, UNSAFE_METHODS, EXACT_NAMES,
                        PARSERS, current_site, where, refuse, reach, check_result,
                        is_user_file, fname, SCALARS)
@@ -91,6 +91,8 @@ def _rule_leaves(tape, prim, args, kwargs):
 
 
 def apply_rule(tape, prim, fn, args, kwargs, site, found):
+    if prim.kind is not None:
+        return arrays.apply(tape, prim, fn, args, kwargs, site)
     out = fn(*args, **kwargs)
     if prim.multi is not None:
         if type(out) is tuple:
@@ -267,6 +269,11 @@ def call_c(fn, args, kwargs):
         # an earlier call (no gradient), and a miss would run the function
         # natively: interpret the function itself, every call.
         return calls.call_ex(fn.__wrapped__, args, kwargs)
+    if fn is abs or fn is _COPYTO or type(fn) is BuiltinFunctionType and \
+            type(fn.__self__) is _ndarray:
+        special = _array_special(tape, fn, args, kwargs)
+        if special is not _NOT_SPECIAL:
+            return special
     prim, self_args = rule_of(fn)
     if prim is not None and not prim.general and _converts(fn):
         converted = _as_floats(args)
@@ -295,6 +302,13 @@ def call_c(fn, args, kwargs):
             # object with Python dunders, a list in a list): not the rule's case.
     if type(fn) is FunctionType_:
         return calls.call_function(fn, args, kwargs)
+    if type(fn) is _DISPATCHER and _plain_arguments(args, kwargs):
+        # numpy's __array_function__ layer: its implementation, interpreted
+        # (or, for a C one, checked like any C function).
+        impl = fn._implementation
+        if type(impl) is FunctionType_:
+            return calls.call_function(impl, args, kwargs)
+        return call_c(impl, args, kwargs)
     try:
         if fn in NO_SCAN:
             return calls.call_static(fn, type(fn), args, kwargs)
@@ -348,6 +362,81 @@ def call_c(fn, args, kwargs):
     check_result(tape, fn, out, found, taint, (bound, *objs, kwargs))
     boundary.check_receiver(tape, fn, args, kwargs)   # (after: the result says more)
     return out
+
+
+# ------------------------------------------------------------------ numpy
+
+_NOT_SPECIAL = object()
+_DISPATCHER = type(arrays.np.mean)
+_ndarray = arrays.ndarray
+
+
+def _forwarded_methods():
+    """ndarray methods that numpy implements by calling its Python
+    `_methods` natively: interpreted instead (the others have rules)."""
+    try:
+        from numpy._core import _methods
+    except ImportError:         # pragma: no cover - numpy < 2
+        from numpy.core import _methods
+    return {name: getattr(_methods, "_" + name) for name in ("any", "all", "clip")
+            if hasattr(_methods, "_" + name)}
+
+
+_FORWARDED = _forwarded_methods()
+# Bound ndarray methods that write into their array (bcad/transforms/arrays.py).
+_ARRAY_WRITERS = {
+    "fill": lambda tape, a, args, kwargs: arrays.fill(tape, a, *args, **kwargs),
+    "sort": arrays.sort,
+    "__setitem__": lambda tape, a, args, kwargs: arrays.setitem(tape, a, *args, **kwargs),
+    "tolist": lambda tape, a, args, kwargs: arrays.tolist(tape, a) if id(a) in tape.ids
+    else a.tolist(*args, **kwargs),
+}
+_PLAIN_ARGS = (int, float, complex, bool, str, type(None), slice, type(Ellipsis), _ndarray,
+               arrays.np.dtype, type, tuple, list)
+
+
+def _plain_arguments(args, kwargs):
+    """No argument overrides __array_function__ (numpy would hand the call to
+    it): exact ndarrays, numpy scalars, Python numbers, and lists of them."""
+    for a in (*args, *kwargs.values()):
+        if not _plain(a):
+            return False
+    return True
+
+
+def _plain(a):
+    ta = type(a)
+    if ta is list or ta is tuple:
+        for e in a:
+            if not _plain(e):
+                return False
+        return True
+    return ta in _PLAIN_ARGS or isinstance(a, arrays._generic)
+
+
+def _array_special(tape, fn, args, kwargs):
+    """numpy calls handled outside the rule tables: writes into arrays,
+    `.tolist()`, methods that numpy implements in Python, `abs(array)`."""
+    tf = type(fn)
+    if tf is BuiltinFunctionType:
+        self = fn.__self__
+        if type(self) is _ndarray:
+            w = _ARRAY_WRITERS.get(fn.__name__)
+            if w is not None:
+                return w(tape, self, args, kwargs)
+            impl = _FORWARDED.get(fn.__name__)
+            if impl is not None:
+                return calls.call_function(impl, (self, *args), kwargs)
+        elif fn is abs and len(args) == 1 and arrays.is_numpy_operand(args[0]) and \
+                type(args[0]) not in TRACKED_TYPES:
+            return call_c(arrays.np.absolute, args, kwargs)
+        return _NOT_SPECIAL
+    if fn is _COPYTO:
+        return arrays.copyto(tape, *args, **kwargs)
+    return _NOT_SPECIAL
+
+
+_COPYTO = arrays.np.copyto
 
 
 def _construct(tape, cls, args, kwargs, found, taint):
@@ -452,6 +541,8 @@ def taint_hook(v, r):
 def attr_hook(obj, name, r):
     """LOAD_ATTR on a tracked value returned `r`."""
     tape = active()
+    if type(obj) is _ndarray:
+        return arrays.attribute(tape, obj, name, r)
     p = ATTRS.get((type(obj), name))
     if p is not None:
         if type(r) in TRACKED_TYPES and id(r) not in tape.ids:

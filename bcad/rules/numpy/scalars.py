@@ -7,8 +7,8 @@ Arrays and the other numpy scalar types (float32, longdouble, ...) have no
 rules yet: the boundary policy refuses them."""
 import numpy as np
 
-from ..tape.tape import Primitive
-from . import RULES, ATTRS, defvjp, defzero, real_if
+from ...tape.tape import Primitive
+from .. import RULES, ATTRS, defvjp, defzero, real_if
 
 _PAIRS = ((np.float64, float), (np.complex128, complex))
 

@@ -1,0 +1,250 @@
+"""Indexing, writes and shape manipulation.
+
+`GETITEM`/`SETITEM`/`GATHER` are the primitives of subscripts, of array
+versions and of views re-read after a write (bcad/transforms/arrays.py).
+Shape functions that numpy implements in Python (`np.stack`, `np.tile`,
+`np.flip`, `np.split`, `np.moveaxis`, `np.expand_dims`, `np.diag`,
+`np.pad`, `np.roll`, `np.take_along_axis`, ...) are interpreted down to the
+methods and C functions below.
+"""
+import numpy as np
+
+from . import defarray, array_primitive, unbroadcast, Scatter, shape_of, RULES
+
+ndarray = np.ndarray
+
+
+def _distinct(key):
+    """Does index `key` select each element at most once (ints, slices,
+    Ellipsis, newaxis, one boolean mask), so that `buf[key] += g` adds
+    every cotangent?  Integer arrays may repeat (then np.add.at)."""
+    if type(key) is not tuple:
+        key = (key,)
+    masks = 0
+    for k in key:
+        tk = type(k)
+        if tk is int or tk is slice or k is None or k is Ellipsis or \
+                tk is not bool and isinstance(k, np.integer):
+            continue
+        if tk is ndarray and k.dtype == bool:
+            masks += 1
+            continue
+        return False
+    return masks <= 1
+
+
+def _as_array(g):
+    return g if type(g) is ndarray else np.asarray(g)
+
+
+# x[key]
+GETITEM = array_primitive(
+    "getitem", None,
+    lambda g, ans, args, kwargs: (Scatter(args[1], _as_array(g), _distinct(args[1])), None),
+    save=(1,))
+
+
+def _gather_vjp(g, ans, args, kwargs):
+    meta, pos = args
+    return (Scatter(pos, _as_array(g), False, flat=True), None)
+
+
+# A view re-read from its owner's new version: owner.flat[positions].
+GATHER = array_primitive("view of a written array", None, _gather_vjp, save=(1,))
+
+
+def _setitem_vjp(g, ans, args, kwargs, owned):
+    """The new version `r` of an array after `r[key] = value` (`flat`: key
+    holds flat positions).  Returns the cotangents of (old version, value
+    leaves...) and whether the first is owned (written in place)."""
+    meta, key, value, flat = args
+    g = _as_array(g)
+    if not owned or not g.flags.c_contiguous:
+        g = np.array(g, order="C")
+    view = g.reshape(-1) if flat else g
+    if value is not None:
+        gv = np.array(view[key])
+        if not _distinct(key):
+            gv = gv * _winners(meta, key, flat, gv.shape)
+        ct = unbroadcast(value, gv)
+        if type(value) is list or type(value) is tuple:
+            cts = tuple(ct.ravel())
+        else:
+            cts = (ct,)
+    else:
+        cts = (None,)
+    view[key] = 0
+    return (g, *cts), True
+
+
+def _winners(meta, key, flat, shape):
+    """1 where an element of the written region is the one that stays (a
+    repeated index is written several times; the last write wins)."""
+    pos = np.arange(meta.size).reshape(-1 if flat else meta.shape)[key]
+    pos = np.broadcast_to(pos, shape).ravel()
+    last = np.full(meta.size, -1, dtype=np.intp)
+    last[pos] = np.arange(pos.size)
+    return (last[pos] == np.arange(pos.size)).reshape(shape)
+
+
+SETITEM = array_primitive("setitem", None, _setitem_vjp, save=(1,), kind="flat")
+
+
+# ------------------------------------------------------------ shape methods
+
+def _vjp0(f):
+    """A rule whose only differentiable argument is the first."""
+    return lambda g, ans, args, kwargs: (f(g, args[0], args, kwargs),) + (None,) * (
+        len(args) - 1 + len(kwargs))
+
+
+def _reshape_back(g, x, args, kwargs):
+    return np.reshape(g, shape_of(x))
+
+
+for _m in ("reshape", "ravel", "flatten", "squeeze"):
+    defarray(getattr(ndarray, _m), _vjp0(_reshape_back), save=())
+defarray(np.reshape, _vjp0(_reshape_back), save=())
+defarray(np.ravel, _vjp0(_reshape_back), save=())
+defarray(np.squeeze, _vjp0(_reshape_back), save=())
+defarray(np.expand_dims, _vjp0(_reshape_back), save=())
+defarray(ndarray.copy, _vjp0(lambda g, x, a, k: g), save=())
+defarray(np.copy, _vjp0(lambda g, x, a, k: g), save=())
+
+
+def _transpose_back(g, x, args, kwargs):
+    axes = args[1:] if len(args) > 1 else kwargs.get("axes", ())
+    if len(axes) == 1 and (axes[0] is None or type(axes[0]) in (tuple, list)):
+        axes = axes[0]
+    if not axes:
+        return np.transpose(g)
+    return np.transpose(g, np.argsort([a % len(shape_of(x)) for a in axes]))
+
+
+defarray(ndarray.transpose, _vjp0(_transpose_back), save=())
+defarray(np.transpose, _vjp0(_transpose_back), save=())
+
+
+def _swapaxes_back(g, x, args, kwargs):
+    return np.swapaxes(g, args[1], args[2])
+
+
+defarray(ndarray.swapaxes, _vjp0(_swapaxes_back), save=())
+defarray(np.swapaxes, _vjp0(_swapaxes_back), save=())
+defarray(np.broadcast_to, _vjp0(lambda g, x, a, k: unbroadcast(x, g)), save=())
+
+
+def _astype_back(g, x, args, kwargs):
+    g = _as_array(g)
+    return g.real if g.dtype.kind == "c" and np.dtype(x.dtype).kind != "c" else g
+
+
+defarray(ndarray.astype, _vjp0(_astype_back), save=())
+defarray(ndarray.conj, _vjp0(lambda g, x, a, k: np.conj(g)), save=())
+defarray(ndarray.conjugate, _vjp0(lambda g, x, a, k: np.conj(g)), save=())
+
+
+def _concat_vjp(g, ans, args, kwargs):
+    xs = args[0]
+    axis = args[1] if len(args) > 1 else kwargs.get("axis", 0)
+    if axis is None:
+        g = np.reshape(g, -1)
+        axis = 0
+    sizes = [shape_of(x)[axis] if axis is not None and len(shape_of(x)) else 1 for x in xs]
+    parts = np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+    cts = tuple(np.reshape(p, shape_of(x)) for p, x in zip(parts, xs))
+    return (cts,) + (None,) * (len(args) - 1 + len(kwargs))
+
+
+defarray(np.concatenate, _concat_vjp, save=())
+
+
+def _repeat_back(g, x, args, kwargs):
+    repeats = args[1] if len(args) > 1 else kwargs["repeats"]
+    axis = args[2] if len(args) > 2 else kwargs.get("axis")
+    shape = shape_of(x)
+    if axis is None:
+        idx = np.repeat(np.arange(int(np.prod(shape))), repeats)
+        out = np.zeros(int(np.prod(shape)), dtype=_as_array(g).dtype)
+        np.add.at(out, idx, np.reshape(g, -1))
+        return out.reshape(shape)
+    axis %= len(shape)
+    idx = np.repeat(np.arange(shape[axis]), repeats)
+    out = np.zeros(shape, dtype=_as_array(g).dtype)
+    np.add.at(np.moveaxis(out, axis, 0), idx, np.moveaxis(g, axis, 0))
+    return out
+
+
+defarray(ndarray.repeat, _vjp0(_repeat_back), save=(1,))
+defarray(np.repeat, _vjp0(_repeat_back), save=(1,))
+
+
+def _diagonal_back(g, x, args, kwargs):
+    offset, axis1, axis2 = (list(args[1:]) + [0, 0, 1][len(args) - 1:])[:3]
+    offset = kwargs.get("offset", offset)
+    axis1 = kwargs.get("axis1", axis1)
+    axis2 = kwargs.get("axis2", axis2)
+    g = _as_array(g)
+    out = np.zeros(shape_of(x), dtype=g.dtype)
+    moved = np.moveaxis(out, (axis1, axis2), (-2, -1))
+    i = np.arange(g.shape[-1])
+    moved[..., i + max(-offset, 0), i + max(offset, 0)] = g
+    return out
+
+
+defarray(ndarray.diagonal, _vjp0(_diagonal_back), save=())
+defarray(np.diagonal, _vjp0(_diagonal_back), save=())
+
+
+def _take_back(g, x, args, kwargs):
+    idx = args[1] if len(args) > 1 else kwargs["indices"]
+    axis = args[2] if len(args) > 2 else kwargs.get("axis")
+    shape = shape_of(x)
+    out = np.zeros(shape, dtype=_as_array(g).dtype)
+    if axis is None:
+        np.add.at(out.reshape(-1), np.asarray(idx).reshape(-1) % max(out.size, 1),
+                  np.reshape(g, -1))
+        return out
+    axis %= len(shape)
+    key = (slice(None),) * axis + (idx,)
+    np.add.at(out, key, g)
+    return out
+
+
+defarray(ndarray.take, _vjp0(_take_back), save=(1,))
+defarray(np.take, _vjp0(_take_back), save=(1,))
+
+
+# Attributes of tracked arrays: (name -> (compute, vjp of the array)).
+ATTRIBUTES = {
+    "T": (lambda a: a.T, lambda g, x: np.transpose(g)),
+    "mT": (lambda a: a.mT, lambda g, x: np.swapaxes(g, -1, -2)),
+    "real": (lambda a: a.real, lambda g, x: np.real(g) if np.iscomplexobj(x) else g),
+    "imag": (lambda a: a.imag, lambda g, x: -1j * np.real(g) if np.iscomplexobj(x) else None),
+}
+ATTR_PRIMS = {name: array_primitive(f"ndarray.{name}", None,
+                                    (lambda back: lambda g, ans, args, kwargs:
+                                     (back(_as_array(g), args[0]),))(back), save=())
+              for name, (_, back) in ATTRIBUTES.items()}
+
+
+def _along_axis_key(idx, axis, ndim):
+    idx = np.asarray(idx)
+    key = list(np.indices(idx.shape, sparse=True))
+    key[axis % ndim] = idx
+    return tuple(key)
+
+
+def _take_along_axis_back(g, x, args, kwargs):
+    idx = args[1] if len(args) > 1 else kwargs["indices"]
+    axis = args[2] if len(args) > 2 else kwargs.get("axis", -1)
+    shape = shape_of(x)
+    out = np.zeros(shape, dtype=_as_array(g).dtype)
+    if axis is None:
+        np.add.at(out.reshape(-1), np.asarray(idx), g)
+    else:
+        np.add.at(out, _along_axis_key(idx, axis, len(shape)), g)
+    return out
+
+
+defarray(np.take_along_axis, _vjp0(_take_along_axis_back), save=(1,))

@@ -1,0 +1,159 @@
+"""numpy's ufuncs: `np.sin(x)`, `a + b` (ndarray operators reach the same
+ufuncs), with broadcasting, dtype promotion, `out=` and `where=` (the last
+two are writes: bcad/transforms/arrays.py).  The derivatives follow
+autograd's numpy_vjps (`maximum`/`minimum` split ties evenly).  Reductions
+and accumulations are in reductions.py."""
+import numpy as np
+
+from . import defarray, defzero_array, unbroadcast, conj
+
+um = np._core.umath if hasattr(np, "_core") else np.core.umath
+
+
+def _unary(ufunc, d, save=True):
+    """d(g, ans, x): the cotangent of x (before unbroadcasting)."""
+    def vjp(g, ans, args, kwargs):
+        x = args[0]
+        return (unbroadcast(x, d(g, ans, x)),) + (None,) * (len(args) - 1 + len(kwargs))
+    defarray(ufunc, vjp, save=save)
+
+
+def _binary(ufunc, dx, dy, save=True):
+    def vjp(g, ans, args, kwargs):
+        x, y = args[0], args[1]
+        cx = None if dx is None else unbroadcast(x, dx(g, ans, x, y))
+        cy = None if dy is None else unbroadcast(y, dy(g, ans, x, y))
+        return (cx, cy) + (None,) * (len(args) - 2 + len(kwargs))
+    defarray(ufunc, vjp, save=save)
+
+
+def _nz(x, fill):
+    """x with its zeros replaced by `fill` (so a derivative that is 0/0 at
+    a point the function is defined gives 0, as autograd does)."""
+    x = np.asarray(x)
+    return np.where(x == 0, fill, x)
+
+
+# -- arithmetic --------------------------------------------------------------
+_binary(np.add, lambda g, a, x, y: g, lambda g, a, x, y: g, save=())
+_binary(np.subtract, lambda g, a, x, y: g, lambda g, a, x, y: -g, save=())
+_binary(np.multiply, lambda g, a, x, y: g * conj(y), lambda g, a, x, y: g * conj(x), save=(0, 1))
+_binary(np.true_divide, lambda g, a, x, y: g / conj(y),
+        lambda g, a, x, y: -g * conj(a) / conj(y))
+_unary(np.negative, lambda g, a, x: -g, save=())
+_unary(np.positive, lambda g, a, x: g, save=())
+_unary(np.conjugate, lambda g, a, x: np.conj(g), save=())
+
+
+def _pow_dx(g, ans, x, y):
+    y = np.asarray(y)
+    return g * conj(y * np.power(x, np.where(y == 0, 1, y - 1)) * (y != 0))
+
+
+def _pow_dy(g, ans, x, y):
+    logx = np.log(_nz(x, 1)) if np.iscomplexobj(x) or np.iscomplexobj(ans) else \
+        np.log(np.where(np.asarray(x) == 0, 1, np.abs(x)))
+    return g * conj(logx * ans)
+
+
+_binary(np.power, _pow_dx, _pow_dy)
+_binary(np.float_power, _pow_dx, _pow_dy)
+_unary(np.square, lambda g, a, x: g * conj(2 * x), save=(0,))
+_unary(np.reciprocal, lambda g, a, x: -g * conj(a * a), save=("ans",))
+_unary(np.sqrt, lambda g, a, x: g * conj(0.5 / a), save=("ans",))
+_unary(np.cbrt, lambda g, a, x: g / (3 * a * a), save=("ans",))
+_binary(np.remainder, lambda g, a, x, y: g, lambda g, a, x, y: -g * np.floor_divide(x, y))
+_binary(np.fmod, lambda g, a, x, y: g, lambda g, a, x, y: -g * np.trunc(np.true_divide(x, y)))
+
+
+def _abs(g, ans, x):
+    if np.iscomplexobj(x):
+        return g * x / _nz(ans, 1) * (ans != 0)   # (conj of conj(x)/|x|)
+    return g * np.sign(x)
+
+
+_unary(np.absolute, _abs)
+_unary(np.fabs, lambda g, a, x: g * np.sign(x))
+
+# -- exponentials and logarithms --------------------------------------------
+_unary(np.exp, lambda g, a, x: g * conj(a), save=("ans",))
+_unary(np.exp2, lambda g, a, x: g * conj(a * np.log(2.0)), save=("ans",))
+_unary(np.expm1, lambda g, a, x: g * conj(a + 1), save=("ans",))
+_unary(np.log, lambda g, a, x: g / conj(x), save=(0,))
+_unary(np.log2, lambda g, a, x: g / conj(x * np.log(2.0)), save=(0,))
+_unary(np.log10, lambda g, a, x: g / conj(x * np.log(10.0)), save=(0,))
+_unary(np.log1p, lambda g, a, x: g / conj(x + 1), save=(0,))
+_binary(np.logaddexp, lambda g, a, x, y: g * np.exp(x - a), lambda g, a, x, y: g * np.exp(y - a))
+_binary(np.logaddexp2, lambda g, a, x, y: g * np.exp2(x - a),
+        lambda g, a, x, y: g * np.exp2(y - a))
+
+# -- trigonometric and hyperbolic --------------------------------------------
+_unary(np.sin, lambda g, a, x: g * conj(np.cos(x)), save=(0,))
+_unary(np.cos, lambda g, a, x: -g * conj(np.sin(x)), save=(0,))
+_unary(np.tan, lambda g, a, x: g / conj(np.cos(x) ** 2), save=(0,))
+_unary(np.arcsin, lambda g, a, x: g / conj(np.sqrt(1 - x * x)), save=(0,))
+_unary(np.arccos, lambda g, a, x: -g / conj(np.sqrt(1 - x * x)), save=(0,))
+_unary(np.arctan, lambda g, a, x: g / conj(1 + x * x), save=(0,))
+_unary(np.sinh, lambda g, a, x: g * conj(np.cosh(x)), save=(0,))
+_unary(np.cosh, lambda g, a, x: g * conj(np.sinh(x)), save=(0,))
+_unary(np.tanh, lambda g, a, x: g * conj(1 - a * a), save=("ans",))
+_unary(np.arcsinh, lambda g, a, x: g / conj(np.sqrt(x * x + 1)), save=(0,))
+_unary(np.arccosh, lambda g, a, x: g / conj(np.sqrt(x * x - 1)), save=(0,))
+_unary(np.arctanh, lambda g, a, x: g / conj(1 - x * x), save=(0,))
+_unary(np.deg2rad, lambda g, a, x: g * (np.pi / 180), save=())
+_unary(np.rad2deg, lambda g, a, x: g * (180 / np.pi), save=())
+_binary(np.hypot, lambda g, a, x, y: g * x / _nz(a, 1), lambda g, a, x, y: g * y / _nz(a, 1))
+
+
+def _atan2_d(g, a, y, x, first):
+    r2 = _nz(np.asarray(x) ** 2 + np.asarray(y) ** 2, 1)
+    return g * (x if first else -y) / r2
+
+
+_binary(np.arctan2, lambda g, a, y, x: _atan2_d(g, a, y, x, True),
+        lambda g, a, y, x: _atan2_d(g, a, y, x, False))
+
+# -- piecewise ------------------------------------------------------------------
+
+
+def _tie(x, y, ans):
+    """Shares of a max/min among equal operands (1, or 1/2 on ties)."""
+    ex = np.asarray(x == ans, dtype=float)
+    ey = np.asarray(y == ans, dtype=float)
+    return ex / _nz(ex + ey, 1)
+
+
+_binary(np.maximum, lambda g, a, x, y: g * _tie(x, y, a), lambda g, a, x, y: g * _tie(y, x, a))
+_binary(np.minimum, lambda g, a, x, y: g * _tie(x, y, a), lambda g, a, x, y: g * _tie(y, x, a))
+_binary(np.fmax, lambda g, a, x, y: g * _tie(x, y, a), lambda g, a, x, y: g * _tie(y, x, a))
+_binary(np.fmin, lambda g, a, x, y: g * _tie(x, y, a), lambda g, a, x, y: g * _tie(y, x, a))
+_binary(np.copysign, lambda g, a, x, y: g * np.sign(x) * np.sign(a), None)
+_binary(np.ldexp, lambda g, a, x, y: g * np.exp2(y), None)
+
+
+def _clip_vjp(g, ans, args, kwargs):
+    x, lo, hi = args[0], args[1], args[2]
+    inside = np.asarray((ans == x), dtype=float)
+    at_lo = (1 - inside) * (ans == lo) if lo is not None else 0
+    at_hi = (1 - inside) * (ans == hi) * (1 - at_lo) if hi is not None else 0
+    return (unbroadcast(x, g * inside),
+            None if lo is None else unbroadcast(lo, g * at_lo),
+            None if hi is None else unbroadcast(hi, g * at_hi)) + (None,) * (
+        len(args) - 3 + len(kwargs))
+
+
+if isinstance(getattr(um, "clip", None), np.ufunc):
+    defarray(um.clip, _clip_vjp)
+
+
+def _where_vjp(g, ans, args, kwargs):
+    c = args[0]
+    return (None, unbroadcast(args[1], np.where(c, g, 0)),
+            unbroadcast(args[2], np.where(c, 0, g)))
+
+
+defarray(np.where, _where_vjp, save=(0,))
+
+# Piecewise constant: no gradient flows.
+defzero_array(np.floor, np.ceil, np.trunc, np.rint, np.sign, np.floor_divide, np.heaviside,
+              np.nextafter, np.spacing)
