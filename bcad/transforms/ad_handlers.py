@@ -181,14 +181,13 @@ def _taint_result(name, operands):
 
         def h(f):
             s = f.stack
-            if operands == 2 and type(s[-2]) is _ndarray:
-                key = s.pop()
-                s[-1] = arrays.getitem(_active[0], s[-1], key)
-                return ins.next
-            if operands == 3 and type(s[-3]) is _ndarray:
-                stop = s.pop()
-                start = s.pop()
-                s[-1] = arrays.getitem(_active[0], s[-1], slice(start, stop))
+            if type(s[-operands]) is _ndarray:
+                key = s.pop() if operands == 2 else slice(*_pop2(s))
+                a = s[-1]
+                tape = _active[0]
+                s[-1] = r = arrays.getitem(tape, a, key)
+                if tape.taint and id(a) in tape.taint:
+                    boundary.check_read(tape, a, r, "subscript")
                 return ins.next
             before = s[len(s) - operands:]
             nxt = plain(f)

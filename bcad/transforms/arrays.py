@@ -369,9 +369,10 @@ def apply(tape, prim, fn, args, kwargs, site):
         why = prim.check(args, kwargs)
         if why:
             refuse(fn, f"received a differentiable value, but {why}")
-    if kwargs and isinstance(fn, np.ufunc) and (kwargs.get("out") is not None
-                                                or "where" in kwargs):
-        return ufunc_out(tape, prim, fn, args, kwargs, site)
+    if kwargs and isinstance(fn, np.ufunc):
+        o = kwargs.get("out")
+        if o is not None and o is not Ellipsis or "where" in kwargs:
+            return ufunc_out(tape, prim, fn, args, kwargs, site)
     out = fn(*args, **kwargs)
     if prim.nondiff:
         return out
@@ -436,6 +437,13 @@ def rows(tape, a, it):
     """Iteration over a tracked array: its rows, recorded as subscripts."""
     for i in range(len(a)):
         yield getitem(tape, a, i)
+
+
+def row_list(tape, a):
+    """The rows of tracked array `a` as a list (for C code that iterates)."""
+    if a.ndim == 0:
+        iter(a)                 # (numpy's TypeError)
+    return [getitem(tape, a, i) for i in range(len(a))]
 
 
 def tolist(tape, a):
@@ -552,16 +560,23 @@ def setitem(tape, a, key, value):
     write(tape, a, key, value, "ndarray.__setitem__", native)
 
 
-def sort(tape, a, args, kwargs):
-    """`a.sort(...)` in place: the new version is a permutation of the old."""
+def sort(tape, a, args, kwargs, partition=False):
+    """`a.sort(...)` / `a.partition(kth, ...)` in place: the new version is
+    a permutation of the old (numpy's argsort/argpartition of it)."""
     if not involved(tape, a, ()):
         r = root(a)
         if id(r) in tape.holders:
             _snapshot(tape, r)
-        return a.sort(*args, **kwargs)
+        return (a.partition if partition else a.sort)(*args, **kwargs)
     from ..rules import RULES
-    axis = args[0] if args else kwargs.get("axis", -1)
-    order = np.argsort(a, axis=axis, kind="stable")
+    if partition:
+        opts = dict(zip(("kth", "axis", "kind", "order"), args), **kwargs)
+        axis = opts.get("axis", -1)
+        order = np.argpartition(a, opts["kth"], axis=axis)
+    else:
+        opts = dict(zip(("axis", "kind", "order"), args), **kwargs)
+        axis = opts.get("axis", -1)
+        order = np.argsort(a, axis=axis, kind="stable")
     tmp = apply(tape, RULES[np.take_along_axis], np.take_along_axis, (a, order, axis), {},
                 current_site())
     write(tape, a, Ellipsis, tmp, "ndarray.sort", lambda: np.copyto(a, tmp))

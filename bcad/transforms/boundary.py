@@ -376,7 +376,12 @@ def check_result(tape, fn, out, found, taint, inputs=(), moves_references=False)
                 refuse(fn, f"turned {taint} back into a number")
             refuse(fn, f"received a differentiable value and returned a new "
                    f"{'number' if t in TRACKED_TYPES else t.__name__} computed from it")
-        if _NDARRAY and isinstance(o, _NDARRAY) and o.dtype.kind != "O":
+        if _NDARRAY and isinstance(o, _NDARRAY) and o.dtype.kind == "O":
+            if id(o) not in seen:
+                seen.add(id(o))
+                todo.extend(o.ravel().tolist())
+            continue
+        if _NDARRAY and isinstance(o, _NDARRAY):
             if o.dtype.kind in "fc" or taint:
                 if members is None:
                     members = _members(inputs)

@@ -274,6 +274,13 @@ def call_c(fn, args, kwargs):
         special = _array_special(tape, fn, args, kwargs)
         if special is not _NOT_SPECIAL:
             return special
+    try:
+        iterating = fn in _ITERATING
+    except TypeError:
+        iterating = False
+    if iterating and any(type(a) is _ndarray and id(a) in tape.ids for a in args):
+        args = tuple(arrays.row_list(tape, a) if type(a) is _ndarray and id(a) in tape.ids
+                     else a for a in args)
     prim, self_args = rule_of(fn)
     if prim is not None and not prim.general and _converts(fn):
         converted = _as_floats(args)
@@ -387,6 +394,7 @@ _FORWARDED = _forwarded_methods()
 _ARRAY_WRITERS = {
     "fill": lambda tape, a, args, kwargs: arrays.fill(tape, a, *args, **kwargs),
     "sort": arrays.sort,
+    "partition": lambda tape, a, args, kwargs: arrays.sort(tape, a, args, kwargs, True),
     "__setitem__": lambda tape, a, args, kwargs: arrays.setitem(tape, a, *args, **kwargs),
     "tolist": lambda tape, a, args, kwargs: arrays.tolist(tape, a) if id(a) in tape.ids
     else a.tolist(*args, **kwargs),
@@ -412,6 +420,38 @@ def _plain(a):
                 return False
         return True
     return ta in _PLAIN_ARGS or isinstance(a, arrays._generic)
+
+
+def _mutating(name):
+    def refuse_(tape, a, args, kwargs):
+        arrays.check_operands(tape, (*args, *kwargs.values()), f"ndarray.{name}")
+        if arrays.involved(tape, a, args):
+            refuse(f"ndarray.{name}", "would write into a differentiable array in place, "
+                   "which bcad does not record; write with a[...] = ... instead")
+        r = arrays.root(a)
+        if id(r) in tape.holders:
+            arrays._snapshot(tape, r)
+        return getattr(a, name)(*args, **kwargs)
+    return refuse_
+
+
+for _name in ("put", "itemset", "resize", "setfield", "byteswap", "__iadd__", "__isub__",
+              "__imul__", "__itruediv__", "__ipow__", "__imatmul__", "__ifloordiv__",
+              "__imod__", "__setstate__"):
+    _ARRAY_WRITERS[_name] = _mutating(_name)
+
+
+def _iterating_consumers():
+    import itertools
+    fns = {zip, map, filter, enumerate, reversed, iter, list, tuple, sorted, min, max, set,
+           frozenset, dict, any, all, functools.reduce}
+    fns |= {v for v in vars(itertools).values() if callable(v)}
+    return fns
+
+
+# C functions that iterate what they are given: a tracked array among their
+# arguments is handed over as its list of (recorded) rows.
+_ITERATING = _iterating_consumers()
 
 
 def _array_special(tape, fn, args, kwargs):

@@ -134,7 +134,14 @@ def _var_cts(g, ans, x, o, std=False):
     centered = x - np.mean(x, axis=axes, keepdims=True)
     gg = _expand(g, x.shape, axes, keep)
     if std:
-        gg = gg / (2 * _expand(ans, x.shape, axes, keep))
+        # 0 for a constant input, where std is not differentiable (the chain
+        # rule through sqrt would give inf * 0 = nan), including a deviation
+        # below the inputs' rounding error (x * np.ones(3) has std ~1e-16).
+        s = _expand(ans, x.shape, axes, keep)
+        eps = np.finfo(x.dtype if x.dtype.kind in "fc" else np.float64).eps
+        mean = np.abs(_expand(np.mean(x, axis=axes, keepdims=True), x.shape, axes, True))
+        flat = s <= 8 * eps * mean
+        gg = np.where(flat, 0.0, gg / (2 * np.where(flat, 1.0, s)))
     return gg * 2 * conj(centered) / n
 
 
@@ -151,6 +158,18 @@ defarray(ndarray.var, _method(_VAR_NAMES, _var_cts),
          check=lambda a, k: _where_unsupported(a, k, _VAR_NAMES))
 defarray(ndarray.std, _method(_VAR_NAMES, lambda g, a, x, o: _var_cts(g, a, x, o, True)),
          check=lambda a, k: _where_unsupported(a, k, _VAR_NAMES))
+
+
+def _np_std_check(args, kwargs):
+    if kwargs.get("mean") is not None or kwargs.get("correction") is not None:
+        return "np.std(mean=..., correction=...) is not supported"
+    return _where_unsupported(args, kwargs, _VAR_NAMES)
+
+
+# A direct rule (numpy's own Python code would be interpreted too): the
+# chain rule through its sqrt gives nan for a constant input.
+defarray(np.std, _method(_VAR_NAMES, lambda g, a, x, o: _var_cts(g, a, x, o, True)),
+         check=_np_std_check)
 
 
 # -- cumulative -----------------------------------------------------------------
