@@ -337,6 +337,101 @@ def _ref_dopri5():
             "central FD (rel step 1e-6)", 1e-6)
 
 
+# ---------------------------------------------------------------------------
+# e. mlp_numpy
+# ---------------------------------------------------------------------------
+MLP_SIZES = (784, 512, 512, 10)
+MLP_BATCH = 256
+
+
+def mlp_data():
+    rng = np.random.default_rng(42)
+    params = []
+    for fan_in, fan_out in zip(MLP_SIZES[:-1], MLP_SIZES[1:]):
+        params.append(rng.standard_normal((fan_in, fan_out)) / np.sqrt(fan_in))
+        params.append(0.01 * rng.standard_normal(fan_out))
+    X = rng.standard_normal((MLP_BATCH, MLP_SIZES[0]))
+    labels = rng.integers(0, MLP_SIZES[-1], MLP_BATCH)
+    Y = np.zeros((MLP_BATCH, MLP_SIZES[-1]))
+    Y[np.arange(MLP_BATCH), labels] = 1.0
+    return params, X, Y
+
+
+def make_mlp_loss(np):
+    """Build the loss against a numpy-like module (numpy, autograd.numpy, jax.numpy)."""
+
+    def mlp_loss(params, X, Y):
+        W1, b1, W2, b2, W3, b3 = params
+        h1 = np.tanh(X @ W1 + b1)
+        h2 = np.tanh(h1 @ W2 + b2)
+        logits = h2 @ W3 + b3
+        m = np.max(logits, axis=1, keepdims=True)
+        lse = m + np.log(np.sum(np.exp(logits - m), axis=1, keepdims=True))
+        return -np.sum(Y * (logits - lse)) / X.shape[0]
+
+    return mlp_loss
+
+
+mlp_loss = make_mlp_loss(np)
+
+
+# ---------------------------------------------------------------------------
+# f. small_array_loop
+# ---------------------------------------------------------------------------
+SMALL_ITERS = 200
+
+
+def small_data():
+    rng = np.random.default_rng(7)
+    W = rng.standard_normal((3, 3))
+    x0 = rng.standard_normal(3)
+    return W, x0
+
+
+def make_small_loop_loss(np):
+    def small_loop_loss(W, x0, n=SMALL_ITERS):
+        x = x0
+        for _ in range(n):
+            x = x + 0.01 * np.tanh(W @ x)
+        return np.sum(x * x)
+
+    return small_loop_loss
+
+
+small_loop_loss = make_small_loop_loss(np)
+
+
+def _ref_mlp():
+    """The MLP's gradient by a hand-written backward pass (numpy)."""
+    params, X, Y = mlp_data()
+    W1, b1, W2, b2, W3, b3 = params
+    h1 = np.tanh(X @ W1 + b1)
+    h2 = np.tanh(h1 @ W2 + b2)
+    logits = h2 @ W3 + b3
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    n = X.shape[0]
+    d3 = (p * Y.sum(axis=1, keepdims=True) - Y) / n
+    d2 = (d3 @ W3.T) * (1 - h2 ** 2)
+    d1 = (d2 @ W2.T) * (1 - h1 ** 2)
+    g = [X.T @ d1, d1.sum(0), h1.T @ d2, d2.sum(0), h2.T @ d3, d3.sum(0)]
+    return np.concatenate([x.ravel() for x in g]), "hand-written backward", 1e-9
+
+
+def _ref_small():
+    W, x0 = small_data()
+    xs = [x0]
+    for _ in range(SMALL_ITERS):
+        xs.append(xs[-1] + 0.01 * np.tanh(W @ xs[-1]))
+    gx = 2 * xs[-1]
+    gW = np.zeros_like(W)
+    for x in reversed(xs[:-1]):
+        d = 0.01 * (1 - np.tanh(W @ x) ** 2) * gx
+        gW += np.outer(d, x)
+        gx = gx + W.T @ d
+    return gW.ravel(), "hand-written backward", 1e-9
+
+
 # Differentiable scalar ops per forward, as counted by the anchors (a float
 # subclass counting + - * / ** neg abs on parameter-dependent values).  Used to
 # express tape memory per op even when bcad does not report its own count.
@@ -367,6 +462,8 @@ AD_CASES = [
     ADCase("poly_horner", horner, (HORNER_X, horner_coeffs()), (0, 1), _ref_horner),
     ADCase("lotka_volterra_rk4_scalar", lv_rk4_loss, (LV_P,), 0, _ref_rk4),
     ADCase("lotka_volterra_adaptive", lv_dopri5_loss, (LV_P,), 0, _ref_dopri5),
+    ADCase("mlp_numpy", mlp_loss, mlp_data(), 0, _ref_mlp),
+    ADCase("small_array_loop", small_loop_loss, small_data(), 0, _ref_small),
 ]
 
 
@@ -378,4 +475,7 @@ def autograd_version(name):
     all work, and nothing calls `math.*` or numpy.  Were an adaptation ever
     needed (e.g. `math.exp` -> `autograd.numpy.exp`), it would go here.
     """
+    if name in ("mlp_numpy", "small_array_loop"):
+        import autograd.numpy as anp       # (the anchors' one-line change)
+        return make_mlp_loss(anp) if name == "mlp_numpy" else make_small_loop_loss(anp)
     return {c.name: c.fn for c in AD_CASES}[name]

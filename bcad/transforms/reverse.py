@@ -14,7 +14,7 @@ from ..interpreter import calls, frame, objects, run_call, ENTRY_LOCK
 from ..tape.tape import Tape, INPUT, GENERAL, active
 from . import boundary, tracking, ad_handlers, arrays
 from .tree import flatten, unflatten, paths
-from ..rules.numpy import Scatter
+from ..rules.numpy import Scatter, set_needs
 
 
 @contextlib.contextmanager
@@ -136,8 +136,12 @@ def backward(tape, seeds):
                     if i >= 0 and c is not None:
                         acc.add(i, c, k == 0 and first_owned)
                 continue
+            if kind is not None:
+                set_needs(tuple(i >= 0 for i in a) if len(a) == len(args) + len(kwargs)
+                          else None)
             cts = p.vjps[0](g, prm[2] if len(prm) > 2 else vals[v], args, kwargs)
             if kind is not None:
+                set_needs(None)
                 _release(ct, owned, v)
             flat = []
             for c, arg in zip(cts, (*args, *kwargs.values())):

@@ -13,6 +13,8 @@ shape, dtype, ndim, size), which is what makes in-place writes cheap.
 Modules: scalars (np.float64/complex128 as Python numbers), ufuncs,
 reductions, linalg, shapes (and indexing), creation.
 """
+import threading
+
 import numpy as np
 
 from ...tape.tape import Primitive
@@ -72,6 +74,20 @@ def _name(fn):
 
 
 # ------------------------------------------------------------------ helpers
+
+_STATE = threading.local()
+
+
+def needed(i):
+    """While a VJP runs: does the backward pass need the cotangent of
+    argument i?  (A rule may skip computing the others: the gradient of
+    `X @ W` with respect to the data X is a matrix product nobody reads.)"""
+    n = getattr(_STATE, "needs", None)
+    return n is None or i >= len(n) or n[i]
+
+
+def set_needs(needs):
+    _STATE.needs = needs
 
 def shape_of(x):
     s = getattr(x, "shape", None)

@@ -6,7 +6,7 @@ rest of numpy's Python linear algebra are interpreted.  Formulas as in
 autograd's linalg VJPs (real and complex, batched where numpy batches)."""
 import numpy as np
 
-from . import defarray, defarray_multi, unbroadcast, conj, shape_of
+from . import defarray, defarray_multi, unbroadcast, conj, shape_of, needed
 
 la = np.linalg
 
@@ -16,7 +16,7 @@ def _T(x):
 
 
 def _H(x):
-    return np.conj(_T(x))
+    return np.conj(_T(x)) if np.iscomplexobj(x) else _T(x)
 
 
 # -- products --------------------------------------------------------------------
@@ -32,9 +32,10 @@ def _matmul_vjp(g, ans, args, kwargs):
         ga = g[..., :, None] * conj(b)
         gb = np.matmul(_H(a), g[..., :, None])[..., 0]
     else:
-        ga = np.matmul(g, _H(b))
-        gb = np.matmul(_H(a), g)
-    return unbroadcast(a, ga), unbroadcast(b, gb)
+        ga = np.matmul(g, _H(b)) if needed(0) else None
+        gb = np.matmul(_H(a), g) if needed(1) else None
+    return (None if ga is None else unbroadcast(a, ga)), (None if gb is None else
+                                                           unbroadcast(b, gb))
 
 
 defarray(np.matmul, lambda g, ans, args, kwargs: _matmul_vjp(g, ans, args, kwargs)
