@@ -2,6 +2,8 @@
 defvjp."""
 import functools
 
+import numpy as np
+
 from .interpreter import calls
 from .rules import defvjp as _defvjp, defvjp_general
 from .tape.tape import Primitive, active, TRACKED_TYPES
@@ -23,6 +25,9 @@ def _scalar_output(out, fun):
     t = type(out)
     if t is float or (isinstance(out, float) and not isinstance(out, bool)):
         return
+    if isinstance(out, np.floating) or t is np.ndarray and out.shape == () and \
+            out.dtype.kind == "f":
+        return          # (a numpy real scalar: np.sum(x) of a float32 array)
     kind = type(out).__name__
     hint = " (use bcad.vjp for non-scalar or complex outputs)" if t in (complex, list, tuple, dict) \
         else ""

@@ -2,7 +2,13 @@
 import math
 import random
 
+import numpy as np
+
 from .transforms.tree import flatten, unflatten
+
+
+def _is_real_array(x):
+    return type(x) is np.ndarray and x.dtype.kind == "f"
 
 
 def _perturb(args, leaves_idx, direction, eps):
@@ -13,24 +19,48 @@ def _perturb(args, leaves_idx, direction, eps):
         for j in range(len(leaves)):
             key = (i, j)
             if key in leaves_idx:
-                leaves[j] = leaves[j] + eps * direction[leaves_idx[key]]
+                d = direction[leaves_idx[key]]
+                x = leaves[j]
+                leaves[j] = (x + eps * d).astype(x.dtype) if _is_real_array(x) else x + eps * d
         out.append(unflatten(tree, leaves))
     return out
 
 
 def _diff_leaves(args):
+    """(argument, leaf) -> index of the real leaves to differentiate: floats
+    and real float arrays."""
     idx = {}
     for i, a in enumerate(args):
         leaves, _ = flatten(a)
         for j, x in enumerate(leaves):
-            if type(x) is float:
+            if type(x) is float or _is_real_array(x):
                 idx[(i, j)] = len(idx)
     return idx
 
 
+def _shapes(args, idx):
+    shapes = [None] * len(idx)
+    for i, a in enumerate(args):
+        leaves, _ = flatten(a)
+        for j, x in enumerate(leaves):
+            if (i, j) in idx:
+                shapes[idx[(i, j)]] = x.shape if _is_real_array(x) else None
+    return shapes
+
+
+def _random_like(rng, shape):
+    if shape is None:
+        return rng.uniform(-1, 1)
+    return np.array([rng.uniform(-1, 1) for _ in range(int(np.prod(shape)))]).reshape(shape)
+
+
+def _dot(a, b):
+    return float(np.sum(np.real(a) * np.real(b)))
+
+
 def _inner(ct_leaves, out):
     leaves, _ = flatten(out)
-    return math.fsum(c * float(getattr(x, "real", x)) for c, x in zip(ct_leaves, leaves))
+    return math.fsum(_dot(c, x) for c, x in zip(ct_leaves, leaves))
 
 
 def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
@@ -49,10 +79,11 @@ def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
     idx = _diff_leaves(args)
     if not idx:
         raise ValueError("check_grads: no float arguments to differentiate")
-    v = [rng.uniform(-1, 1) for _ in idx]
+    shapes = _shapes(args, idx)
+    v = [_random_like(rng, s) for s in shapes]
     out0 = fun(*args)
     out_leaves, _ = flatten(out0)
-    ct = [rng.uniform(-1, 1) for _ in out_leaves]
+    ct = [_random_like(rng, np.shape(x) if np.ndim(x) else None) for x in out_leaves]
 
     def scalar(a):
         return _inner(ct, fun(*a))
@@ -67,7 +98,7 @@ def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
         for (i, j), k in idx.items():
             g_leaves, _ = flatten(gs[i])
             gj = g_leaves[j]
-            total += (0.0 if gj is None else float(getattr(gj, "real", gj))) * direction[k]
+            total += 0.0 if gj is None else _dot(gj, direction[k])
         return total
 
     fd = (scalar(_perturb(args, idx, v, eps)) - scalar(_perturb(args, idx, v, -eps))) / (2 * eps)
@@ -76,7 +107,7 @@ def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
         raise AssertionError(f"check_grads: first order mismatch: reverse mode {ad!r}, "
                              f"finite differences {fd!r}")
     if order >= 2:
-        u = [rng.uniform(-1, 1) for _ in idx]
+        u = [_random_like(rng, s) for s in shapes]
         e2 = max(eps, 1e-4)
         d_grad = (grad_dot(_perturb(args, idx, u, e2), v)
                   - grad_dot(_perturb(args, idx, u, -e2), v)) / (2 * e2)

@@ -273,7 +273,9 @@ def write(tape, target, key, value, how, native):
         if pos is None:
             _unmappable(target, how)
         key = pos if key is None else pos[key]
-    region = target if key is None or not _basic(key) else target[key]
+    region = target[key] if key is not None and _basic(key) else target
+    if type(region) is not ndarray:
+        region = target         # (a scalar element: compare with the whole array)
     old_var = ids.get(id(r), -1)
     result = native()
     v = _record_setitem(tape, SETITEM, r, old_var, key, value, target is not r, site)
@@ -581,3 +583,37 @@ def sort(tape, a, args, kwargs, partition=False):
                 current_site())
     write(tape, a, Ellipsis, tmp, "ndarray.sort", lambda: np.copyto(a, tmp))
     return None
+
+
+# ------------------------------------------------------- numpy's converters
+
+try:
+    from numpy._core._multiarray_umath import _array_converter as ArrayConverter
+except ImportError:             # pragma: no cover - numpy < 2
+    ArrayConverter = None
+_CONVERTED = {}                 # id(converter) -> (converter, its arguments)
+
+
+def converter(tape, args, kwargs):
+    """numpy's `_array_converter(*values)` (np.linspace, np.polyval...):
+    remember what it converts."""
+    conv = ArrayConverter(*args, **kwargs)
+    _CONVERTED[id(conv)] = (conv, args)
+    return conv
+
+
+def converter_method(tape, conv, name, args, kwargs):
+    """`conv.as_arrays()` / `conv.wrap(y)`: the same values as what went in."""
+    from ..rules import RULES
+    out = getattr(conv, name)(*args, **kwargs)
+    entry = _CONVERTED.get(id(conv))
+    prim = RULES[np.asarray]
+    site = current_site()
+    if name == "as_arrays" and entry is not None and entry[0] is conv:
+        for o, src in zip(out, entry[1]):
+            if o is not src and id(src) in tape.ids and is_array_value(o):
+                record(tape, prim, o, (src,), {}, site)
+    elif name == "wrap" and args and out is not args[0] and id(args[0]) in tape.ids \
+            and is_array_value(out):
+        record(tape, prim, out, (args[0],), {}, site)
+    return out

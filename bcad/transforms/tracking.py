@@ -269,8 +269,8 @@ def call_c(fn, args, kwargs):
         # an earlier call (no gradient), and a miss would run the function
         # natively: interpret the function itself, every call.
         return calls.call_ex(fn.__wrapped__, args, kwargs)
-    if fn is abs or fn is _COPYTO or type(fn) is BuiltinFunctionType and \
-            type(fn.__self__) is _ndarray:
+    if fn is abs or fn is _COPYTO or fn is _CONVERTER or type(fn) is BuiltinFunctionType and \
+            type(fn.__self__) in _SPECIAL_SELF:
         special = _array_special(tape, fn, args, kwargs)
         if special is not _NOT_SPECIAL:
             return special
@@ -337,6 +337,8 @@ def call_c(fn, args, kwargs):
             with _Guard(fn):
                 out = calls.call_static(fn, type(fn), args, kwargs)
             boundary.reraise_pending(tape, refusal)
+        if type(out) is _ndarray and out.base is not None:
+            arrays.register_view(tape, out)     # (a later write must reach it)
         if tape.callbacks != before:
             check_result(tape, fn, out, [fn], None, objs)
             return out
@@ -458,8 +460,12 @@ def _array_special(tape, fn, args, kwargs):
     """numpy calls handled outside the rule tables: writes into arrays,
     `.tolist()`, methods that numpy implements in Python, `abs(array)`."""
     tf = type(fn)
+    if fn is _CONVERTER:
+        return arrays.converter(tape, args, kwargs)
     if tf is BuiltinFunctionType:
         self = fn.__self__
+        if type(self) is _CONVERTER:
+            return arrays.converter_method(tape, self, fn.__name__, args, kwargs)
         if type(self) is _ndarray:
             w = _ARRAY_WRITERS.get(fn.__name__)
             if w is not None:
@@ -477,6 +483,8 @@ def _array_special(tape, fn, args, kwargs):
 
 
 _COPYTO = arrays.np.copyto
+_CONVERTER = arrays.ArrayConverter
+_SPECIAL_SELF = (_ndarray, _CONVERTER)
 
 
 def _construct(tape, cls, args, kwargs, found, taint):

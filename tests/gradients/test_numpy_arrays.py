@@ -1,0 +1,293 @@
+"""numpy arrays as differentiable values: inputs, versions (in-place writes),
+views, interop with floats, and the refusal paths of the array layer.
+(The rules themselves: test_numpy_rules.py.)"""
+import dataclasses
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import bcad
+from bcad import NonDifferentiableError
+from bcad.testing import check_grads
+
+RNG = np.random.default_rng(0)
+X = RNG.standard_normal(4)
+M = RNG.standard_normal((3, 4))
+
+
+def fd_grad(f, x, eps=1e-6):
+    """Central differences of a scalar f at array x."""
+    g = np.zeros_like(x, dtype=float)
+    for i in np.ndindex(x.shape):
+        xp, xm = x.copy(), x.copy()
+        xp[i] += eps
+        xm[i] -= eps
+        g[i] = (f(xp) - f(xm)) / (2 * eps)
+    return g
+
+
+def check(f, x, rtol=1e-6):
+    g = bcad.grad(f)(x.copy())
+    assert type(g) is np.ndarray and g.shape == x.shape and g.dtype == x.dtype
+    np.testing.assert_allclose(g, fd_grad(f, x), rtol=rtol, atol=1e-8)
+    return g
+
+
+# ----------------------------------------------------------------- writes
+
+def _setitem_square(x):
+    y = x * 2.0
+    y[0] = x[1] ** 2
+    return np.sum(y * y)
+
+
+def _mask_write(x):
+    y = x.copy()
+    y[x > 0] = 3.0 * x[x > 0] ** 2
+    return np.sum(y ** 3)
+
+
+def _repeated_index(x):
+    y = np.zeros(3)
+    y[[0, 0, 1]] = x[:3]          # y[0] = x[1] wins (the last write)
+    return np.sum(y * np.array([1.0, 10.0, 100.0]))
+
+
+def _iadd(x):
+    y = x.copy()
+    y += x * x
+    return np.sum(y * y)
+
+
+def _imul_keeps_residual(x):
+    y = np.sin(x)
+    z = y * x              # the multiply rule keeps y's values
+    y *= 3.0               # ... which this write must not corrupt
+    return np.sum(z) + np.sum(y)
+
+
+def _copyto_fill(x):
+    y = np.empty(4)
+    np.copyto(y, x ** 2)
+    z = np.empty(4)
+    z.fill(x[0])
+    return np.sum(y * z)
+
+
+def _out_into_view(x):
+    y = np.zeros((2, 4))
+    np.multiply(x, x, out=y[1])
+    return np.sum(y * np.arange(8.0).reshape(2, 4))
+
+
+def _where_out(x):
+    y = np.ones(4)
+    np.exp(x, out=y, where=x > 0)
+    return np.sum(y * y)
+
+
+def _view_write(x):
+    a = np.zeros(6)
+    v = a[1:5]
+    v[:] = x ** 2
+    return np.sum(a * np.arange(6.0))
+
+
+def _view_reread(x):
+    a = x * 1.0
+    v = a[:2]              # a view of a: must see the write below
+    a[0] = x[3] ** 3
+    return np.sum(v ** 2)
+
+
+def _transposed_view_write(x):
+    a = np.zeros((2, 2))
+    a.T[0] = x[:2]         # a[:, 0]
+    return float(a[1, 0] * 3.0 + a[0, 0])
+
+
+def _loop_rows(x):
+    out = np.zeros(len(x))
+    for i in range(len(x)):
+        out[i] = np.sin(x[i]) * x[i - 1]
+    return out.sum()
+
+
+def _sort_inplace(x):
+    y = x.copy()
+    y.sort()
+    return float(y[0] * 2.0 + y[-1] * 5.0)
+
+
+def _floordiv_inplace(x):
+    y = x * 10.0
+    y //= 3.0               # piecewise constant: no gradient through y
+    return np.sum(y * x)
+
+
+WRITES = [_setitem_square, _mask_write, _repeated_index, _iadd, _imul_keeps_residual,
+          _copyto_fill, _out_into_view, _where_out, _view_write, _view_reread,
+          _transposed_view_write, _loop_rows, _sort_inplace, _floordiv_inplace]
+
+
+@pytest.mark.parametrize("f", WRITES, ids=[f.__name__.strip("_") for f in WRITES])
+def test_writes_against_finite_differences(f):
+    check(f, X)
+    np.testing.assert_equal(bcad.value_and_grad(f)(X.copy())[0], f(X.copy()))
+
+
+def test_repeated_index_last_write_wins():
+    g = bcad.grad(_repeated_index)(X.copy())
+    np.testing.assert_allclose(g, [0.0, 1.0, 10.0, 0.0])
+
+
+def test_write_of_a_constant_drops_exactly_the_overwritten_part():
+    def f(x):
+        y = x * 1.0
+        y[1:3] = 5.0
+        return np.sum(y * y)
+    np.testing.assert_allclose(bcad.grad(f)(X.copy()), [2 * X[0], 0, 0, 2 * X[3]])
+
+
+def test_writes_to_the_input_are_the_callers_side_effects():
+    x = X.copy()
+
+    def f(a):
+        a[0] = 0.0
+        return np.sum(a)
+    g = bcad.grad(f)(x)
+    assert x[0] == 0.0                     # as natively
+    np.testing.assert_allclose(g, [0, 1, 1, 1])
+
+
+def test_loop_of_writes_stays_linear():
+    """out[i] = ... for i in range(n): no copy of `out` per write."""
+    def f(x):
+        out = np.zeros(x.shape[0])
+        for i in range(x.shape[0]):
+            out[i] = x[i] * 2.0
+        return out.sum()
+
+    def peak(n):
+        x = np.ones(n)
+        tracemalloc.start()
+        bcad.grad(f)(x)
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return top
+    small, big = peak(200), peak(800)
+    # Quadratic (a copy of out per write) would be 16x; linear is 4x.
+    assert big < 7 * small, (small, big)
+
+
+# ----------------------------------------------------------------- inputs
+
+def test_float32_in_float32_out():
+    x = X.astype(np.float32)
+    g = bcad.grad(lambda a: np.sum(a * a))(x)
+    assert g.dtype == np.float32
+    np.testing.assert_allclose(g, 2 * x, rtol=1e-6)
+
+
+def test_pytrees_of_arrays():
+    @dataclasses.dataclass
+    class Params:
+        w: np.ndarray
+        b: float
+
+    def loss(p, data):
+        return np.sum(np.tanh(data["x"] @ p.w + p.b) ** 2)
+    p = Params(M[0].copy(), 0.3)
+    g = bcad.grad(loss)(p, {"x": M})
+    assert isinstance(g, Params) and g.w.shape == (4,) and type(g.b) is float
+    eps = 1e-6
+    fd_b = (loss(Params(p.w, 0.3 + eps), {"x": M}) - loss(Params(p.w, 0.3 - eps), {"x": M})) / 2e-6
+    assert g.b == pytest.approx(fd_b, rel=1e-6)
+    np.testing.assert_allclose(g.w, fd_grad(lambda w: loss(Params(w, 0.3), {"x": M}), p.w),
+                               rtol=1e-6)
+
+
+def test_same_array_twice_is_two_inputs():
+    x = X.copy()
+    ga, gb = bcad.grad(lambda a, b: np.sum(a * b * b), argnums=(0, 1))(x, x)
+    np.testing.assert_allclose(ga, x * x)
+    np.testing.assert_allclose(gb, 2 * x * x)
+
+
+def test_integer_array_input_is_a_type_error():
+    with pytest.raises(TypeError, match="int64"):
+        bcad.grad(lambda a: float(a.sum()))(np.arange(3))
+
+
+def test_check_grads_on_arrays():
+    check_grads(lambda A, x: np.sum(np.tanh(A @ x)) * np.linalg.norm(x), (M, X))
+
+
+# ----------------------------------------------------------------- interop
+
+def test_floats_and_arrays_mix():
+    def f(t):
+        a = np.array([t, 2.0 * t, 3.0])          # floats into an array
+        b = t * a + a * t                         # both operand orders
+        c = np.sin(t) + float(b[1]) + b.tolist()[0] + np.float64(t) * a[2]
+        s = 0.0
+        for row in np.outer(a, a):                # iteration over rows
+            u, v, w = row                         # unpacking
+            s = s + u * w
+        return float(c + s + sum(a))
+    eps = 1e-6
+    assert bcad.grad(f)(0.7) == pytest.approx((f(0.7 + eps) - f(0.7 - eps)) / 2e-6, rel=1e-6)
+
+
+def test_math_of_numpy_scalars():
+    f = lambda x: __import__("math").sin(x[0]) * x[1]     # noqa: E731
+    np.testing.assert_allclose(bcad.grad(f)(X.copy()),
+                               [np.cos(X[0]) * X[1], np.sin(X[0]), 0, 0])
+
+
+def test_numpy_python_layer_is_interpreted():
+    def f(x):
+        return (np.linalg.norm(x) + np.mean(x) + np.var(x) + np.trapezoid(x ** 2) +
+                np.polyval(x, 0.5) + np.sum(np.linspace(x[0], x[1], 5)))
+    check(f, X)
+
+
+# ----------------------------------------------------------------- refusals
+
+def refused(f, x, *names):
+    with pytest.raises(NonDifferentiableError) as info:
+        bcad.grad(f)(x)
+    msg = str(info.value)
+    assert "test_numpy_arrays.py:" in msg, msg
+    for n in names:
+        assert n in msg, msg
+    return msg
+
+
+@pytest.mark.parametrize("f, names", [
+    (lambda x: float(x.flat[0]), ("a.flat",)),
+    (lambda x: (x.put([0], [1.0]), float(x.sum()))[1], ("ndarray.put",)),
+    (lambda x: float(np.zeros(2, dtype=int).__setitem__(0, x[0]) or 0.0) + float(x[1]), ()),
+    (lambda x: float(np.einsum("ii->", x.reshape(2, 2))), ("einsum",)),
+    (lambda x: float(np.fft.fft(x).real.sum()), ()),
+    (lambda x: float(np.sum(np.frompyfunc(lambda t: t * 2, 1, 1)(x))), ()),
+], ids=["flat", "put", "int array store", "einsum diagonal", "fft", "frompyfunc"])
+def test_refusals(f, names):
+    refused(f, X.copy(), *names)
+
+
+def test_unmappable_view_write_refused():
+    def f(x):
+        z = x.astype(complex)
+        r = z.real                   # a float view of a complex array
+        z[0] = 5.0 + 0j              # a write its owner cannot map to r
+        return float(np.sum(r))
+    refused(f, X.copy())
+
+
+def test_object_array_is_not_differentiated_silently():
+    def f(x):
+        a = np.array([x[0], x[1]], dtype=object)
+        return float(np.cumsum(a)[-1])
+    refused(f, X.copy())
