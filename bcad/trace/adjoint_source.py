@@ -203,6 +203,13 @@ class _Writer:
 def adjoint_source(trace):
     """Python source of `adjoint(ct_out, <primals>)` for `trace` (a Trace)."""
     tape = trace.tape
+    for v in trace.used:
+        if tape.prim[v].kind is not None:
+            raise NotImplementedError(
+                f"bcad: adjoint_source() covers float and complex operations only; this trace "
+                f"has numpy array operations ({tape.prim[v].name} at "
+                f"{trace.site_text(v) if hasattr(trace, 'site_text') else 'equation %' + str(v)})"
+                f". Read the array adjoint with trace.adjoint / trace.format() instead.")
     w = _Writer(trace)
     names = {}
     for v in range(len(tape)):

@@ -15,6 +15,7 @@ under headers `in f (file.py:12)` of the interpreted calls that made them.
 """
 import inspect
 import os
+import numpy as np
 
 from ..tape.tape import INPUT, GENERAL
 from ..transforms.reverse import run_forward, adjoint_program, gradients
@@ -334,8 +335,18 @@ def replay(tape, seeds):
             continue
         a, b = A[v], B[v]
         if b == GENERAL:
-            args, kwargs = params[v]
-            cts = p.vjps[0](g, vals[v], args, kwargs)
+            prm = params[v]
+            args, kwargs = prm[0], prm[1]
+            if p.kind == "flat":         # (never in place here: contributions are kept)
+                cts, _ = p.vjps[0](g, vals[v], args, kwargs, False)
+                for pos, (i, c) in enumerate(zip(a, cts)):
+                    if i >= 0:
+                        if c is not None:
+                            c = real(vals[i], _dense(vals[i], c), (v, pos))
+                            ct[i] = c if ct[i] is None else ct[i] + c
+                        contrib[(v, pos)] = c
+                continue
+            cts = p.vjps[0](g, prm[2] if len(prm) > 2 else vals[v], args, kwargs)
             flat = []
             for c, arg in zip(cts, args):
                 _flat_ct(c, arg, flat)
@@ -347,7 +358,7 @@ def replay(tape, seeds):
                 if i < 0:
                     continue
                 if c is not None:
-                    c = real(vals[i], c, (v, pos))
+                    c = real(vals[i], _dense(vals[i], c), (v, pos))
                     ct[i] = c if ct[i] is None else ct[i] + c
                 contrib[(v, pos)] = c
             continue
@@ -362,6 +373,16 @@ def replay(tape, seeds):
                 ct[i] = c if ct[i] is None else ct[i] + c
                 contrib[(v, pos)] = c
     return ct, contrib, casts
+
+
+def _dense(x, c):
+    """A cotangent as a value: subscripts' sparse cotangents made dense, and
+    an array cotangent shaped like its array."""
+    from ..rules.numpy import Scatter
+    from ..transforms.reverse import _shaped
+    if type(c) is Scatter:
+        return c.dense(x)
+    return _shaped(x, c, -1) if type(x) is np.ndarray else c
 
 
 def is_zero_rule(prim, pos):

@@ -182,6 +182,7 @@ def _taint_result(name, operands):
         def h(f):
             s = f.stack
             if type(s[-operands]) is _ndarray:
+                f.pc = ins.index            # (the site of what gets recorded)
                 key = s.pop() if operands == 2 else slice(*_pop2(s))
                 a = s[-1]
                 tape = _active[0]
@@ -221,6 +222,7 @@ def _checked_store(name, container, value, what):
             c = s[-container]
             tc = type(c)
             if tc is _ndarray and container > 1:
+                f.pc = ins.index
                 key = s.pop() if container == 2 else slice(*_pop2(s))
                 s.pop()
                 arrays.setitem(_active[0], c, key, s.pop())
@@ -258,7 +260,7 @@ def GET_ITER(ins):
         nxt = plain(f)
         tape = _active[0]
         if type(v) is _ndarray and id(v) in tape.ids:
-            s[-1] = arrays.rows(tape, v, s[-1])
+            s[-1] = arrays.rows(tape, v, s[-1], ins)
             return nxt
         taint = tape.taint
         if taint and id(v) in taint and taint[id(v)][0] is v:

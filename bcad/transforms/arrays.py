@@ -27,7 +27,6 @@ import weakref
 import numpy as np
 
 from ..errors import NonDifferentiableError
-from ..tape.tape import GENERAL
 from .boundary import current_site, refuse
 
 ndarray = np.ndarray
@@ -110,13 +109,7 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
         args = tuple(_param(tape, a, i in save, v) for i, a in enumerate(args))
     if kwargs:
         kwargs = {k: _param(tape, a, save is True, v) for k, a in kwargs.items()}
-    tape.ids[id(out)] = v
-    tape.vals.append(out)
-    tape.prim.append(prim)
-    tape.a.append(in_vars)
-    tape.b.append(GENERAL)
-    tape.params.append((args, kwargs))
-    tape.site.append(site)
+    tape.record_general(prim, out, in_vars, args, kwargs, site)
     if type(out) is ndarray:
         if save is True or "ans" in save:
             hold(tape, out, v)
@@ -310,15 +303,7 @@ def _record_setitem(tape, prim, r, old_var, key, value, flat, site):
         value_param = Meta(value) if type(value) is ndarray else value
         if not (type(value) is ndarray) and vv < 0:
             value_param = None          # a constant: only its shape could matter
-    v = len(tape.vals)
-    tape.ids[id(r)] = v
-    tape.vals.append(r)
-    tape.prim.append(prim)
-    tape.a.append(in_vars)
-    tape.b.append(GENERAL)
-    tape.params.append(((Meta(r), key, value_param, flat), {}))
-    tape.site.append(site)
-    return v
+    return tape.record_general(prim, r, in_vars, (Meta(r), key, value_param, flat), {}, site)
 
 
 def _reread_views(tape, r, region, v, site):
@@ -339,14 +324,7 @@ def _reread_views(tape, r, region, v, site):
         pos = positions(o, r)
         if pos is None:
             _unmappable(o, "a write")
-        n = len(tape.vals)
-        tape.ids[id(o)] = n
-        tape.vals.append(o)
-        tape.prim.append(GATHER)
-        tape.a.append((v,))
-        tape.b.append(GENERAL)
-        tape.params.append(((Meta(r), pos), {}))
-        tape.site.append(site)
+        tape.record_general(GATHER, o, (v,), (Meta(r), pos), {}, site)
     lst[:] = keep
 
 
@@ -424,21 +402,23 @@ def ufunc_out(tape, prim, fn, args, kwargs, site):
     return o
 
 
-def getitem(tape, a, key):
+def getitem(tape, a, key, site=None):
     """`a[key]` of an ndarray while differentiating."""
     r = a[key]
     if type(r) is ndarray and r.base is not None:
         register_view(tape, r)
     if id(a) in tape.ids and id(r) not in tape.ids and is_array_value(r):
         from ..rules.numpy import GETITEM
-        record(tape, GETITEM, r, (a, key), {}, current_site())
+        record(tape, GETITEM, r, (a, key), {}, site or current_site())
     return r
 
 
-def rows(tape, a, it):
-    """Iteration over a tracked array: its rows, recorded as subscripts."""
+def rows(tape, a, it, site=None):
+    """Iteration over a tracked array: its rows, recorded as subscripts at
+    `site` (the loop's instruction)."""
+    site = site or current_site()
     for i in range(len(a)):
-        yield getitem(tape, a, i)
+        yield getitem(tape, a, i, site)
 
 
 def row_list(tape, a):

@@ -291,3 +291,21 @@ def test_object_array_is_not_differentiated_silently():
         a = np.array([x[0], x[1]], dtype=object)
         return float(np.cumsum(a)[-1])
     refused(f, X.copy())
+
+
+# ----------------------------------------------------------------- trace dumps
+
+def test_trace_of_array_code_names_the_lines():
+    def f(W, x):
+        y = np.tanh(W @ x)
+        y[0] = y[1] * 2.0
+        return np.sum(y ** 2)
+    tr = bcad.trace(f, argnums=(0, 1))(M[:, :3].copy(), X[:3].copy())
+    text = tr.format(values=True)
+    assert "numpy.matmul" in text and "numpy.tanh" in text
+    setitem = [line for line in text.splitlines() if "setitem" in line]
+    assert setitem and "y[0] = y[1] * 2.0" in setitem[0], text
+    adj = str(tr.adjoint)
+    assert "vjp[setitem, 1]" in adj and "vjp[numpy.matmul, 0]" in adj, adj
+    with pytest.raises(NotImplementedError, match="numpy array operations"):
+        tr.adjoint_source()
