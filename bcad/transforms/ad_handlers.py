@@ -15,6 +15,8 @@ from .boundary import SCALARS
 
 _ndarray = arrays.ndarray
 _is_numpy = arrays.is_numpy_operand
+_DIRECT = frozenset(SCALARS | {arrays.np.float32, arrays.np.complex64, arrays.np.float16,
+                               arrays.np.int64, arrays.np.int32, arrays.np.bool_})
 
 # Operand types whose operator results are recorded (numbers), tainted (text)
 # or references to the operands (concatenation and repetition): any other
@@ -51,6 +53,16 @@ def _record_binary(tape, k, p, r, a, b, site):
 def _numpy_operator(tape, k, r, a, b, site):
     """An operator numpy computed: recorded with its ufunc's rule when every
     differentiable value in reach is an operand (or in a list operand)."""
+    ta, tb = type(a), type(b)
+    if (ta in _DIRECT or ta is _ndarray and a.dtype.kind in "fcbiu") and \
+            (tb in _DIRECT or tb is _ndarray and b.dtype.kind in "fcbiu"):
+        # Numbers and numeric arrays hold nothing else: no scan needed.
+        ids, taint = tape.ids, tape.taint
+        if taint and (id(a) in taint or id(b) in taint):
+            return False
+        if id(a) not in ids and id(b) not in ids:
+            return True
+        return arrays.operator(tape, k, r, a, b, site)
     found, desc = boundary.reach(tape, (a, b))
     if not found and desc is None:
         return True

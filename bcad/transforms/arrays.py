@@ -70,20 +70,20 @@ def root(a):
 
 def _param(tape, x, save, v):
     """What the tape keeps of argument `x` of equation `v`."""
-    if type(x) is ndarray or isinstance(x, ndarray):
+    tx = type(x)
+    if tx is ndarray or isinstance(x, ndarray):
         if not save:
             return Meta(x)
         hold(tape, x, v)
         return x
-    tx = type(x)
     if tx is list or tx is tuple:
-        return tuple(_param(tape, e, save, v) for e in x)
+        return tuple([_param(tape, e, save, v) for e in x])
     return x
 
 
 def hold(tape, x, v):
     """Equation `v` needs the current values of array `x`."""
-    r = root(x)
+    r = x if x.base is None else root(x)
     lst = tape.holders.get(id(r))
     if lst is None:
         tape.holders[id(r)] = lst = [r]
@@ -92,21 +92,31 @@ def hold(tape, x, v):
 
 def record(tape, prim, out, args, kwargs, site, in_vars=None):
     """Record `out = prim(*args, **kwargs)` (an array rule)."""
-    from .tracking import leaves_of
+    ids = tape.ids
     if in_vars is None:
-        flat = []
-        for a in args:
-            leaves_of(tape, a, flat)
-        for a in kwargs.values():
-            leaves_of(tape, a, flat)
-        ids = tape.ids
-        in_vars = tuple(ids.get(id(x), -1) for x in flat)
+        simple = not kwargs
+        if simple:
+            for a in args:
+                ta = type(a)
+                if ta is list or ta is tuple or ta is dict:
+                    simple = False
+                    break
+        if simple:      # (the common case: arrays and numbers)
+            in_vars = tuple([ids.get(id(a), -1) for a in args])
+        else:
+            from .tracking import leaves_of
+            flat = []
+            for a in args:
+                leaves_of(tape, a, flat)
+            for a in kwargs.values():
+                leaves_of(tape, a, flat)
+            in_vars = tuple([ids.get(id(x), -1) for x in flat])
     v = len(tape.vals)
     save = prim.save
     if save is True:
-        args = tuple(_param(tape, a, True, v) for a in args)
+        args = tuple([_param(tape, a, True, v) for a in args])
     else:
-        args = tuple(_param(tape, a, i in save, v) for i, a in enumerate(args))
+        args = tuple([_param(tape, a, i in save, v) for i, a in enumerate(args)])
     if kwargs:
         kwargs = {k: _param(tape, a, save is True, v) for k, a in kwargs.items()}
     tape.record_general(prim, out, in_vars, args, kwargs, site)

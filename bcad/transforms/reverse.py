@@ -137,12 +137,18 @@ def backward(tape, seeds):
                         acc.add(i, c, k == 0 and first_owned)
                 continue
             if kind is not None:
-                set_needs(tuple(i >= 0 for i in a) if len(a) == len(args) + len(kwargs)
-                          else None)
-            cts = p.vjps[0](g, prm[2] if len(prm) > 2 else vals[v], args, kwargs)
-            if kind is not None:
+                leafwise = len(a) == len(args) + len(kwargs)
+                set_needs(tuple([i >= 0 for i in a]) if leafwise else None)
+                cts = p.vjps[0](g, prm[2] if len(prm) > 2 else vals[v], args, kwargs)
                 set_needs(None)
                 _release(ct, owned, v)
+                if leafwise and not any(type(x) is list or type(x) is tuple for x in args):
+                    for i, c in zip(a, cts):
+                        if i >= 0 and c is not None:
+                            acc.add(i, c)
+                    continue
+            else:
+                cts = p.vjps[0](g, vals[v], args, kwargs)
             flat = []
             for c, arg in zip(cts, (*args, *kwargs.values())):
                 _flat_ct(c, arg, flat)

@@ -90,6 +90,33 @@ def _rule_leaves(tape, prim, args, kwargs):
     return {id(x) for x in flat if id(x) in ids}
 
 
+_KEYWORD_VALUES = (int, bool, str, type(None), float)
+
+
+def _direct_found(tape, full, kwargs):
+    """The tracked values among `full` when every argument is a number or a
+    numeric array (nothing inside them to scan), else None."""
+    ids, taint = tape.ids, tape.taint
+    found = []
+    for a in full:
+        ta = type(a)
+        if ta in SCALARS:
+            if id(a) in ids:
+                found.append(a)
+        elif ta is _ndarray and a.dtype.kind != "O" and not (taint and id(a) in taint):
+            if id(a) in ids:
+                found.append(a)
+        else:
+            return None
+    if kwargs:
+        for a in kwargs.values():
+            if type(a) not in _KEYWORD_VALUES:
+                return None
+            if id(a) in ids:
+                found.append(a)
+    return found
+
+
 def apply_rule(tape, prim, fn, args, kwargs, site, found):
     if prim.kind is not None:
         return arrays.apply(tape, prim, fn, args, kwargs, site)
@@ -292,8 +319,8 @@ def call_c(fn, args, kwargs):
             full = _materialize(full, prim.iterables)
             args = full[len(self_args):]
         ids = tape.ids
-        if not kwargs and all(type(a) in SCALARS for a in full):   # math.sin(x): no scan
-            found = [a for a in full if id(a) in ids]
+        found = _direct_found(tape, full, kwargs)
+        if found is not None:       # math.sin(x), np.tanh(a): numbers and arrays, no scan
             if found:
                 impl = getattr(type(self_args[0]), fn.__name__) if self_args else fn
                 return apply_rule(tape, prim, impl, full, kwargs, current_site(), found)
@@ -302,7 +329,7 @@ def call_c(fn, args, kwargs):
             seen = _rule_leaves(tape, prim, full, kwargs)
         if seen:
             found, taint = reach(tape, (*full, *kwargs.values()) if kwargs else full)
-            if all(id(x) in seen for x in found):
+            if taint is None and all(id(x) in seen for x in found):
                 impl = getattr(type(self_args[0]), fn.__name__) if self_args else fn
                 return apply_rule(tape, prim, impl, full, kwargs, current_site(), found)
             # A differentiable value nested where the rule does not look (an
