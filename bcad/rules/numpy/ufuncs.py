@@ -18,9 +18,16 @@ def _unary(ufunc, d, save=True):
     defarray(ufunc, vjp, save=save)
 
 
+def _values(x):
+    """A saved list operand (kept as a tuple of its elements) as an array."""
+    return np.asarray(x) if type(x) is tuple else x
+
+
 def _binary(ufunc, dx, dy, save=True):
     def vjp(g, ans, args, kwargs):
         x, y = args[0], args[1]
+        if save:
+            x, y = _values(x), _values(y)
         cx = None if dx is None else unbroadcast(x, dx(g, ans, x, y))
         cy = None if dy is None else unbroadcast(y, dy(g, ans, x, y))
         return (cx, cy) + (None,) * (len(args) - 2 + len(kwargs))
@@ -102,6 +109,8 @@ _unary(np.arccosh, lambda g, a, x: g / conj(np.sqrt(x * x - 1)), save=(0,))
 _unary(np.arctanh, lambda g, a, x: g / conj(1 - x * x), save=(0,))
 _unary(np.deg2rad, lambda g, a, x: g * (np.pi / 180), save=())
 _unary(np.rad2deg, lambda g, a, x: g * (180 / np.pi), save=())
+_unary(np.radians, lambda g, a, x: g * (np.pi / 180), save=())    # (not the same ufunc
+_unary(np.degrees, lambda g, a, x: g * (180 / np.pi), save=())    # objects as the two above)
 _binary(np.hypot, lambda g, a, x, y: g * x / _nz(a, 1), lambda g, a, x, y: g * y / _nz(a, 1))
 
 
@@ -156,4 +165,4 @@ defarray(np.where, _where_vjp, save=(0,))
 
 # Piecewise constant: no gradient flows.
 defzero_array(np.floor, np.ceil, np.trunc, np.rint, np.sign, np.floor_divide, np.heaviside,
-              np.nextafter, np.spacing)
+              np.nextafter, np.spacing, np.ndarray.round)

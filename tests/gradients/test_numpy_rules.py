@@ -1,0 +1,319 @@
+"""Generated finite-difference tests of numpy's array rules
+(bcad/rules/numpy/): every ufunc, reduction, product, shape function and
+subscript, over shapes, dtypes (float64, float32, complex128) and calling
+forms (functions, operators, methods, out=/where=, Python floats, lists).
+
+Each case is `f(*arrays)`: bcad's VJP for a random cotangent `u` is paired
+with a random direction `v` and compared to central differences,
+Re<u, J v> == sum Re<vjp(u)_i, v_i> (the complex convention of autograd:
+a cotangent is conjugate-linear, so for a holomorphic f, ct = u * conj(f')).
+Gradients must have their input's shape and dtype.  Linear algebra:
+test_numpy_linalg.py; numpy's Python layer and writes:
+test_numpy_python_layer.py."""
+import numpy as np
+import pytest
+
+import bcad
+
+TOL = {np.dtype(np.float64): 1e-6, np.dtype(np.complex128): 1e-6, np.dtype(np.float32): 1e-2}
+
+
+def _diff(a):
+    return isinstance(a, np.ndarray) and a.dtype.kind in "fc"
+
+
+def _rand(rng, shape, dtype):
+    x = rng.standard_normal(shape)
+    if np.dtype(dtype).kind == "c":
+        x = x + 1j * rng.standard_normal(shape)
+    return np.asarray(x).astype(dtype)
+
+
+def _close(a, b, rtol):
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.shape == b.shape, (a.shape, b.shape)
+    np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol)
+
+
+def _pairing(u, d):
+    return float(np.real(np.vdot(np.asarray(u, dtype=complex), np.asarray(d, dtype=complex))))
+
+
+def check_vjp(f, *args, rtol=None, eps=None, seed=0, copy=True):
+    """bcad.vjp(f, *args) against central differences of f (run natively).
+    `args`: the arrays (float/complex ndarrays are differentiated)."""
+    rng = np.random.default_rng(seed)
+    diff = [i for i, a in enumerate(args) if _diff(a)]
+    dtypes = [args[i].dtype for i in diff]
+    if rtol is None:
+        rtol = max(TOL[dt] for dt in dtypes)
+    low = any(dt == np.float32 for dt in dtypes)
+    if eps is None:
+        eps = 1e-6
+    cp = (lambda a: a.copy() if isinstance(a, np.ndarray) else a) if copy else (lambda a: a)
+    out, vjp_fn = bcad.vjp(f, *[cp(a) for a in args])
+    ref = f(*[cp(a) for a in args])
+    _close(out, ref, rtol)
+    out = np.asarray(out)
+    u = _rand(rng, out.shape, np.complex128 if out.dtype.kind == "c" else np.float64)
+    ct_u = u.astype(out.dtype) if out.shape else out.dtype.type(u)
+    if isinstance(ref, float) or (out.shape == () and not isinstance(ref, np.ndarray)):
+        ct_u = type(ref)(u) if isinstance(ref, (float, complex)) else ct_u
+    cts = vjp_fn(ct_u)
+    assert len(cts) == len(args)
+    vs = {}
+    rhs = 0.0
+    for i in diff:
+        a, ct = args[i], cts[i]
+        assert isinstance(ct, np.ndarray), (i, type(ct))
+        assert ct.shape == a.shape, (i, ct.shape, a.shape)
+        assert ct.dtype == a.dtype, (i, ct.dtype, a.dtype)
+        v = _rand(rng, a.shape, a.dtype)
+        vs[i] = v
+        rhs += _pairing(ct, v)
+
+    def at(t):
+        xs = list(args)
+        for i in diff:
+            base = args[i].astype(np.complex128 if args[i].dtype.kind == "c" else np.float64) \
+                if low else args[i].copy()
+            xs[i] = base + t * vs[i]
+        return np.asarray(f(*xs))
+
+    lhs = _pairing(u, (at(eps) - at(-eps)) / (2 * eps))
+    scale = max(abs(lhs), abs(rhs), 1.0)
+    assert abs(lhs - rhs) <= rtol * scale, (lhs, rhs)
+    return cts
+
+
+def grad_of(f, *args):
+    """bcad's cotangents of a scalar f (the seed 1.0)."""
+    out, vjp_fn = bcad.vjp(f, *args)
+    return vjp_fn(type(out)(1.0) if isinstance(out, float) else np.ones_like(out))
+
+
+# ------------------------------------------------------------------ inputs
+
+def sample(domain, shape, dtype=np.float64, seed=1):
+    """Points inside a function's domain (and away from its kinks)."""
+    rng = np.random.default_rng(seed)
+    n = int(np.prod(shape))
+    if domain == "real":
+        x = rng.standard_normal(n)
+    elif domain == "pos":
+        x = rng.uniform(0.5, 2.0, n)
+    elif domain == "unit":
+        x = rng.uniform(-0.9, 0.9, n)
+    elif domain == "gt1":
+        x = rng.uniform(1.2, 3.0, n)
+    elif domain == "away":            # |x| >= 0.3: away from kinks at 0
+        x = rng.uniform(0.3, 2.0, n) * rng.choice([-1.0, 1.0], n)
+    elif domain == "frac":            # away from integers (floor, remainder)
+        x = rng.integers(-3, 3, n) + rng.uniform(0.2, 0.8, n)
+    else:
+        raise ValueError(domain)
+    x = x.reshape(shape)
+    if np.dtype(dtype).kind == "c":
+        x = x + 1j * 0.3 * rng.uniform(0.1, 1.0, shape)
+    return np.asarray(x).astype(dtype)
+
+
+# ------------------------------------------------------------------ unary ufuncs
+# (name, ufunc, domain, supports complex)
+UNARY = [
+    ("negative", np.negative, "real", True),
+    ("positive", np.positive, "real", True),
+    ("conjugate", np.conjugate, "real", True),
+    ("square", np.square, "real", True),
+    ("reciprocal", np.reciprocal, "away", True),
+    ("sqrt", np.sqrt, "pos", True),
+    ("cbrt", np.cbrt, "away", False),
+    ("absolute", np.absolute, "away", True),
+    ("fabs", np.fabs, "away", False),
+    ("exp", np.exp, "real", True),
+    ("exp2", np.exp2, "real", True),
+    ("expm1", np.expm1, "real", True),
+    ("log", np.log, "pos", True),
+    ("log2", np.log2, "pos", True),
+    ("log10", np.log10, "pos", True),
+    ("log1p", np.log1p, "pos", True),
+    ("sin", np.sin, "real", True),
+    ("cos", np.cos, "real", True),
+    ("tan", np.tan, "unit", True),
+    ("arcsin", np.arcsin, "unit", True),
+    ("arccos", np.arccos, "unit", True),
+    ("arctan", np.arctan, "real", True),
+    ("sinh", np.sinh, "real", True),
+    ("cosh", np.cosh, "real", True),
+    ("tanh", np.tanh, "real", True),
+    ("arcsinh", np.arcsinh, "real", True),
+    ("arccosh", np.arccosh, "gt1", True),
+    ("arctanh", np.arctanh, "unit", True),
+    ("deg2rad", np.deg2rad, "real", False),
+    ("rad2deg", np.rad2deg, "real", False),
+    ("degrees", np.degrees, "real", False),
+    ("radians", np.radians, "real", False),
+]
+UNARY_IDS = [c[0] for c in UNARY]
+SHAPES = [(), (3,), (2, 3)]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("name,fn,domain,cplx", UNARY, ids=UNARY_IDS)
+def test_unary_float64(name, fn, domain, cplx, shape):
+    check_vjp(fn, sample(domain, shape))
+
+
+@pytest.mark.parametrize("name,fn,domain,cplx", UNARY, ids=UNARY_IDS)
+def test_unary_float32(name, fn, domain, cplx):
+    check_vjp(fn, sample(domain, (2, 3), np.float32))
+
+
+@pytest.mark.parametrize("name,fn,domain,cplx", [c for c in UNARY if c[3]],
+                         ids=[c[0] for c in UNARY if c[3]])
+def test_unary_complex(name, fn, domain, cplx):
+    check_vjp(fn, sample(domain, (2, 3), np.complex128))
+
+
+# Piecewise constant: the gradient is exactly 0.
+ZERO = [np.floor, np.ceil, np.trunc, np.rint, np.sign, np.round,
+        lambda x: np.floor_divide(x, 0.7), lambda x: np.heaviside(x, 0.5),
+        lambda x: np.nextafter(x, 10.0), np.spacing]
+
+
+@pytest.mark.parametrize("k", range(len(ZERO)))
+def test_piecewise_constant(k):
+    x = sample("frac", (2, 3))
+    f = ZERO[k]
+    (ct,) = grad_of(lambda x: np.sum(f(x) * x), x)
+    np.testing.assert_allclose(ct, f(x), rtol=0, atol=0)
+    assert ct.dtype == x.dtype
+
+
+# ------------------------------------------------------------------ binary ufuncs
+# (name, f(a, b), domain of a, domain of b, supports complex)
+BINARY = [
+    ("add", np.add, "real", "real", True),
+    ("subtract", np.subtract, "real", "real", True),
+    ("multiply", np.multiply, "real", "real", True),
+    ("true_divide", np.true_divide, "real", "away", True),
+    ("power", np.power, "pos", "real", True),
+    ("float_power", np.float_power, "pos", "real", True),
+    ("remainder", np.remainder, "frac", "pos", False),
+    ("fmod", np.fmod, "frac", "pos", False),
+    ("logaddexp", np.logaddexp, "real", "real", False),
+    ("logaddexp2", np.logaddexp2, "real", "real", False),
+    ("hypot", np.hypot, "away", "away", False),
+    ("arctan2", np.arctan2, "real", "away", False),
+    ("maximum", np.maximum, "real", "real", False),
+    ("minimum", np.minimum, "real", "real", False),
+    ("fmax", np.fmax, "real", "real", False),
+    ("fmin", np.fmin, "real", "real", False),
+    ("copysign", np.copysign, "away", "away", False),
+]
+BINARY_IDS = [c[0] for c in BINARY]
+PAIRS = [((), ()), ((3,), (3,)), ((2, 3), ()), ((), (2, 3)), ((2, 1), (1, 3)),
+         ((4, 1, 3), (3,)), ((3,), (4, 1, 3))]
+
+
+@pytest.mark.parametrize("sa,sb", PAIRS, ids=[f"{a}x{b}" for a, b in PAIRS])
+@pytest.mark.parametrize("name,fn,da,db,cplx", BINARY, ids=BINARY_IDS)
+def test_binary_broadcast(name, fn, da, db, cplx, sa, sb):
+    check_vjp(fn, sample(da, sa, seed=1), sample(db, sb, seed=2))
+
+
+@pytest.mark.parametrize("name,fn,da,db,cplx", BINARY, ids=BINARY_IDS)
+def test_binary_float32(name, fn, da, db, cplx):
+    check_vjp(fn, sample(da, (2, 3), np.float32, seed=1), sample(db, (3,), np.float32, seed=2))
+
+
+@pytest.mark.parametrize("name,fn,da,db,cplx", [c for c in BINARY if c[4]],
+                         ids=[c[0] for c in BINARY if c[4]])
+def test_binary_complex(name, fn, da, db, cplx):
+    check_vjp(fn, sample(da, (2, 3), np.complex128, seed=1),
+              sample(db, (3,), np.complex128, seed=2))
+
+
+@pytest.mark.parametrize("name,fn,da,db,cplx", [c for c in BINARY if c[4]],
+                         ids=[c[0] for c in BINARY if c[4]])
+def test_binary_complex_real_mix(name, fn, da, db, cplx):
+    check_vjp(fn, sample(da, (2, 3), np.complex128, seed=1), sample(db, (3,), seed=2))
+    check_vjp(fn, sample(da, (2, 3), seed=1), sample(db, (3,), np.complex128, seed=2))
+
+
+@pytest.mark.parametrize("name,fn,da,db,cplx", BINARY, ids=BINARY_IDS)
+def test_binary_python_float(name, fn, da, db, cplx):
+    a, b = sample(da, (2, 3), seed=1), sample(db, (3,), seed=2)
+    ca, cb = float(sample(da, (), seed=3)), float(sample(db, (), seed=4))
+    check_vjp(lambda a: fn(a, cb), a)
+    check_vjp(lambda b: fn(ca, b), b)
+    check_vjp(lambda a: fn(a, cb), a.astype(np.float32))   # stays float32
+
+
+@pytest.mark.parametrize("name,fn,da,db,cplx", BINARY, ids=BINARY_IDS)
+def test_binary_list_operand(name, fn, da, db, cplx):
+    a, b = sample(da, (2, 3), seed=1), sample(db, (3,), seed=2)
+    bl, al = b.tolist(), a.tolist()
+    check_vjp(lambda a: fn(a, bl), a)
+    check_vjp(lambda b: fn(al, b), b)
+
+
+def test_ldexp():
+    x = sample("real", (2, 3))
+    check_vjp(lambda x: np.ldexp(x, np.array([1, -2, 3])), x)
+    check_vjp(lambda x: np.ldexp(x, 2), x.astype(np.float32))
+
+
+def test_power_integer_exponents_and_zero_base():
+    x = np.array([0.0, 1.5, -2.0, 0.7])
+    check_vjp(lambda x: x ** 2, x)
+    check_vjp(lambda x: x ** 3, x)
+    check_vjp(lambda x: np.power(x, 2.0), x)
+    check_vjp(lambda x: x ** 1, x)
+    (ct,) = grad_of(lambda x: np.sum(x ** 0), x)
+    np.testing.assert_array_equal(ct, 0.0)
+    (ct,) = grad_of(lambda x: np.sum(x ** 2), x)
+    np.testing.assert_allclose(ct, 2 * x)
+
+
+def test_max_min_ties_split():
+    a = np.array([1.0, 2.0, 3.0])
+    b = np.array([1.0, 5.0, 3.0])
+    for fn in (np.maximum, np.minimum, np.fmax, np.fmin):
+        ca, cb = grad_of(lambda a, b: np.sum(fn(a, b) * np.array([1.0, 2.0, 4.0])), a, b)
+        pick = fn(a, b) == a
+        want_a = np.where(a == b, 0.5, pick * 1.0) * np.array([1.0, 2.0, 4.0])
+        want_b = np.where(a == b, 0.5, (~pick) * 1.0) * np.array([1.0, 2.0, 4.0])
+        np.testing.assert_allclose(ca, want_a)
+        np.testing.assert_allclose(cb, want_b)
+
+
+CLIP = [
+    ("both", lambda x: np.clip(x, -0.5, 0.5)),
+    ("lo", lambda x: np.clip(x, -0.5, None)),
+    ("hi", lambda x: np.clip(x, None, 0.5)),
+    ("method", lambda x: x.clip(-0.5, 0.5)),
+    ("arrays", lambda x: np.clip(x, np.full(3, -0.5), 0.5)),
+]
+
+
+@pytest.mark.parametrize("name,f", CLIP, ids=[c[0] for c in CLIP])
+def test_clip(name, f):
+    x = np.array([[-1.3, -0.2, 0.3], [0.9, 0.1, -0.7]])
+    check_vjp(f, x)
+    check_vjp(f, x.astype(np.float32))
+
+
+def test_clip_bounds_get_gradient():
+    x = np.array([-1.3, -0.2, 0.9])
+    lo, hi = np.array([-0.5, -0.5, -0.5]), np.array([0.5, 0.5, 0.5])
+    check_vjp(np.clip, x, lo, hi)
+
+
+def test_where():
+    c = np.array([[True, False, True], [False, False, True]])
+    a, b = sample("real", (2, 3), seed=1), sample("real", (3,), seed=2)
+    check_vjp(lambda a, b: np.where(c, a, b), a, b)
+    check_vjp(lambda a: np.where(a > 0, a, 0.1 * a), a)
+    check_vjp(lambda a: np.where(c, a, 2.0), a.astype(np.float32))
+    check_vjp(lambda a, b: np.where(c, a, b), a.astype(complex), b)
