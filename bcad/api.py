@@ -134,6 +134,22 @@ def defvjp_args(fn, vjp, name=None):
     return defvjp_general(fn, vjp, name=name)
 
 
+def defvjp_array(fn, vjp, save=True, name=None):
+    """Register a rule for a C function that returns a numpy array (or a
+    numpy scalar): `vjp(g, ans, args, kwargs)` returns a tuple of cotangents
+    shaped like `args` (an array for an array argument, None where not
+    differentiable).  `save`: True, or the positions of the arguments (and
+    "ans" for the output) whose *values* `vjp` reads; the others reach it as
+    objects with only `.shape`, `.dtype`, `.ndim` and `.size`, which spares a
+    copy when the array is written in place later.  Example::
+
+        bcad.defvjp_array(scipy.special.erf, lambda g, ans, args, kwargs:
+                          (g * 2 / np.sqrt(np.pi) * np.exp(-args[0] ** 2),), save=(0,))
+    """
+    from .rules.numpy import defarray
+    return defarray(fn, vjp, name=name, save=save)
+
+
 class custom_vjp:
     """A Python function with a hand-written derivative (like jax.custom_vjp).
 

@@ -309,3 +309,17 @@ def test_trace_of_array_code_names_the_lines():
     assert "vjp[setitem, 1]" in adj and "vjp[numpy.matmul, 0]" in adj, adj
     with pytest.raises(NotImplementedError, match="numpy array operations"):
         tr.adjoint_source()
+
+
+def test_defvjp_array_registers_a_rule_for_a_c_function():
+    special = pytest.importorskip("scipy.special")
+    from bcad.rules.numpy import unbroadcast
+    from bcad.rules import RULES
+    f = lambda x: np.sum(special.erf(x) * x)          # noqa: E731
+    refused(f, X.copy(), "erf")
+    try:
+        bcad.defvjp_array(special.erf, lambda g, ans, args, kwargs: (
+            unbroadcast(args[0], g * 2 / np.sqrt(np.pi) * np.exp(-args[0] ** 2)),), save=(0,))
+        check_grads(f, (X.copy(),))
+    finally:
+        RULES.pop(special.erf, None)
