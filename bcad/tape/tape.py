@@ -51,13 +51,15 @@ class Primitive:
     which arguments' values its VJP reads (True: all; else a tuple of
     positions, "ans" for the output): the others are kept as shapes only.
     """
-    __slots__ = ("name", "fn", "vjps", "general", "iterables", "nondiff", "multi", "kind", "save", "check")
+    __slots__ = ("name", "fn", "vjps", "general", "iterables", "nondiff", "multi", "kind", "save", "check",
+                 "single")
 
     def __init__(self, name, fn, vjps=(), general=False, iterables=(), nondiff=False):
         self.multi = None
         self.kind = None
         self.save = True
         self.check = None    # array rules: check(args, kwargs) -> None, or why not covered
+        self.single = None   # multi-output rules: the output a non-tuple result is
         self.name = name
         self.fn = fn
         self.vjps = tuple(vjps)

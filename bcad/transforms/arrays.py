@@ -133,7 +133,7 @@ def record_multi(tape, prim, outs, args, kwargs, site):
     differentiable output, each given the whole tuple as `ans`."""
     for j, p in enumerate(prim.multi):
         o = outs[j]
-        if p is None or not is_array_value(o) or id(o) in tape.ids:
+        if p is None or o is None or not is_array_value(o) or id(o) in tape.ids:
             continue
         v = record(tape, p, o, args, kwargs, site)
         a, k = tape.params[v]
@@ -369,14 +369,27 @@ def apply(tape, prim, fn, args, kwargs, site):
     if prim.multi is not None:
         if isinstance(out, tuple):
             record_multi(tape, prim, tuple(out), args, kwargs, site)
+        elif is_array_value(out):
+            # One output only (svd(compute_uv=False) returns s): rule `single`.
+            j = prim.single
+            if j is None or prim.multi[j] is None:
+                refuse(fn, "returned one array where its rule expects a tuple")
+            outs = [None] * len(prim.multi)
+            outs[j] = out
+            record_multi(tape, prim, tuple(outs), args, kwargs, site)
         return out
     if id(out) in tape.ids:
         return out                      # an argument handed back (np.asarray(a))
     tout = type(out)
     if tout is float or tout is complex or is_array_value(out):
         record(tape, prim, out, args, kwargs, site)
-    elif tout is ndarray and out.base is not None:
-        register_view(tape, out)
+    elif tout is ndarray:
+        if out.dtype.kind == "O":
+            # Its elements are new Python numbers: copies without a gradient.
+            refuse(fn, "made an object array (dtype=object) from a differentiable value; "
+                   "its elements would be copies without a gradient")
+        if out.base is not None:
+            register_view(tape, out)
     return out
 
 

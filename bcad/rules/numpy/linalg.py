@@ -347,7 +347,8 @@ def _svd_out(j):
     return vjp
 
 
-defarray_multi(la.svd, _svd_out(0), _svd_out(1), _svd_out(2), check=_svd_check)
+_svd = defarray_multi(la.svd, _svd_out(0), _svd_out(1), _svd_out(2), check=_svd_check)
+_svd.single = 1      # svd(compute_uv=False) returns s alone
 
 
 def _lstsq_vjp(g, outs, args, kwargs):
