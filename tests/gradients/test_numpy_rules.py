@@ -317,3 +317,179 @@ def test_where():
     check_vjp(lambda a: np.where(a > 0, a, 0.1 * a), a)
     check_vjp(lambda a: np.where(c, a, 2.0), a.astype(np.float32))
     check_vjp(lambda a, b: np.where(c, a, b), a.astype(complex), b)
+
+
+# ------------------------------------------------------------------ operators
+# (name, f(a, b), domain a, domain b)
+OPERATORS = [
+    ("a+b", lambda a, b: a + b, "real", "real"),
+    ("a-b", lambda a, b: a - b, "real", "real"),
+    ("a*b", lambda a, b: a * b, "real", "real"),
+    ("a/b", lambda a, b: a / b, "real", "away"),
+    ("a**b", lambda a, b: a ** b, "pos", "real"),
+    ("a%b", lambda a, b: a % b, "frac", "pos"),
+    ("a//b*a", lambda a, b: (a // b) * a, "frac", "pos"),
+    ("-a*b", lambda a, b: -a * b, "real", "real"),
+    ("+a*b", lambda a, b: +a * b, "real", "real"),
+    ("abs(a)*b", lambda a, b: abs(a) * b, "away", "real"),
+    ("a*2.0", lambda a, b: a * 2.0 + b, "real", "real"),
+    ("2.0*a", lambda a, b: 2.0 * a - b, "real", "real"),
+    ("2.0/a", lambda a, b: 2.0 / a + b, "away", "real"),
+    ("a/2", lambda a, b: a / 2 + b, "real", "real"),
+    ("2.0**a", lambda a, b: 2.0 ** a * b, "real", "real"),
+    ("a**2", lambda a, b: a ** 2 * b, "real", "real"),
+    ("a**0.5", lambda a, b: a ** 0.5 + b, "pos", "real"),
+    ("1.0-a", lambda a, b: 1.0 - a * b, "real", "real"),
+    ("np.float64*a", lambda a, b: np.float64(1.5) * a + b, "real", "real"),
+    ("a.__mul__(b)", lambda a, b: a.__mul__(b), "real", "real"),
+    ("a.__rsub__(b)", lambda a, b: a.__rsub__(b), "real", "real"),
+    ("a.__rtruediv__(b)", lambda a, b: a.__rtruediv__(b), "real", "away"),
+    ("a.__pow__(b)", lambda a, b: a.__pow__(b), "pos", "real"),
+    ("a.__rpow__(b)", lambda a, b: a.__rpow__(b), "real", "pos"),
+    ("a.__neg__()", lambda a, b: a.__neg__() * b, "real", "real"),
+    ("a.__abs__()", lambda a, b: a.__abs__() * b, "away", "real"),
+]
+# Unary - and + on a 0-d array: refused by the transforms.
+_UNARY_0D = pytest.mark.xfail(strict=True, reason=(
+    "transforms (ad_handlers.native_unary): -a/+a on a tracked 0-d ndarray returns a "
+    "np.float64 (a TRACKED_TYPE), so the array branch is skipped, and the scalar branch "
+    "requires a scalar operand: refused as 'unary - ... returned a new number'"))
+
+
+OPERATOR_SHAPES = [("2x3*3", (2, 3), (3,)), ("0*2x3", (), (2, 3)), ("2x1*1x3", (2, 1), (1, 3))]
+OPERATOR_CASES = [
+    pytest.param(f, da, db, sa, sb, id=f"{name}-{sid}",
+                 marks=[_UNARY_0D] if sa == () and name in ("-a*b", "+a*b") else [])
+    for name, f, da, db in OPERATORS for sid, sa, sb in OPERATOR_SHAPES]
+
+
+@pytest.mark.parametrize("f,da,db,sa,sb", OPERATOR_CASES)
+def test_operators(f, da, db, sa, sb):
+    check_vjp(f, sample(da, sa, seed=1), sample(db, sb, seed=2))
+
+
+@pytest.mark.parametrize("name,f,da,db", OPERATORS, ids=[c[0] for c in OPERATORS])
+def test_operators_float32(name, f, da, db):
+    check_vjp(f, sample(da, (2, 3), np.float32, seed=1), sample(db, (3,), np.float32, seed=2))
+
+
+@pytest.mark.parametrize("name,f,da,db", [c for c in OPERATORS if "%" not in c[0]
+                                          and "//" not in c[0] and "abs" not in c[0]],
+                         ids=[c[0] for c in OPERATORS if "%" not in c[0]
+                              and "//" not in c[0] and "abs" not in c[0]])
+def test_operators_complex(name, f, da, db):
+    check_vjp(f, sample(da, (2, 3), np.complex128, seed=1), sample(db, (3,), np.complex128, 2))
+
+
+def test_operators_with_lists():
+    a = sample("real", (3,))
+    check_vjp(lambda a: a + [1.0, 2.0, 3.0], a)
+    check_vjp(lambda a: [1.0, 2.0, 3.0] * a, a)
+    check_vjp(lambda a: [1.0, 2.0, 3.0] - a, a)
+    check_vjp(lambda a: a / [1.0, 2.0, 3.0], a)
+    check_vjp(lambda a: [1.0, 2.0, 3.0] / a, a + 3.0)
+
+
+MATMUL = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)),
+          ((5, 2, 3), (3, 4)), ((5, 2, 3), (5, 3, 4)), ((2, 3), (5, 3, 4)), ((1, 2, 3), (5, 3, 2)),
+          ((5, 2, 3), (3,))]
+
+
+@pytest.mark.parametrize("sa,sb", MATMUL, ids=[f"{a}@{b}" for a, b in MATMUL])
+def test_matmul_operator(sa, sb):
+    a, b = sample("real", sa, seed=1), sample("real", sb, seed=2)
+    check_vjp(lambda a, b: a @ b, a, b)
+    check_vjp(np.matmul, a.astype(np.float32), b.astype(np.float32))
+    check_vjp(lambda a, b: a @ b, a.astype(complex) * (1 + 0.5j), b)
+
+
+def test_matmul_with_list_and_constant():
+    a = sample("real", (2, 3))
+    check_vjp(lambda a: a @ [1.0, 2.0, 3.0], a)
+    check_vjp(lambda a: [1.0, 2.0] @ a, a)
+    w = sample("real", (3, 2), seed=3)
+    check_vjp(lambda a: a @ w, a)
+    check_vjp(lambda a: w @ a, a)
+
+
+# ------------------------------------------------------------------ out= and where=
+
+def _out_fresh(x, y):
+    out = np.empty_like(x)
+    np.multiply(x, y, out=out)
+    return out * 2.0
+
+
+def _out_tracked(x, y):
+    out = np.sin(x)
+    np.add(out, y, out=out)          # in place over a tracked value
+    return out * x
+
+
+def _out_into_view(x, y):
+    out = np.zeros((3, 2))
+    np.exp(x, out=out[:, 0])
+    np.multiply(y, x, out=out[:, 1])
+    return out ** 2
+
+
+def _out_tuple(x, y):
+    out = np.zeros(3)
+    np.subtract(x, y, out=(out,))
+    return out
+
+
+def _out_where(x, y):
+    out = x * 1.0
+    np.multiply(x, y, out=out, where=np.array([True, False, True]))
+    return out ** 2
+
+
+def _out_where_fresh_zeros(x, y):
+    out = np.zeros(3)
+    np.log(x, out=out, where=x > 1.0)
+    return out * y
+
+
+def _out_unary_self(x, y):
+    z = x * y * y
+    np.sqrt(z, out=z)
+    return z
+
+
+def _out_into_tracked_y(x, y):
+    z = y.copy()
+    np.multiply(z, x, out=z)         # needs the old z for x's gradient
+    return z + y
+
+
+def _out_reads_kept(x, y):
+    z = x * y                        # keeps x and y
+    np.sin(y, out=y)                 # overwrites y afterwards
+    return z + y
+
+
+OUTS = [("fresh", _out_fresh), ("tracked", _out_tracked), ("view", _out_into_view),
+        ("tuple", _out_tuple), ("where", _out_where), ("where_fresh", _out_where_fresh_zeros),
+        ("unary_self", _out_unary_self), ("into_tracked", _out_into_tracked_y),
+        ("reads_kept", _out_reads_kept)]
+
+
+@pytest.mark.parametrize("name,f", OUTS, ids=[c[0] for c in OUTS])
+def test_out(name, f):
+    check_vjp(f, np.array([0.7, 1.3, 2.1]), np.array([0.5, -1.2, 0.8]))
+    check_vjp(f, np.array([0.7, 1.3, 2.1], np.float32), np.array([0.5, -1.2, 0.8], np.float32))
+
+
+def test_where_without_out():
+    x = np.array([0.7, 1.3, 2.1])
+    check_vjp(lambda x: np.add(x, 1.0, where=np.array([True, False, True]), out=np.zeros(3)), x)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bcad/rules/operator_rules.py maps operator.mul/add/neg... to the scalar BINARY/UNARY "
+    "primitives, which do not cover ndarrays: operator.mul(a, b) on tracked arrays is refused "
+    "(the fix belongs with the operator dispatch, not numpy's rules)"))
+def test_operator_module_on_arrays():
+    import operator
+    check_vjp(lambda a, b: operator.mul(a, b), sample("real", (3,)), sample("real", (3,), seed=2))

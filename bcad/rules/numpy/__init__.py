@@ -163,4 +163,5 @@ class Scatter:
 
 
 from . import scalars, ufuncs, reductions, shapes, linalg, creation  # noqa: E402,F401
+ufuncs._operator_methods()   # (after linalg: matmul's rule)
 from .shapes import SETITEM, GATHER, GETITEM  # noqa: E402,F401

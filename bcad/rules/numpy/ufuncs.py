@@ -166,3 +166,39 @@ defarray(np.where, _where_vjp, save=(0,))
 # Piecewise constant: no gradient flows.
 defzero_array(np.floor, np.ceil, np.trunc, np.rint, np.sign, np.floor_divide, np.heaviside,
               np.nextafter, np.spacing, np.ndarray.round)
+
+
+# -- ndarray's operator methods called by name (`a.__mul__(b)`, `a.__radd__(b)`):
+# the ufuncs' rules, with the operands swapped for the reflected ones.  (The
+# operators themselves reach the ufuncs: bcad/transforms/arrays.py.)
+def _swapped(vjp):
+    def swapped(g, ans, args, kwargs):
+        ct = vjp(g, ans, (args[1], args[0]), kwargs)
+        return (ct[1], ct[0])
+    return swapped
+
+
+def _swap_save(save):
+    if save is True:
+        return True
+    return tuple({0: 1, 1: 0}.get(s, s) for s in save)
+
+
+_OPERATOR_METHODS = (("add", np.add), ("sub", np.subtract), ("mul", np.multiply),
+                     ("truediv", np.true_divide), ("pow", np.power), ("mod", np.remainder),
+                     ("matmul", np.matmul))
+_OPERATOR_UNARY = (("neg", np.negative), ("pos", np.positive), ("abs", np.absolute))
+
+
+def _operator_methods():
+    from .. import RULES
+    nd = np.ndarray
+    for name, u in _OPERATOR_METHODS:
+        p = RULES[u]
+        defarray(getattr(nd, f"__{name}__"), p.vjps[0], save=p.save)
+        defarray(getattr(nd, f"__r{name}__"), _swapped(p.vjps[0]), save=_swap_save(p.save))
+    for name, u in _OPERATOR_UNARY:
+        p = RULES[u]
+        defarray(getattr(nd, f"__{name}__"), p.vjps[0], save=p.save)
+    for name in ("floordiv", "rfloordiv"):
+        defzero_array(getattr(nd, f"__{name}__"))
