@@ -52,7 +52,7 @@ class Primitive:
     positions, "ans" for the output): the others are kept as shapes only.
     """
     __slots__ = ("name", "fn", "vjps", "general", "iterables", "nondiff", "multi", "kind", "save", "check",
-                 "single")
+                 "single", "prepare")
 
     def __init__(self, name, fn, vjps=(), general=False, iterables=(), nondiff=False):
         self.multi = None
@@ -60,6 +60,7 @@ class Primitive:
         self.save = True
         self.check = None    # array rules: check(args, kwargs) -> None, or why not covered
         self.single = None   # multi-output rules: the output a non-tuple result is
+        self.prepare = None  # array rules: (args, kwargs) -> what the tape keeps of them
         self.name = name
         self.fn = fn
         self.vjps = tuple(vjps)

@@ -77,7 +77,9 @@ def _param(tape, x, save, v):
         hold(tape, x, v)
         return x
     if tx is list or tx is tuple:
-        return tuple([_param(tape, e, save, v) for e in x])
+        # (arrays inside sequences are kept whole: the rules read the
+        # sequence's shape and dtype through numpy, which a Meta would break)
+        return tuple([_param(tape, e, True, v) for e in x])
     return x
 
 
@@ -382,6 +384,8 @@ def apply(tape, prim, fn, args, kwargs, site):
         return out                      # an argument handed back (np.asarray(a))
     tout = type(out)
     if tout is float or tout is complex or is_array_value(out):
+        if prim.prepare is not None:
+            args, kwargs = prim.prepare(args, kwargs)
         record(tape, prim, out, args, kwargs, site)
     elif tout is ndarray:
         if out.dtype.kind == "O":
@@ -613,8 +617,10 @@ def converter_method(tape, conv, name, args, kwargs):
     prim = RULES[np.asarray]
     site = current_site()
     if name == "as_arrays" and entry is not None and entry[0] is conv:
+        from .tracking import leaves_of
         for o, src in zip(out, entry[1]):
-            if o is not src and id(src) in tape.ids and is_array_value(o):
+            if o is not src and is_array_value(o) and any(
+                    id(x) in tape.ids for x in leaves_of(tape, src, [])):
                 record(tape, prim, o, (src,), {}, site)
     elif name == "wrap" and args and out is not args[0] and id(args[0]) in tape.ids \
             and is_array_value(out):

@@ -323,3 +323,26 @@ def test_defvjp_array_registers_a_rule_for_a_c_function():
         check_grads(f, (X.copy(),))
     finally:
         RULES.pop(special.erf, None)
+
+
+def test_memory_order_is_numpys_ravel_K():
+    import itertools
+    from bcad.rules.numpy.shapes import memory_order
+    x = np.arange(24.0).reshape(2, 3, 4)
+    for perm in itertools.permutations(range(3)):
+        for sl in itertools.product([slice(None), slice(None, None, -1), slice(None, None, 2)],
+                                    repeat=3):
+            v = x.transpose(perm)[sl]
+            assert np.array_equal(v.ravel()[memory_order(v)], v.ravel("K")), (perm, sl)
+
+
+@pytest.mark.parametrize("order", ["C", "F", "A", "K"])
+@pytest.mark.parametrize("view", ["T", "rev", "revcol", "plain"])
+def test_ravel_and_reshape_orders(order, view):
+    w = np.arange(12.0)
+    make = {"T": lambda x: x.T, "rev": lambda x: x[::-1], "revcol": lambda x: x[:, ::-1],
+            "plain": lambda x: x}[view]
+    check(lambda x: np.sum(make(x).ravel(order=order) * w), M.copy())
+    check(lambda x: np.sum(np.ravel(make(x), order) * w), M.copy())
+    if order != "K":
+        check(lambda x: np.sum(make(x).reshape((2, 6), order=order) * w.reshape(2, 6)), M.copy())

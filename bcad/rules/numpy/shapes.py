@@ -102,10 +102,82 @@ def _reshape_back(g, x, args, kwargs):
     return np.reshape(g, shape_of(x))
 
 
-for _m in ("reshape", "ravel", "flatten", "squeeze"):
-    defarray(getattr(ndarray, _m), _vjp0(_reshape_back), save=())
-defarray(np.reshape, _vjp0(_reshape_back), save=())
-defarray(np.ravel, _vjp0(_reshape_back), save=())
+def _order_back(position):
+    """reshape/ravel/flatten with an `order` (positional at `position`):
+    read back in the same order ('K'/'A' were resolved at record time)."""
+    def back(g, x, args, kwargs):
+        order = kwargs.get("order", args[position] if len(args) > position else "C")
+        if order == "C":
+            return np.reshape(g, shape_of(x))
+        if order == "F":
+            return np.reshape(g, shape_of(x), order="F")
+        perm = order.idx                    # a permutation (see resolve_order)
+        ct = np.empty(int(np.prod(shape_of(x), dtype=np.intp)), dtype=np.asarray(g).dtype)
+        ct[perm] = np.reshape(g, -1)
+        return ct.reshape(shape_of(x))
+    return back
+
+
+def memory_order(x):
+    """The positions (C-order indices) of x's elements in the order
+    `x.ravel(order='K')` reads them: axes by decreasing absolute stride
+    (a stable sort; numpy 2 keeps each axis's own direction)."""
+    idx = np.arange(x.size, dtype=np.intp).reshape(x.shape)
+    perm = sorted(range(x.ndim), key=lambda k: -abs(x.strides[k]))
+    return np.transpose(idx, perm).reshape(-1)
+
+
+def resolve_order(x, order):
+    """'C', 'F', or the permutation that order 'K'/'A' means for array x."""
+    if order in ("C", None) or x.ndim <= 1:
+        return "C"
+    if order == "A":
+        return "F" if x.flags.f_contiguous and not x.flags.c_contiguous else "C"
+    if order == "K":
+        if x.flags.c_contiguous:
+            return "C"
+        if x.flags.f_contiguous:
+            return "F"
+        return Permutation(memory_order(x))
+    return order
+
+
+class Permutation:
+    """An element order, kept whole by the tape (an array argument would be
+    kept as its shape only)."""
+    __slots__ = ("idx",)
+
+    def __init__(self, idx):
+        self.idx = idx
+
+    def __repr__(self):
+        return "order='K'"
+
+
+def _prepare_order(position):
+    """Record time: replace the `order` argument by what it means for this
+    array ('K' and 'A' depend on its memory layout, which a Meta lacks)."""
+    def prepare(args, kwargs):
+        if "order" in kwargs:
+            kwargs = dict(kwargs, order=resolve_order(args[0], kwargs["order"]))
+        elif len(args) > position:
+            args = args[:position] + (resolve_order(args[0], args[position]),) + \
+                args[position + 1:]
+        return args, kwargs
+    return prepare
+
+
+def _orderable(fn, position):
+    p = defarray(fn, _vjp0(_order_back(position)), save=())
+    p.prepare = _prepare_order(position)
+
+
+_orderable(ndarray.ravel, 1)
+_orderable(ndarray.flatten, 1)
+_orderable(np.ravel, 1)
+_orderable(np.reshape, 2)
+_orderable(ndarray.reshape, 99)     # (order is keyword-only; shape may be *args)
+defarray(ndarray.squeeze, _vjp0(_reshape_back), save=())
 defarray(np.squeeze, _vjp0(_reshape_back), save=())
 defarray(np.expand_dims, _vjp0(_reshape_back), save=())
 defarray(ndarray.copy, _vjp0(lambda g, x, a, k: g), save=())
