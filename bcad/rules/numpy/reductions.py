@@ -75,19 +75,27 @@ def _prod_cts(g, ans, x, o):
     x = np.asarray(x)
     axes = _axes(o.get("axis"), x.ndim)
     keep = o.get("keepdims", False)
-    full = _expand(ans, x.shape, axes, keep)
+    w = o.get("where", True)
+    if w is not True:       # the elements left out are factors of 1
+        x = np.where(w, x, 1)
     gg = _expand(g, x.shape, axes, keep)
     if not np.any(x == 0):
-        return gg * conj(full / x)
-    # Zeros: the product of the others, by exclusive cumulative products.
-    moved = np.moveaxis(x, axes, tuple(range(-len(axes), 0))) if axes else x
-    flat = moved.reshape(moved.shape[:moved.ndim - len(axes)] + (-1,))
-    ones = np.ones(flat.shape[:-1] + (1,), dtype=flat.dtype)
-    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
-    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
-    others = (left * right).reshape(moved.shape)
-    others = np.moveaxis(others, tuple(range(-len(axes), 0)), axes) if axes else others
-    return gg * conj(others)
+        full = _expand(ans, x.shape, axes, keep)
+        ct = gg * conj(full / x)
+    else:
+        # Zeros: the product of the others (times initial=), by exclusive
+        # cumulative products.
+        moved = np.moveaxis(x, axes, tuple(range(-len(axes), 0))) if axes else x
+        flat = moved.reshape(moved.shape[:moved.ndim - len(axes)] + (-1,))
+        ones = np.ones(flat.shape[:-1] + (1,), dtype=flat.dtype)
+        left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+        right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+        others = (left * right).reshape(moved.shape)
+        others = np.moveaxis(others, tuple(range(-len(axes), 0)), axes) if axes else others
+        if o.get("initial") is not None:
+            others = others * o["initial"]
+        ct = gg * conj(others)
+    return ct if w is True else ct * w
 
 
 defarray(ndarray.prod, _method(_REDUCE_NAMES, _prod_cts), check=_unsupported(_REDUCE_NAMES))
@@ -95,17 +103,27 @@ defarray(ndarray.prod, _method(_REDUCE_NAMES, _prod_cts), check=_unsupported(_RE
 
 # -- max / min ----------------------------------------------------------------
 def _max_cts(g, ans, x, o):
+    """The cotangent of max/min: shared evenly among the tied elements (and
+    initial=, when it ties: it takes its share, which goes nowhere)."""
     x = np.asarray(x)
     axes = _axes(o.get("axis"), x.ndim)
     keep = o.get("keepdims", False)
-    hit = (x == _expand(ans, x.shape, axes, keep))
-    share = hit / np.sum(hit, axis=axes, keepdims=True)
+    full = _expand(ans, x.shape, axes, keep)
+    hit = (x == full)
+    w = o.get("where", True)
+    if w is not True:
+        hit = hit & w
+    count = np.sum(hit, axis=axes, keepdims=True)
+    if o.get("initial") is not None:
+        a = np.asarray(ans)
+        count = count + ((np.expand_dims(a, axes) if not keep and axes else a) == o["initial"])
+    share = hit / np.where(count == 0, 1, count)
     return _expand(g, x.shape, axes, keep) * share
 
 
 _MAX_NAMES = ("axis", "out", "keepdims", "initial", "where")
 for _m in (ndarray.max, ndarray.min):
-    defarray(_m, _method(_MAX_NAMES, _max_cts), check=_unsupported(_MAX_NAMES, no_initial=True))
+    defarray(_m, _method(_MAX_NAMES, _max_cts), check=_unsupported(_MAX_NAMES))
 
 
 # -- mean / var / std -----------------------------------------------------------
@@ -142,7 +160,9 @@ def _var_cts(g, ans, x, o, std=False):
         mean = np.abs(_expand(np.mean(x, axis=axes, keepdims=True), x.shape, axes, True))
         flat = s <= 8 * eps * mean
         gg = np.where(flat, 0.0, gg / (2 * np.where(flat, 1.0, s)))
-    return gg * 2 * conj(centered) / n
+    # var = sum |x - mean|^2 / n is real: d var = 2 Re(conj(c) dx) / n, so the
+    # (conjugate-linear) cotangent of a complex x is 2 g c / n, not 2 g conj(c) / n.
+    return gg * 2 * centered / n
 
 
 def _where_unsupported(args, kwargs, names):
@@ -170,6 +190,9 @@ def _np_std_check(args, kwargs):
 # chain rule through its sqrt gives nan for a constant input.
 defarray(np.std, _method(_VAR_NAMES, lambda g, a, x, o: _var_cts(g, a, x, o, True)),
          check=_np_std_check)
+# np.var too: numpy's _var squares a complex input through a float view of it
+# (x.view((float64, (2,))) written in place), which bcad cannot follow.
+defarray(np.var, _method(_VAR_NAMES, _var_cts), check=_np_std_check)
 
 
 # -- cumulative -----------------------------------------------------------------
@@ -232,8 +255,6 @@ def _ufunc_method(table, names, default_axis):
         o = _opts(args, kwargs, names, 2)
         if o.get("out") is not None:
             return "out= on a reduction of a differentiable value is not supported"
-        if o.get("initial") is not None and args[0] not in (np.add, np.multiply):
-            return "initial= on this reduction is not supported"
         return None
     return vjp, check
 

@@ -166,6 +166,10 @@ defarray(np.where, _where_vjp, save=(0,))
 # Piecewise constant: no gradient flows.
 defzero_array(np.floor, np.ceil, np.trunc, np.rint, np.sign, np.floor_divide, np.heaviside,
               np.nextafter, np.spacing, np.ndarray.round)
+# Boolean results (np.isnan(a) in nansum's _replace_nan, masks): nothing to track.
+defzero_array(np.isnan, np.isinf, np.isfinite, np.signbit, np.equal, np.not_equal, np.less,
+              np.less_equal, np.greater, np.greater_equal, np.logical_and, np.logical_or,
+              np.logical_xor, np.logical_not)
 
 
 # -- ndarray's operator methods called by name (`a.__mul__(b)`, `a.__radd__(b)`):
