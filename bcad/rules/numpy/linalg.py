@@ -77,12 +77,8 @@ def _inner_vjp(g, ans, args, kwargs):
     a, b = np.asarray(args[0]), np.asarray(args[1])
     if a.ndim == 0 or b.ndim == 0:
         return _dot_vjp(g, ans, (a, b), {})
-    return (np.tensordot(g, conj(b), axes=(list(range(a.ndim - 1, np.ndim(g))),
-                                           list(range(b.ndim - 1)))),
-            np.moveaxis(np.tensordot(g, conj(a), axes=(list(range(a.ndim - 1)),
-                                                       list(range(a.ndim - 1)))), 0, -1)
-            if b.ndim > 1 else np.tensordot(conj(a), g, axes=(list(range(a.ndim - 1)),
-                                                              list(range(a.ndim - 1)))))
+    # inner(a, b) = tensordot(a, b, axes=(-1, -1))
+    return _tensordot_vjp(g, ans, (a, b, ([a.ndim - 1], [b.ndim - 1])), {})
 
 
 defarray(np.inner, _inner_vjp)
@@ -101,14 +97,57 @@ def _tensordot_vjp(g, ans, args, kwargs):
     g = np.asarray(g)
     na = len(free_a)
     # ga[free_a, ax_a] = sum over free_b of g[free_a, free_b] * b[ax_b, free_b]
+    # (its axes: free_a, then a's contracted axes in the order of b's, which
+    # tensordot leaves in b's order)
     ga = np.tensordot(g, conj(b), axes=(list(range(na, g.ndim)), free_b))
-    ga = np.transpose(ga, np.argsort(free_a + ax_a))
+    ga = np.transpose(ga, np.argsort(free_a + [ax_a[j] for j in np.argsort(ax_b)]))
     gb = np.tensordot(conj(a), g, axes=(free_a, list(range(na))))
-    gb = np.transpose(gb, np.argsort(ax_b + free_b))
+    gb = np.transpose(gb, np.argsort([ax_b[j] for j in np.argsort(ax_a)] + free_b))
     return (ga, gb) + (None,) * (len(args) - 2 + len(kwargs))
 
 
 defarray(np.tensordot, _tensordot_vjp)
+
+
+def _vecdot_vjp(g, ans, args, kwargs):
+    # vecdot(a, b) = sum(conj(a) * b, axis=-1), broadcast
+    a, b = np.asarray(args[0]), np.asarray(args[1])
+    g = np.asarray(g)[..., None]
+    ga = np.conj(g) * b if np.iscomplexobj(a) or np.iscomplexobj(b) or np.iscomplexobj(g) \
+        else g * b
+    return (unbroadcast(a, ga), unbroadcast(b, g * a)) + (None,) * (len(args) - 2 + len(kwargs))
+
+
+def _vecdot_check(args, kwargs):
+    if set(kwargs) - {"dtype", "casting"} or len(args) != 2:
+        return "vecdot is differentiated on the last axis, without out=/axes=/axis="
+    return None
+
+
+if isinstance(getattr(np, "vecdot", None), np.ufunc):
+    defarray(np.vecdot, _vecdot_vjp, check=_vecdot_check)
+
+
+def _trace_vjp(g, ans, args, kwargs):
+    from .shapes import _diagonal_back
+    x = args[0]
+    o = dict(zip(("offset", "axis1", "axis2"), args[1:4]))
+    o.update((k, kwargs[k]) for k in ("offset", "axis1", "axis2") if k in kwargs)
+    offset, axis1, axis2 = o.get("offset", 0), o.get("axis1", 0), o.get("axis2", 1)
+    n1, n2 = x.shape[axis1], x.shape[axis2]
+    k = max(0, min(n1 + min(offset, 0), n2 - max(offset, 0)))
+    gd = np.broadcast_to(np.asarray(g)[..., None], np.shape(g) + (k,))
+    ct = _diagonal_back(gd, x, (x, offset, axis1, axis2), {})
+    return (ct,) + (None,) * (len(args) - 1 + len(kwargs))
+
+
+def _trace_check(args, kwargs):
+    if (len(args) > 5 and args[5] is not None) or kwargs.get("out") is not None:
+        return "trace(out=...) of a differentiable value is not supported"
+    return None
+
+
+defarray(np.ndarray.trace, _trace_vjp, save=(), check=_trace_check)
 
 
 def _outer_vjp(g, ans, args, kwargs):

@@ -9,7 +9,7 @@ methods and C functions below.
 """
 import numpy as np
 
-from . import defarray, array_primitive, unbroadcast, Scatter, shape_of, RULES
+from . import defarray, defzero_array, array_primitive, unbroadcast, Scatter, shape_of, RULES
 
 ndarray = np.ndarray
 
@@ -320,3 +320,7 @@ def _take_along_axis_back(g, x, args, kwargs):
 
 
 defarray(np.take_along_axis, _vjp0(_take_along_axis_back), save=(1,))
+
+
+# np.broadcast(a, b): an iterator of element tuples, used for its .shape (np.cross).
+defzero_array(np.broadcast)
