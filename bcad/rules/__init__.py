@@ -105,7 +105,7 @@ def cj(v):
 
 def real_if(x, ct):
     """The cotangent of a real input is real."""
-    if type(ct) is complex and type(x) is not complex:
+    if type(ct) is complex and not isinstance(x, complex):   # (np.complex128 is complex)
         return ct.real
     return ct
 

@@ -465,7 +465,8 @@ def tolist(tape, a):
     flat = []
     _leaves(out, flat)
     for i, x in enumerate(flat):
-        if (type(x) is float or type(x) is complex) and id(x) not in tape.ids:
+        if (type(x) is float or type(x) is complex or is_array_value(x)) and \
+                id(x) not in tape.ids:      # (longdouble arrays give numpy scalars)
             record(tape, GATHER, x, (meta, np.intp(i)), {}, site, in_vars=(v,))
     return out
 

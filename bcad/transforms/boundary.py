@@ -124,6 +124,11 @@ try:
     _NDARRAY = _np.ndarray
     _COPYING |= {_np.ndarray, _np.flatiter}
     _NUMPY_BOOL = _np.bool_
+    # Type and shape questions (their results are classified like any
+    # other: a broadcast object is tainted, so numbers read from it refuse).
+    SAFE_C |= {_np.result_type, _np.broadcast, _np.can_cast, _np.promote_types,
+               _np.min_scalar_type, _np.dtype, _np.shape, _np.ndim, _np.isscalar,
+               _np.iscomplexobj, _np.isrealobj}
 except ImportError:     # pragma: no cover - numpy is a dependency
     _NDARRAY = _NUMPY_BOOL = ()
 

@@ -237,7 +237,7 @@ def _shaped(x, c, i):
 
 
 def _real_for(x, c):
-    if type(c) is complex and type(x) is not complex:
+    if type(c) is complex and not isinstance(x, complex):   # (np.complex128 is complex)
         return c.real
     if type(c) is np.ndarray or isinstance(c, np.generic):
         if c.dtype.kind == "c" and not np.iscomplexobj(x):

@@ -131,11 +131,21 @@ def apply_rule(tape, prim, fn, args, kwargs, site, found):
         to = type(out)
         if out is NotImplemented or to is int or to is bool or id(out) in tape.ids:
             return out      # not differentiable, or an input returned unchanged
+        if isinstance(out, arrays._inexact):
+            # A float rule on numpy float32 (or other) scalars: sum() of a
+            # float32 array's elements.  The rule's arithmetic is the same.
+            _record_rule(tape, prim, out, args, kwargs, site)
+            return out
         if isinstance(out, (float, complex)) or boundary._is_number(out):
             refuse(fn, f"has a rule but returned a {to.__module__}.{to.__qualname__},"
                    f" a number type bcad does not track")
         check_result(tape, fn, out, found, None, (*args, *kwargs.values()))   # an ndarray...
         return out
+    _record_rule(tape, prim, out, args, kwargs, site)
+    return out
+
+
+def _record_rule(tape, prim, out, args, kwargs, site):
     if prim.general:
         flat = []
         for a in args:
@@ -146,7 +156,6 @@ def apply_rule(tape, prim, fn, args, kwargs, site, found):
                             args, kwargs, site)
     else:
         _record_fixed(tape, prim, out, args, site)
-    return out
 
 
 def _record_fixed(tape, prim, out, args, site):
@@ -296,8 +305,9 @@ def call_c(fn, args, kwargs):
         # an earlier call (no gradient), and a miss would run the function
         # natively: interpret the function itself, every call.
         return calls.call_ex(fn.__wrapped__, args, kwargs)
-    if fn is abs or fn is _COPYTO or fn is _CONVERTER or type(fn) is BuiltinFunctionType and \
-            type(fn.__self__) in _SPECIAL_SELF:
+    if fn is abs or fn is sum or fn is _COPYTO or fn is _CONVERTER or \
+            type(fn) is BuiltinFunctionType and (type(fn.__self__) in _SPECIAL_SELF
+                                                 or fn in _OPERATOR_K):
         special = _array_special(tape, fn, args, kwargs)
         if special is not _NOT_SPECIAL:
             return special
@@ -336,6 +346,14 @@ def call_c(fn, args, kwargs):
             # object with Python dunders, a list in a list): not the rule's case.
     if type(fn) is FunctionType_:
         return calls.call_function(fn, args, kwargs)
+    if type(fn) is _UFUNC and _is_predicate(fn) and kwargs.get("out") is None and \
+            _plain_arguments(args, kwargs):
+        # np.isnan, np.isfinite, np.greater...: every loop returns bool.
+        out = fn(*args, **kwargs)
+        if type(out) is _ndarray and out.dtype.kind == "b" or type(out) is arrays.np.bool_:
+            return out
+        check_result(tape, fn, out, [fn], None, args)
+        return out
     if type(fn) is _DISPATCHER and _plain_arguments(args, kwargs):
         # numpy's __array_function__ layer: its implementation, interpreted
         # (or, for a C one, checked like any C function).
@@ -403,6 +421,16 @@ def call_c(fn, args, kwargs):
 # ------------------------------------------------------------------ numpy
 
 _NOT_SPECIAL = object()
+_UFUNC = arrays.np.ufunc
+_PREDICATES = {}
+
+
+def _is_predicate(u):
+    """A ufunc all of whose loops return bool (no derivative to lose)."""
+    p = _PREDICATES.get(u)
+    if p is None:
+        p = _PREDICATES[u] = bool(u.types) and all(t.endswith("->?") for t in u.types)
+    return p
 _DISPATCHER = type(arrays.np.mean)
 _ndarray = arrays.ndarray
 
@@ -429,7 +457,7 @@ _ARRAY_WRITERS = {
     else a.tolist(*args, **kwargs),
 }
 _PLAIN_ARGS = (int, float, complex, bool, str, type(None), slice, type(Ellipsis), _ndarray,
-               arrays.np.dtype, type, tuple, list)
+               arrays.np.dtype, type, tuple, list, type(arrays.np._NoValue))
 
 
 def _plain_arguments(args, kwargs):
@@ -503,10 +531,46 @@ def _array_special(tape, fn, args, kwargs):
         elif fn is abs and len(args) == 1 and arrays.is_numpy_operand(args[0]) and \
                 type(args[0]) not in TRACKED_TYPES:
             return call_c(arrays.np.absolute, args, kwargs)
+        elif fn in _OPERATOR_K and len(args) == 2 and not kwargs and (
+                arrays.is_numpy_operand(args[0]) or arrays.is_numpy_operand(args[1])):
+            # operator.mul(a, b) is a * b: numpy's operator, recorded as one.
+            return objects.binary_op(args[0], args[1], _OPERATOR_K[fn])
+        elif fn is sum and args and not kwargs.keys() - {"start"}:
+            return _sum_of_arrays(tape, args, kwargs)
         return _NOT_SPECIAL
     if fn is _COPYTO:
         return arrays.copyto(tape, *args, **kwargs)
     return _NOT_SPECIAL
+
+
+def _operator_k():
+    import operator
+    names = {"add": 0, "floordiv": 2, "matmul": 4, "mul": 5, "mod": 6, "pow": 8, "sub": 10,
+             "truediv": 11}
+    out = {}
+    for name, k in names.items():
+        out[getattr(operator, name)] = k
+        out[getattr(operator, "i" + name)] = k + 13
+    return out
+
+
+_OPERATOR_K = _operator_k()
+
+
+def _sum_of_arrays(tape, args, kwargs):
+    """sum(rows) where the items are arrays: the builtin adds them with `+`
+    (recorded); any other sum goes to its rule (_NOT_SPECIAL)."""
+    it = args[0]
+    if type(it) is _ndarray and it.ndim >= 2 and id(it) in tape.ids:
+        items = arrays.row_list(tape, it)
+    elif type(it) is list and any(type(x) is _ndarray for x in it):
+        items = it
+    else:
+        return _NOT_SPECIAL
+    total = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    for x in items:
+        total = objects.binary_op(total, x, 0)
+    return total
 
 
 _COPYTO = arrays.np.copyto

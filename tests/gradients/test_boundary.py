@@ -322,10 +322,10 @@ def test_scipy_quad_of_a_closure_refused():
 def test_refusal_is_final_when_caught():
     def f(x):
         try:
-            return float(np.float32(x))
+            return float(np.fft.fft([x, 1.0]).real[0])     # (no rule for fft)
         except Exception:
             return x
-    refused(f, 0.7, "float32")
+    refused(f, 0.7, "fft")
 
 
 def test_refusal_wins_over_a_later_exception():

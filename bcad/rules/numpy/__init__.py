@@ -163,5 +163,6 @@ class Scatter:
 
 
 from . import scalars, ufuncs, reductions, shapes, linalg, creation  # noqa: E402,F401
+scalars._register_array_rules()
 ufuncs._operator_methods()   # (after linalg: matmul's rule)
 from .shapes import SETITEM, GATHER, GETITEM  # noqa: E402,F401

@@ -45,4 +45,8 @@ def _item_vjp(g, ans, args, kwargs):
 
 
 defarray(np.ndarray.item, _item_vjp, save=())
+# copy.copy / copy.deepcopy of an array: a copy.
+for _m in (np.ndarray.__copy__, np.ndarray.__deepcopy__):
+    defarray(_m, lambda g, ans, args, kwargs: (g,) + (None,) * (len(args) - 1 + len(kwargs)),
+             save=())
 defzero_array(np.empty_like)

@@ -31,3 +31,31 @@ ATTRS[(np.float64, "real")] = Primitive("numpy.float64.real", None, (lambda g, a
 ATTRS[(np.float64, "imag")] = Primitive("numpy.float64.imag", None, (lambda g, ans, x: 0.0 * g,))
 ATTRS[(np.complex128, "real")] = ATTRS[(complex, "real")]
 ATTRS[(np.complex128, "imag")] = ATTRS[(complex, "imag")]
+
+
+# numpy's other inexact scalars: their constructors keep the value (in
+# their own precision); an array rule records them (bcad/transforms/arrays.py).
+def _same_value(g, ans, args, kwargs):
+    x = args[0] if args else 0.0
+    g = np.asarray(g)
+    if g.dtype.kind == "c" and not np.iscomplexobj(x):
+        g = g.real
+    return (g,) + (None,) * (len(args) - 1 + len(kwargs))
+
+
+def _register_array_rules():
+    from . import array_primitive
+    from .reductions import ndarray as _nd  # noqa: F401  (the ndarray rules exist first)
+    for tp in (np.float32, np.float16, np.longdouble, np.complex64, np.clongdouble):
+        p = array_primitive(f"numpy.{tp.__name__}", tp, _same_value, save=(0,))
+        RULES[tp] = p
+    # Methods of numpy scalars (x[0].sum(), np.sum(x[0]), x[0].item()) are
+    # numpy.generic's: the same derivatives as the ndarray methods.
+    for name in ("sum", "prod", "max", "min", "mean", "var", "std", "cumsum", "cumprod",
+                 "item", "reshape", "ravel", "flatten", "squeeze", "copy", "astype", "conj",
+                 "conjugate", "transpose", "repeat", "take", "clip", "round", "__deepcopy__",
+                 "__copy__"):
+        nd = vars(np.ndarray).get(name)
+        gen = vars(np.generic).get(name)
+        if nd is not None and gen is not None and nd in RULES and gen not in RULES:
+            RULES[gen] = RULES[nd]
