@@ -142,9 +142,31 @@ def decode(co):
     return code
 
 
+def _for_bytecode(co, code):
+    """The code object to hand to `bytecode`, which names fast-locals slots.
+
+    3.12+ compile a comprehension inlined in a class body that reads a free
+    variable `x` with a hidden local of the same name (it saves and restores
+    slot `x` with LOAD_FAST_AND_CLEAR/STORE_FAST, then reads the free `x` with
+    LOAD_DEREF), so `x` names two slots. `bytecode` (0.19 at least) keeps only
+    the local one on 3.13, where LOAD_FAST may load a free variable's slot:
+    an IndexError. Such locals are renamed for decoding only; `code.slot`
+    maps the new names to their slots."""
+    dup = (set(co.co_varnames) & set(co.co_freevars)) - set(co.co_cellvars)
+    if not dup:
+        return co
+    names = list(co.co_varnames)
+    for i, n in enumerate(names):
+        if n in dup:
+            names[i] = f"{n} (local slot {i})"  # not an identifier: no clash
+            code.slot[names[i]] = i
+    return co.replace(co_varnames=tuple(names))
+
+
 def _decode(co):
     code = Code(co)
-    bc = bytecode.Bytecode.from_code(co, conserve_exception_block_stackdepth=True)
+    bc = bytecode.Bytecode.from_code(_for_bytecode(co, code),
+                                     conserve_exception_block_stackdepth=True)
     instrs = [None]                # index 0: the exit slot
     label_index = {}
     pending_labels = []
