@@ -43,7 +43,7 @@ def _slot(code, arg):
     name = arg.name if isinstance(arg, (CellVar, FreeVar)) else arg
     if isinstance(arg, FreeVar):
         # free variables come last; by position, since the same name can
-        # also be a local (decoder._for_bytecode)
+        # also be a local or a cell (decoder._for_bytecode)
         return code.nlocalsplus - code.nfree + code.co.co_freevars.index(name)
     return code.slot[name]
 
