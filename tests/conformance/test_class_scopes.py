@@ -264,6 +264,28 @@ def k_function_local_named_class():
     return ns["f"]()
 
 
+# 3.12+: in a PEP 695 scope, T is a local cell of F's comprehension and a
+# free variable of F (compiled at run time: 3.11 has no such syntax).
+_TYPE_PARAM_SRC = '''
+def f():
+    def F[T](): return [lambda: T for T in T.__name__]
+    class C[T]:
+        T = "class"
+        z = [T for _ in range(1)]
+    return [g() for g in F()], C.z, C.__type_params__[0].__name__
+'''
+
+
+@case()
+def k_type_param_scope_comprehension():
+    import sys
+    if sys.version_info < (3, 12):
+        return None
+    ns = {}
+    exec(compile(_TYPE_PARAM_SRC, "<type-params>", "exec"), ns)
+    return ns["f"]()
+
+
 @case.parametrize()
 def test_conformance(fn, args, kwargs):
     assert_same(fn, *args, **kwargs)
