@@ -132,7 +132,7 @@ def _resolve(index_of, offset, end):
     return index_of.get(offset, end)
 
 
-def _arg_problem(di, mine, pos):
+def _arg_problem(co, di, mine, pos):
     """Why our argument disagrees with dis's, or None."""
     arg = mine.arg
     if di.opcode in JUMPS:
@@ -140,8 +140,9 @@ def _arg_problem(di, mine, pos):
     if di.opcode in SLOTS:                      # index into the fast locals
         want = di.arg if di.opname not in SPLIT else (di.arg >> 4, di.arg & 15)[pos]
         return None if arg == want else f"slot {arg} != {want}"
-    if di.opcode in dis.hasconst:
-        return None if arg is di.argval or arg == di.argval else f"const {arg!r} != {di.argval!r}"
+    if di.opcode in dis.hasconst:               # (3.11's dis leaves KW_NAMES' unknown)
+        want = co.co_consts[di.arg]
+        return None if arg is want else f"const {arg!r} != {want!r}"
     if di.opname == "COMPARE_OP":
         ok = arg[0] == dis.cmp_op.index(di.argval) and (
             versions.VERSION < (3, 13) or arg[1] == bool(di.arg & 16))
@@ -150,9 +151,10 @@ def _arg_problem(di, mine, pos):
         name = arg[-1] if isinstance(arg, tuple) else arg
         if name != di.argval:
             return f"name {name!r} != {di.argval!r}"
-        flag = {"LOAD_ATTR_METHOD": versions.VERSION >= (3, 12),
-                "LOAD_GLOBAL_NULL": True}.get(mine.name)
-        if di.opname in ("LOAD_ATTR", "LOAD_GLOBAL") and bool(flag) != bool(di.arg & 1):
+        # the low bit: push NULL (LOAD_GLOBAL), method form (3.12+ LOAD_ATTR)
+        flagged = di.opname == "LOAD_GLOBAL" or (
+            di.opname == "LOAD_ATTR" and versions.VERSION >= (3, 12))
+        if flagged and mine.name.endswith(("_METHOD", "_NULL")) != bool(di.arg & 1):
             return f"{mine.name} for arg {di.arg}"
         return None
     if di.arg is None:
@@ -179,7 +181,7 @@ def compare_with_dis(co, code):
             mine = code.instrs[k]
             if mine.opname != di.opname:
                 return problems + [f"{where}: decoded as {mine.opname}"]
-            why = _arg_problem(di, mine, pos)
+            why = _arg_problem(co, di, mine, pos)
             if why:
                 problems.append(f"{where}: {why}")
             if di.opcode in JUMPS and mine.target != _resolve(index_of, di.argval, end):
