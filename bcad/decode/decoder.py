@@ -118,33 +118,59 @@ def decode(co):
     """Return the cached `Code` for code object `co`, decoding it on first use."""
     code = CODES.get(id(co))
     if code is None:
-        # The bytecode package is Python: a profile hook set by the caller
-        # (differentiation mode's guard around a C call) would see every one
-        # of its calls; decoding is bcad's own work.
-        hook = sys.getprofile()
-        if hook is not None:
-            sys.setprofile(None)
-        try:
-            code = _decode(co)
-        except Exception as e:  # noqa: BLE001 - the bytecode package could not read it
-            err = e
-        else:
-            CODES[id(co)] = code
-            return code
-        finally:
-            if hook is not None:
-                sys.setprofile(hook)
-        from ..errors import UnsupportedError
-        raise UnsupportedError(
-            f"bcad cannot decode the bytecode of {getattr(co, 'co_qualname', co.co_name)} "
-            f"({co.co_filename}:{co.co_firstlineno}): {err}. This construct is not supported "
-            f"by bcad's interpreter; run this code natively")
+        code = CODES[id(co)] = decode_uncached(co)
     return code
+
+
+def decode_uncached(co):
+    """Decode `co` (not cached); `UnsupportedError`, caused by what the
+    `bytecode` package or the normalization raised, if it cannot be."""
+    # The bytecode package is Python: a profile hook set by the caller
+    # (differentiation mode's guard around a C call) would see every one
+    # of its calls; decoding is bcad's own work.
+    hook = sys.getprofile()
+    if hook is not None:
+        sys.setprofile(None)
+    try:
+        return _decode(co)
+    except Exception as e:  # noqa: BLE001 - the bytecode package could not read it
+        err = e
+    finally:
+        if hook is not None:
+            sys.setprofile(hook)
+    from ..errors import UnsupportedError
+    raise UnsupportedError(
+        f"bcad cannot decode the bytecode of {getattr(co, 'co_qualname', co.co_name)} "
+        f"({co.co_filename}:{co.co_firstlineno}): {err}. This construct is not supported "
+        f"by bcad's interpreter; run this code natively") from err
+
+
+def _for_bytecode(co, code):
+    """The code object to hand to `bytecode`, which names fast-locals slots.
+
+    3.12+ compile a comprehension inlined in a class body (or in a PEP 695
+    annotation scope) that reads a free variable `x` with a hidden local,
+    sometimes a cell, of the same name: it saves and restores slot `x` with
+    LOAD_FAST_AND_CLEAR/STORE_FAST and reads the free `x` with LOAD_DEREF,
+    so `x` names two slots. `bytecode` (0.19 at least) keeps only the first
+    one on 3.13, where LOAD_FAST may load a free variable's slot: an
+    IndexError. Such locals and cells are renamed for decoding only (both
+    alike, so a cell that is also a local stays one slot); `code.slot` maps
+    the new name to the slot."""
+    dup = (set(co.co_varnames) | set(co.co_cellvars)) & set(co.co_freevars)
+    if not dup:
+        return co
+    new = {n: f"{n} (local)" for n in dup}      # not an identifier: no clash
+    for n, m in new.items():
+        code.slot[m] = code.slot[n]
+    return co.replace(co_varnames=tuple(new.get(n, n) for n in co.co_varnames),
+                      co_cellvars=tuple(new.get(n, n) for n in co.co_cellvars))
 
 
 def _decode(co):
     code = Code(co)
-    bc = bytecode.Bytecode.from_code(co, conserve_exception_block_stackdepth=True)
+    bc = bytecode.Bytecode.from_code(_for_bytecode(co, code),
+                                     conserve_exception_block_stackdepth=True)
     instrs = [None]                # index 0: the exit slot
     label_index = {}
     pending_labels = []

@@ -42,7 +42,8 @@ _DROP = frozenset(["NOP", "PRECALL", "CACHE", "EXTENDED_ARG"])
 def _slot(code, arg):
     name = arg.name if isinstance(arg, (CellVar, FreeVar)) else arg
     if isinstance(arg, FreeVar):
-        # free variables come last; a name is never both free and local
+        # free variables come last; by position, since the same name can
+        # also be a local or a cell (decoder._for_bytecode)
         return code.nlocalsplus - code.nfree + code.co.co_freevars.index(name)
     return code.slot[name]
 

@@ -18,6 +18,7 @@ import unittest
 
 from tests.cpython_suite.harness import resolve_interpret
 
+RECURSION_LIMIT = 10000
 _COPIED_ATTRS = ("__unittest_skip__", "__unittest_skip_why__",
                  "__unittest_expecting_failure__")
 
@@ -201,6 +202,9 @@ def main(argv=None):
     from test import support
     # As regrtest does by default: no optional resources (cpu, network...).
     support.use_resources = [r for r in args.resources.split(",") if r]
+    # Users run bcad the way scientific code runs: often with a raised
+    # recursion limit. Both runs of every test see it.
+    sys.setrecursionlimit(RECURSION_LIMIT)
 
     skip = set()
     if args.skip_file and os.path.exists(args.skip_file):

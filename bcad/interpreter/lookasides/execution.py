@@ -56,6 +56,23 @@ def lk_exec(source, globals=None, locals=None, /, *, closure=None):
     return None
 
 
+@lookaside(types.FunctionType)
+def lk_function(*args, **kwargs):
+    """FunctionType(code, globals, ...): when `globals` has no __builtins__,
+    CPython gives the function the calling frame's builtins, which natively
+    would be bcad's own; lend the interpreted caller's for the call."""
+    g = args[1] if len(args) > 1 else kwargs.get("globals")
+    caller = _caller()
+    if type(g) is not dict or "__builtins__" in g or caller is None \
+            or caller.builtins is builtins.__dict__:
+        return FunctionType(*args, **kwargs)
+    g["__builtins__"] = caller.builtins
+    try:
+        return FunctionType(*args, **kwargs)
+    finally:
+        del g["__builtins__"]
+
+
 # ------------------------------------------------------------------ bcad itself
 
 def lk_is_interpreting():

@@ -1,10 +1,12 @@
 """Builtins that call dunders: len, iter, next, repr, str, format, hash,
 bool, abs, round, divmod, pow, float/int/complex, getattr & co, print."""
 import builtins
+import operator
 import sys
 import types
 
 from .. import objects
+from ..objects import numbers
 from ..calls import LOOKASIDES, call, trampoline
 from ..objects import STATIC, lookup, truth, type_name
 from ._registry import lookaside
@@ -120,21 +122,19 @@ def lk_pow(base, exp, mod=None):
     return pow(base, exp, mod)
 
 
-def _number(native, dunders):
+def _number(native, convert):
     def la(*args, **kwargs):
         if len(args) == 1 and not kwargs and not STATIC[type(args[0])]:
-            for d in dunders:
-                m = lookup(type(args[0]), d)
-                if type(m) is FunctionType:
-                    r = call(m, args[0])
-                    return native(r) if type(r) is not native else r
+            return convert(args[0])
         return native(*args, **kwargs)
+    la.__name__ = f"lk_{native.__name__}"
     return la
 
 
-LOOKASIDES[builtins.float] = _number(float, ("__float__", "__index__"))
-LOOKASIDES[builtins.int] = _number(int, ("__int__", "__index__", "__trunc__"))
-LOOKASIDES[builtins.complex] = _number(complex, ("__complex__", "__float__", "__index__"))
+LOOKASIDES[builtins.float] = _number(float, numbers.float_)
+LOOKASIDES[builtins.int] = _number(int, numbers.int_)
+LOOKASIDES[builtins.complex] = _number(complex, numbers.complex_)
+LOOKASIDES[operator.index] = _number(operator.index, numbers.index_)
 
 
 @lookaside(builtins.getattr, arity=(2, 3))

@@ -1,6 +1,5 @@
 """What the protocol modules share: type classification (static types,
 plain classes), MRO lookup, calling a dunder, type names, and truth."""
-import operator
 import types
 
 from ...decode import NULL
@@ -150,9 +149,16 @@ def call_method(m, obj, /, *args, **kwargs):
         bound = call_method(get, m, obj, type(obj))
         return _call(bound, *args, **kwargs)
     if get is not NULL:
+        if obj is None and tm in _UNBOUND_WITH_SELF:
+            # Python-level __get__(None, ...) returns the descriptor itself
+            # (None means "no instance" there), where C binds to None
+            return _call(m, obj, *args, **kwargs)
         m = m.__get__(obj, type(obj))
         return _call(m, *args, **kwargs)
     return _call(m, *args, **kwargs)
+
+
+_UNBOUND_WITH_SELF = (types.WrapperDescriptorType, types.MethodDescriptorType)
 
 
 
@@ -204,16 +210,4 @@ def len_result(r):
     return r
 
 
-def index_(v):
-    tp = type(v)
-    if STATIC[tp]:
-        return operator.index(v)
-    m = lookup(tp, "__index__")
-    if type(m) is FunctionType:
-        r = _call(m, v)
-        if type(r) is not int:
-            if isinstance(r, int):
-                return r
-            raise TypeError(f"__index__ returned non-int (type {type_name(type(r))})")
-        return r
-    return operator.index(v)
+from .numbers import index_  # noqa: E402,F401 - CPython's checks live there

@@ -59,9 +59,10 @@ _SEQ_WRAPPERS = frozenset(
 def _number_slot(tp, name):
     """The number-protocol method `name` of `tp`, or NULL.  The sequence
     concat/repeat slots of list, str, ... show up as __add__/__mul__ too, but
-    CPython tries them only after every number slot declined."""
+    CPython tries them only after every number slot declined.  A dunder set
+    to None is there: calling it raises TypeError, as in CPython."""
     m = lookup(tp, name)
-    if m is None or m in _SEQ_WRAPPERS:
+    if m in _SEQ_WRAPPERS:
         return NULL
     return m
 
@@ -214,13 +215,13 @@ def compare(a, b, k):
             if r is not NotImplemented:
                 return r
     m = lookup(ta, op)
-    if m is not NULL and m is not None:
+    if m is not NULL:
         r = _cmp_call(m, a, b)
         if r is not NotImplemented:
             return r
     if not checked_reverse:
         rm = lookup(tb, rop)
-        if rm is not NULL and rm is not None:
+        if rm is not NULL:
             r = _cmp_call(rm, b, a)
             if r is not NotImplemented:
                 return r

@@ -21,7 +21,8 @@ def len_(v):
 # ------------------------------------------------------------------ iteration
 
 class SeqIter:
-    """The old sequence-iteration protocol over a Python-level __getitem__."""
+    """The old sequence-iteration protocol over a Python-level __getitem__,
+    with the methods of CPython's `iterator` (iterobject.c)."""
     __slots__ = ("obj", "i")
 
     def __init__(self, obj):
@@ -33,6 +34,8 @@ class SeqIter:
     def __next__(self):
         if self.obj is None:
             raise StopIteration
+        if self.i == _MAXSIZE:
+            raise OverflowError("iter index too large")
         try:
             v = getitem(self.obj, self.i)
         except (IndexError, StopIteration):
@@ -40,6 +43,29 @@ class SeqIter:
             raise StopIteration from None
         self.i += 1
         return v
+
+    def __length_hint__(self):
+        if self.obj is None:
+            return 0
+        if lookup(type(self.obj), "__len__") is NULL:
+            return NotImplemented
+        return max(len_(self.obj) - self.i, 0)
+
+    def __reduce__(self):
+        # unpickled, it is CPython's own iterator over the same object
+        if self.obj is None:
+            return (iter, ((),))
+        return (iter, (self.obj,), self.i)
+
+    def __setstate__(self, state):
+        i = int.__index__(state) if isinstance(state, int) else state.__index__()
+        if i > _MAXSIZE:
+            raise OverflowError("Python int too large to convert to C ssize_t")
+        if self.obj is not None:
+            self.i = max(i, 0)
+
+
+_MAXSIZE = (1 << 63) - 1
 
 
 def iter_(v):
