@@ -253,6 +253,18 @@ def _slogdet_logdet(g, outs, args, kwargs):
 defarray_multi(la.slogdet, None, _slogdet_logdet)
 
 
+def _one_triangle(G, lower):
+    """The cotangent of a function of a Hermitian matrix that reads one
+    triangle of its argument (cholesky, eigh: LAPACK never looks at the
+    other), from the Hermitian cotangent G of the matrix it stands for: the
+    triangle read, with the mirrored entries' share (tril(G) + tril(G^H, -1))."""
+    if lower:
+        ct = np.tril(G) + np.tril(_H(G), -1)
+    else:
+        ct = np.triu(G) + np.triu(_H(G), 1)
+    return ct
+
+
 def _cholesky_vjp(g, ans, args, kwargs):
     # Iain Murray's formula (as in autograd): A = L L^H.
     L = ans
@@ -265,13 +277,13 @@ def _cholesky_vjp(g, ans, args, kwargs):
     P = phi(_H(L) @ g)
     S = _H(Linv) @ P @ Linv
     S = 0.5 * (S + _H(S))
-    return (S,) + (None,) * (len(args) - 1 + len(kwargs))
+    return (_one_triangle(S, not upper),) + (None,) * (len(args) - 1 + len(kwargs))
 
 
 defarray(la.cholesky, _cholesky_vjp, save=("ans",))
 
 
-def _eigh_vjp(gw, gv, outs, args):
+def _eigh_vjp(gw, gv, outs, args, kwargs=None):
     w, v = outs
     a = np.asarray(args[0])
     n = w.shape[-1]
@@ -283,21 +295,23 @@ def _eigh_vjp(gw, gv, outs, args):
         off = w[..., None, :] - w[..., :, None]
         F = np.where(np.eye(n, dtype=bool), 0.0, 1.0 / np.where(off == 0, np.inf, off))
         total = total + v @ (F * (vh @ gv)) @ vh
-    # eigh reads one triangle (lower by default): symmetrize as autograd does.
+    # eigh reads one triangle (UPLO, lower by default).
     total = 0.5 * (total + _H(total))
+    uplo = args[1] if len(args) > 1 else (kwargs or {}).get("UPLO", "L")
+    total = _one_triangle(total, uplo.upper() == "L")
     return (total if np.iscomplexobj(a) else np.real(total),)
 
 
 defarray_multi(la.eigh,
-               lambda g, outs, args, kw: _eigh_vjp(g, None, outs, args) + (None,) * (
+               lambda g, outs, args, kw: _eigh_vjp(g, None, outs, args, kw) + (None,) * (
                    len(args) - 1 + len(kw)),
-               lambda g, outs, args, kw: _eigh_vjp(None, g, outs, args) + (None,) * (
+               lambda g, outs, args, kw: _eigh_vjp(None, g, outs, args, kw) + (None,) * (
                    len(args) - 1 + len(kw)))
 
 
 def _eigvalsh_vjp(g, ans, args, kwargs):
-    w, v = la.eigh(args[0])
-    return _eigh_vjp(g, None, (w, v), args) + (None,) * (len(args) - 1 + len(kwargs))
+    w, v = la.eigh(*args, **kwargs)
+    return _eigh_vjp(g, None, (w, v), args, kwargs) + (None,) * (len(args) - 1 + len(kwargs))
 
 
 defarray(la.eigvalsh, _eigvalsh_vjp)
@@ -401,9 +415,35 @@ def _lstsq_vjp(g, outs, args, kwargs):
     pinv = la.pinv(a)
     gb = _H(pinv) @ g2
     r = b[:, None] - a @ x2 if vec else b - a @ x2
-    ga = -gb @ _H(x2) + r @ _H(g2) @ _H(pinv) @ pinv
+    # dx = pinv (db - dA x) + (A^H A)^-1 dA^H r, and (A^H A)^-1 = pinv pinv^H
+    ga = -gb @ _H(x2) + r @ _H(g2) @ pinv @ _H(pinv)
     return (ga, gb[:, 0] if vec else gb) + (None,) * (len(args) - 2 + len(kwargs))
 
 
-defarray_multi(la.lstsq, _lstsq_vjp, None, None, None)
+def _lstsq_check(args, kwargs):
+    if np.shape(args[0])[-2] < np.shape(args[0])[-1]:
+        return "lstsq of a wide matrix (a minimum-norm solution) is not supported"
+    return None
+
+
+defarray_multi(la.lstsq, _lstsq_vjp, None, None, None, check=_lstsq_check)
+
+
+def _svd_n_vjp(g, ans, args, kwargs):
+    # numpy's private singular values gufunc (np.linalg.cond, matrix_rank...)
+    u, s, vh = la.svd(args[0], full_matrices=False)
+    return _svd_vjp(None, g, None, (u, s, vh), args, kwargs) + (None,) * (
+        len(args) - 1 + len(kwargs))
+
+
+def _svd_n_check(args, kwargs):
+    if np.iscomplexobj(args[0]):
+        return "svd of a complex matrix is not supported"
+    return None
+
+
+for _n in ("svd", "svd_n"):
+    _svd_n = getattr(getattr(la, "_umath_linalg", None), _n, None)
+    if isinstance(_svd_n, np.ufunc) and _svd_n.nout == 1:
+        defarray(_svd_n, _svd_n_vjp, check=_svd_n_check)
 

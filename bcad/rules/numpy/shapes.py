@@ -292,7 +292,8 @@ ATTRIBUTES = {
     "T": (lambda a: a.T, lambda g, x: np.transpose(g)),
     "mT": (lambda a: a.mT, lambda g, x: np.swapaxes(g, -1, -2)),
     "real": (lambda a: a.real, lambda g, x: np.real(g) if np.iscomplexobj(x) else g),
-    "imag": (lambda a: a.imag, lambda g, x: -1j * np.real(g) if np.iscomplexobj(x) else None),
+    # y = Im(z) = Re(-1j z): the cotangent is conj(-1j) g = 1j g (as complex.imag's)
+    "imag": (lambda a: a.imag, lambda g, x: 1j * np.real(g) if np.iscomplexobj(x) else None),
 }
 ATTR_PRIMS = {name: array_primitive(f"ndarray.{name}", None,
                                     (lambda back: lambda g, ans, args, kwargs:
@@ -324,3 +325,13 @@ defarray(np.take_along_axis, _vjp0(_take_along_axis_back), save=(1,))
 
 # np.broadcast(a, b): an iterator of element tuples, used for its .shape (np.cross).
 defzero_array(np.broadcast)
+
+
+def _array_wrap_vjp(g, ans, args, kwargs):
+    # self.__array_wrap__(arr, context, return_scalar): arr, as self's type
+    arr = args[1]
+    return (None, np.reshape(g, shape_of(arr))) + (None,) * (len(args) - 2 + len(kwargs))
+
+
+# (numpy's linalg wraps its results: pinv, tensorsolve, cond...)
+defarray(ndarray.__array_wrap__, _array_wrap_vjp, save=())
