@@ -32,7 +32,7 @@ _CROSS = pytest.mark.xfail(strict=True, reason=(
     "transforms (writes through views): numpy's cross of two 3-vectors writes the 0-d view cp0 = cp[..., 0] in place "
     "(cp0 -= tmp), then multiply(..., out=cp1) into another view cp1 = cp[..., 1] taken "
     "before that write is refused ('may have written a copy of it into'); minimal case: "
-    "test_numpy_python_layer.py::test_out_into_view_after_sibling_view_write"))
+    "test_numpy_python_layer.py::test_writes[w_out_sibling_views]"))
 # (name, f, operand shapes)
 PRODUCTS = [
     ("dot_1d", np.dot, [(3,), (3,)]),

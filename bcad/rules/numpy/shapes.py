@@ -219,10 +219,12 @@ defarray(ndarray.conjugate, _vjp0(lambda g, x, a, k: np.conj(g)), save=())
 def _concat_vjp(g, ans, args, kwargs):
     xs = args[0]
     axis = args[1] if len(args) > 1 else kwargs.get("axis", 0)
-    if axis is None:
+    if axis is None:        # the inputs flattened
         g = np.reshape(g, -1)
+        sizes = [int(np.prod(shape_of(x))) for x in xs]
         axis = 0
-    sizes = [shape_of(x)[axis] if axis is not None and len(shape_of(x)) else 1 for x in xs]
+    else:
+        sizes = [shape_of(x)[axis] if len(shape_of(x)) else 1 for x in xs]
     parts = np.split(g, np.cumsum(sizes)[:-1], axis=axis)
     cts = tuple(np.reshape(p, shape_of(x)) for p, x in zip(parts, xs))
     return (cts,) + (None,) * (len(args) - 1 + len(kwargs))
