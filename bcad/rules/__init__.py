@@ -99,8 +99,8 @@ def _name_of(fn):
 
 
 def cj(v):
-    """Complex conjugate (identity for reals)."""
-    return v.conjugate() if type(v) is complex else v
+    """Complex conjugate (identity for reals; np.complex128 is a complex)."""
+    return v.conjugate() if isinstance(v, complex) else v
 
 
 def real_if(x, ct):

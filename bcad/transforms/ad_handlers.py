@@ -87,7 +87,8 @@ def native_unary(name, v, site=None):
     when `v` is tracked (`site`: the instruction, else the current one)."""
     r = objects.NATIVE_UNARY[name](v)
     tape = _active[0]
-    if _is_numpy(v) and type(r) not in TRACKED_TYPES and id(v) in tape.ids:
+    if _is_numpy(v) and id(v) in tape.ids and (type(r) not in TRACKED_TYPES or
+                                                type(v) is _ndarray):   # (-a of a 0-d a)
         if name in _UNARY_UFUNCS and id(r) not in tape.ids and arrays.is_array_value(r):
             from ..rules import RULES
             arrays.record(tape, RULES[_UNARY_UFUNCS[name]], r, (v,), {},

@@ -273,6 +273,7 @@ def write(tape, target, key, value, how, native):
     from ..rules.numpy import SETITEM
     site = current_site()
     ids = tape.ids
+    key = frozen_key(key)
     if target is not r:
         pos = positions(target, r)
         if pos is None:
@@ -436,8 +437,20 @@ def getitem(tape, a, key, site=None):
         register_view(tape, r)
     if id(a) in tape.ids and id(r) not in tape.ids and is_array_value(r):
         from ..rules.numpy import GETITEM
-        record(tape, GETITEM, r, (a, key), {}, site or current_site())
+        record(tape, GETITEM, r, (a, frozen_key(key)), {}, site or current_site())
     return r
+
+
+def frozen_key(key):
+    """An index as the tape keeps it: lists (integer or boolean indices, as
+    numpy reads them) become arrays, so that a later change to the list, or
+    the tape's tuples for sequences, cannot change its meaning."""
+    tk = type(key)
+    if tk is list:
+        return np.asarray(key) if key else np.zeros(0, dtype=np.intp)
+    if tk is tuple:
+        return tuple([frozen_key(k) if type(k) is list else k for k in key])
+    return key
 
 
 def rows(tape, a, it, site=None):

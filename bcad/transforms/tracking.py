@@ -307,7 +307,7 @@ def call_c(fn, args, kwargs):
         return calls.call_ex(fn.__wrapped__, args, kwargs)
     if fn is abs or fn is sum or fn is _COPYTO or fn is _CONVERTER or \
             type(fn) is BuiltinFunctionType and (type(fn.__self__) in _SPECIAL_SELF
-                                                 or fn in _OPERATOR_K):
+                                                 or fn in _OPERATOR_K or fn in _OPERATOR_UNARY):
         special = _array_special(tape, fn, args, kwargs)
         if special is not _NOT_SPECIAL:
             return special
@@ -535,6 +535,9 @@ def _array_special(tape, fn, args, kwargs):
                 arrays.is_numpy_operand(args[0]) or arrays.is_numpy_operand(args[1])):
             # operator.mul(a, b) is a * b: numpy's operator, recorded as one.
             return objects.binary_op(args[0], args[1], _OPERATOR_K[fn])
+        elif fn in _OPERATOR_UNARY and len(args) == 1 and not kwargs and \
+                arrays.is_numpy_operand(args[0]) and type(args[0]) not in TRACKED_TYPES:
+            return objects.unary(args[0], _OPERATOR_UNARY[fn])
         elif fn is sum and args and not kwargs.keys() - {"start"}:
             return _sum_of_arrays(tape, args, kwargs)
         return _NOT_SPECIAL
@@ -555,6 +558,10 @@ def _operator_k():
 
 
 _OPERATOR_K = _operator_k()
+_OPERATOR_UNARY = {}
+for _n in ("neg", "pos", "abs"):
+    _OPERATOR_UNARY[getattr(__import__("operator"), _n)] = f"__{_n}__"
+    _OPERATOR_UNARY[getattr(__import__("operator"), f"__{_n}__")] = f"__{_n}__"
 
 
 def _sum_of_arrays(tape, args, kwargs):

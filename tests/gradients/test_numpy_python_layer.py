@@ -11,15 +11,6 @@ X = np.random.default_rng(3).standard_normal((2, 3, 4))
 M = np.random.default_rng(4).standard_normal((3, 4))
 V = np.random.default_rng(5).standard_normal(5)
 
-_LIST_KEY = pytest.mark.xfail(strict=True, reason=(
-    "transforms/arrays.py _param keeps a list argument as a tuple of its elements, so the "
-    "saved key of x[[0, 2, 0]] (GETITEM saves it) becomes the tuple (0, 2, 0): "
-    "a multi-axis index in the VJP (an IndexError/ValueError in the backward pass, or, where "
-    "shapes happen to fit, a wrong cotangent).  x[np.array([...])] is fine"))
-_COMPLEX128_SCALARS = pytest.mark.xfail(strict=True, reason=(
-    "bcad/rules/__init__.py cj() conjugates only `type(v) is complex`: np.complex128 "
-    "scalars (x[0, 1] of a complex array) are not conjugated in the scalar rules they "
-    "share with complex (x[0, 1] * x[2, 3]'s cotangent is g * y instead of g * conj(y))"))
 _FLATITER = pytest.mark.xfail(strict=True, reason=(
     "transforms: a store through ndarray.flat (flatiter.__setitem__) is refused "
     "('keeps a copy'); np.diag of a 1-d array builds its result with res[:n-k].flat[i::n+1] = v"))
@@ -95,7 +86,7 @@ SUBSCRIPTS = [
     ("neg_step", lambda x: x[::-1, 3:0:-2]), ("ellipsis", lambda x: x[..., 1]),
     ("none", lambda x: x[None, :, None, 1]), ("mask", lambda x: x[MASK]),
     ("row_mask", lambda x: x[np.array([True, False, True])]),
-    pytest.param("int_list_repeats", lambda x: x[[0, 2, 0, 0]], marks=_LIST_KEY),
+    ("int_list_repeats", lambda x: x[[0, 2, 0, 0]]),
     ("int_array_repeats", lambda x: x[np.array([0, 2, 0, 0])]),
     ("int_arrays_2d", lambda x: x[np.array([0, 1, 1]), np.array([3, 3, 0])]),
     ("mixed", lambda x: x[1:, np.array([0, 0, 2])]),
@@ -129,13 +120,12 @@ def test_subscripts(name, f):
         check_vjp(f, M + 0.5j)
 
 
-@_COMPLEX128_SCALARS
 def test_complex128_scalar_product():
     check_vjp(lambda x: x[0, 1] * x[2, 3], M + 0.5j)
 
 
 @pytest.mark.parametrize("key", [np.array([0, 0, 0, 1]),
-                                 pytest.param([0, 0, 0, 1], marks=_LIST_KEY)], ids=["array", "list"])
+                                 [0, 0, 0, 1]], ids=["array", "list"])
 def test_repeated_gather_scatter_adds(key):
     (ct,) = grad_of(lambda x: np.sum(x[key] * np.array([1.0, 2.0, 3.0, 4.0])), V)
     np.testing.assert_allclose(ct, [6.0, 4.0, 0, 0, 0])

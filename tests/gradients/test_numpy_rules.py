@@ -354,17 +354,9 @@ OPERATORS = [
     ("a.__neg__()", lambda a, b: a.__neg__() * b, "real", "real"),
     ("a.__abs__()", lambda a, b: a.__abs__() * b, "away", "real"),
 ]
-# Unary - and + on a 0-d array: refused by the transforms.
-_UNARY_0D = pytest.mark.xfail(strict=True, reason=(
-    "transforms (ad_handlers.native_unary): -a/+a on a tracked 0-d ndarray returns a "
-    "np.float64 (a TRACKED_TYPE), so the array branch is skipped, and the scalar branch "
-    "requires a scalar operand: refused as 'unary - ... returned a new number'"))
-
-
 OPERATOR_SHAPES = [("2x3*3", (2, 3), (3,)), ("0*2x3", (), (2, 3)), ("2x1*1x3", (2, 1), (1, 3))]
 OPERATOR_CASES = [
-    pytest.param(f, da, db, sa, sb, id=f"{name}-{sid}",
-                 marks=[_UNARY_0D] if sa == () and name in ("-a*b", "+a*b") else [])
+    pytest.param(f, da, db, sa, sb, id=f"{name}-{sid}")
     for name, f, da, db in OPERATORS for sid, sa, sb in OPERATOR_SHAPES]
 
 
@@ -499,10 +491,6 @@ def test_operator_module_on_arrays():
     check_vjp(operator.matmul, a, b)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "operator.neg/pos/abs on a tracked ndarray are refused ('_operator.neg() ... returned a "
-    "new float64 array'): bcad/rules/operator_rules.py maps them to the scalar UNARY "
-    "primitives and the array dispatch added for operator.mul etc. does not cover unary ones"))
 @pytest.mark.parametrize("name", ["neg", "pos", "abs"])
 def test_operator_module_unary_on_arrays(name):
     import operator
