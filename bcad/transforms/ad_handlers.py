@@ -14,6 +14,7 @@ from . import boundary, tracking, arrays
 from .boundary import SCALARS
 
 _ndarray = arrays.ndarray
+_flatiter = arrays.np.flatiter
 _is_numpy = arrays.is_numpy_operand
 _DIRECT = frozenset(SCALARS | {arrays.np.float32, arrays.np.complex64, arrays.np.float16,
                                arrays.np.int64, arrays.np.int32, arrays.np.bool_})
@@ -112,6 +113,8 @@ def iterator_hook(v, it):
     tape = _active[0]
     if type(v) is _ndarray and id(v) in tape.ids:
         return arrays.rows(tape, v, it)
+    if type(v) is _flatiter and id(v.base) in tape.ids:
+        return arrays.flat_items(tape, v)
     taint = tape.taint
     if taint and id(v) in taint and taint[id(v)][0] is v:
         return boundary.checked_iter(v, it)
@@ -194,6 +197,12 @@ def _taint_result(name, operands):
 
         def h(f):
             s = f.stack
+            c = s[-operands]
+            if type(c) is _flatiter and id(c.base) in _active[0].ids:
+                f.pc = ins.index
+                key = s.pop() if operands == 2 else slice(*_pop2(s))
+                s[-1] = arrays.flat_getitem(_active[0], s[-1], key, ins)
+                return ins.next
             if type(s[-operands]) is _ndarray:
                 f.pc = ins.index            # (the site of what gets recorded)
                 key = s.pop() if operands == 2 else slice(*_pop2(s))
@@ -234,11 +243,14 @@ def _checked_store(name, container, value, what):
             s = f.stack
             c = s[-container]
             tc = type(c)
-            if tc is _ndarray and container > 1:
+            if (tc is _ndarray or tc is _flatiter) and container > 1:
                 f.pc = ins.index
                 key = s.pop() if container == 2 else slice(*_pop2(s))
                 s.pop()
-                arrays.setitem(_active[0], c, key, s.pop())
+                if tc is _ndarray:
+                    arrays.setitem(_active[0], c, key, s.pop())
+                else:
+                    arrays.flat_setitem(_active[0], c, key, s.pop())
                 return ins.next
             if tc is not list and tc is not dict and boundary.copies_into(c):
                 boundary.check_store(c, s[-value], what(c, ins))
@@ -274,6 +286,9 @@ def GET_ITER(ins):
         tape = _active[0]
         if type(v) is _ndarray and id(v) in tape.ids:
             s[-1] = arrays.rows(tape, v, s[-1], ins)
+            return nxt
+        if type(v) is _flatiter and id(v.base) in tape.ids:
+            s[-1] = arrays.flat_items(tape, v, ins)
             return nxt
         taint = tape.taint
         if taint and id(v) in taint and taint[id(v)][0] is v:

@@ -492,9 +492,7 @@ def _leaves(x, out):
         out.append(x)
 
 
-_ATTR_REFUSED = {"flat": "a.flat of a differentiable array is not supported; use a.ravel() "
-                         "or a.reshape(-1)",
-                 "data": "the raw buffer of a differentiable array carries no gradient",
+_ATTR_REFUSED = {"data": "the raw buffer of a differentiable array carries no gradient",
                  "ctypes": "the raw buffer of a differentiable array carries no gradient"}
 
 
@@ -581,6 +579,42 @@ def setitem(tape, a, key, value):
     def native():
         a[key] = value
     write(tape, a, key, value, "ndarray.__setitem__", native)
+
+
+def _flat_key(target, key):
+    """`a.flat[key]` as an index of `a` (C order)."""
+    return np.unravel_index(np.arange(target.size)[key], target.shape)
+
+
+def flat_getitem(tape, fl, key, site=None):
+    """`a.flat[key]`: elements of `a`, recorded as a subscript of it."""
+    target = fl.base
+    if id(target) not in tape.ids:
+        return fl[key]
+    return getitem(tape, target, _flat_key(target, key), site)
+
+
+def flat_items(tape, fl, site=None):
+    """Iteration over `a.flat` of a tracked `a`: its elements, recorded."""
+    target = fl.base
+    for i in range(target.size):
+        yield getitem(tape, target, np.unravel_index(i, target.shape), site)
+
+
+def flat_setitem(tape, fl, key, value):
+    """`a.flat[key] = value`: a write into `a` at the elements the flat
+    (C-order) index selects (np.diag builds its result this way)."""
+    target = fl.base
+
+    def native():
+        fl[key] = value
+    if not involved(tape, target, value):
+        return write(tape, target, Ellipsis, value, "ndarray.flat[...] =", native)
+    idx = np.arange(target.size)[key]
+    if np.ndim(value) > 1 or np.size(value) not in (1, np.size(idx)):
+        refuse("ndarray.flat[...] =", "stored a differentiable value whose shape differs "
+               "from the selection (numpy repeats or flattens it); index the array instead")
+    write(tape, target, _flat_key(target, key), value, "ndarray.flat[...] =", native)
 
 
 def sort(tape, a, args, kwargs, partition=False):

@@ -299,6 +299,8 @@ def reach(tape, objs):
             todo.extend(o.stack)
         elif isinstance(o, _OPAQUE):
             pass
+        elif _NDARRAY and t is _np.flatiter:
+            todo.append(o.base)             # (a.flat: gc does not show its array)
         elif _NDARRAY and t is _NDARRAY:
             if o.dtype.hasobject:
                 todo.extend(o.ravel().tolist())

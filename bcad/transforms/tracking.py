@@ -110,7 +110,14 @@ def _direct_found(tape, full, kwargs):
             return None
     if kwargs:
         for a in kwargs.values():
-            if type(a) not in _KEYWORD_VALUES:
+            ta = type(a)
+            if ta is _ndarray and a.dtype.kind != "O" and not (taint and id(a) in taint):
+                # (out=, where=: the array rules handle them; a write into a
+                # tracked array's memory concerns the tape)
+                if id(a) in ids or a.base is not None and id(arrays.root(a)) in ids:
+                    found.append(a)
+                continue
+            if ta not in _KEYWORD_VALUES:
                 return None
             if id(a) in ids:
                 found.append(a)
@@ -216,8 +223,9 @@ class _Guard:
                     if _is_numpy_dispatcher(frame.f_code):
                         # numpy.sum(xs) and friends: the C dispatcher asks its
                         # Python helper for the arguments to check.
-                        refuse(self.fn, "received a differentiable value (numpy functions "
-                               "and arrays have no derivative rules yet)")
+                        refuse(self.fn, "received a differentiable value where bcad's numpy "
+                               "rules do not look for one (an object other than an array, "
+                               "number or list of them)")
                     refuse(self.fn, f"ran the Python function {frame.f_code.co_qualname} "
                            f"({fname_}:{frame.f_code.co_firstlineno}) natively on a "
                            f"differentiable value")
@@ -315,9 +323,8 @@ def call_c(fn, args, kwargs):
         iterating = fn in _ITERATING
     except TypeError:
         iterating = False
-    if iterating and any(type(a) is _ndarray and id(a) in tape.ids for a in args):
-        args = tuple(arrays.row_list(tape, a) if type(a) is _ndarray and id(a) in tape.ids
-                     else a for a in args)
+    if iterating and any(_iterable_array(tape, a) for a in args):
+        args = tuple(_as_rows(tape, a) for a in args)
     prim, self_args = rule_of(fn)
     if prim is not None and not prim.general and _converts(fn):
         converted = _as_floats(args)
@@ -509,6 +516,24 @@ def _iterating_consumers():
 # C functions that iterate what they are given: a tracked array among their
 # arguments is handed over as its list of (recorded) rows.
 _ITERATING = _iterating_consumers()
+
+
+def _iterable_array(tape, a):
+    ta = type(a)
+    return ta is _ndarray and id(a) in tape.ids or ta is _FLATITER and id(a.base) in tape.ids
+
+
+def _as_rows(tape, a):
+    """What a C function iterating `a` should see: a tracked array's rows,
+    a tracked array's elements for its .flat (recorded subscripts)."""
+    if not _iterable_array(tape, a):
+        return a
+    if type(a) is _FLATITER:
+        return list(arrays.flat_items(tape, a))
+    return arrays.row_list(tape, a)
+
+
+_FLATITER = arrays.np.flatiter
 
 
 def _array_special(tape, fn, args, kwargs):

@@ -229,7 +229,7 @@ STORES = ["ndarray[i]", "ndarray[mask]", "ndarray[...]", "ndarray.fill", "ndarra
 
 
 NUMPY_WRITES = {"ndarray[i]", "ndarray[mask]", "ndarray[...]", "ndarray.fill", "ndarray +=",
-                "np.copyto"}
+                "np.copyto", "ndarray.flat"}
 
 
 @pytest.mark.parametrize("kind", [k for k in STORES if k not in NUMPY_WRITES])
