@@ -376,6 +376,8 @@ def call_c(fn, args, kwargs):
         safe = False
     bound = _bound_self(fn)
     objs = (*args, *kwargs.values()) if kwargs else args
+    if tape.holders and not safe:
+        _protect_residuals(tape, objs if bound is None else (bound, *objs))
     found, taint = reach(tape, objs if bound is None else (bound, *objs))
     if not found and not taint:
         before = tape.callbacks
@@ -608,6 +610,22 @@ def _sum_of_arrays(tape, args, kwargs):
 _COPYTO = arrays.np.copyto
 _CONVERTER = arrays.ArrayConverter
 _SPECIAL_SELF = (_ndarray, _CONVERTER)
+
+
+def _protect_residuals(tape, objs):
+    """A C function without a rule may write into the arrays it is given
+    (np.add.at, a.put, out= of np.dot, scipy's overwrite_a=True): arrays
+    that recorded rules still read are copied for them first."""
+    for o in objs:
+        to = type(o)
+        if to is _ndarray or isinstance(o, _ndarray):
+            r = arrays.root(o)
+            if id(r) in tape.holders:
+                arrays._snapshot(tape, r)
+        elif to is list or to is tuple:
+            _protect_residuals(tape, o)
+        elif to is _FLATITER:
+            _protect_residuals(tape, (o.base,))
 
 
 def _construct(tape, cls, args, kwargs, found, taint):

@@ -90,6 +90,16 @@ def _views_then_write(x):
     return np.concatenate([top, y[1]])
 
 
+def _residual_then(native_write):
+    """y = x * c keeps c for its gradient; then C code writes into c."""
+    def carrier(x):
+        c = np.full(x.shape, 1.5)
+        y = x * c
+        native_write(c)
+        return y + c
+    return carrier
+
+
 CARRIERS = [
     ("x", lambda x: x),
     ("x.T", lambda x: x.T),
@@ -119,6 +129,11 @@ CARRIERS = [
     ("scalar", lambda x: x[0, 2]),
     ("object", lambda x: np.array(x, dtype=object)),
     ("matrix-product", lambda x: x @ x.T),
+    ("residual-add.at", _residual_then(lambda c: np.add.at(c, (0, 1), 5.0))),
+    ("residual-put", _residual_then(lambda c: c.put([0, 4], [2.0, 3.0]))),
+    ("residual-dot-out", _residual_then(lambda c: np.dot(np.eye(2), np.ones((2, 3)), out=c))),
+    ("residual-putmask", _residual_then(lambda c: np.putmask(c, c > 0, 4.0))),
+    ("residual-shuffle", _residual_then(lambda c: np.random.default_rng(0).shuffle(c))),
 ]
 
 
