@@ -355,3 +355,23 @@ def test_ravel_and_reshape_orders(order, view):
     check(lambda x: np.sum(np.ravel(make(x), order) * w), M.copy())
     if order != "K":
         check(lambda x: np.sum(make(x).reshape((2, 6), order=order) * w.reshape(2, 6)), M.copy())
+
+
+@pytest.mark.parametrize("form", ["plain", "left_right", "scalar_x", "period", "complex_fp"])
+def test_interp(form):
+    xp = np.array([0.0, 0.5, 1.2, 2.0])
+    fp = np.array([1.0, -0.5, 2.0, 0.3])
+    x = np.array([-0.3, 0.1, 0.7, 1.5, 2.4])
+    w = np.arange(5.0)
+    if form == "plain":
+        check_grads(lambda x, xp, fp: np.sum(np.interp(x, xp, fp) ** 2), (x, xp, fp), order=1)
+    elif form == "left_right":
+        check_grads(lambda x, fp, lr: np.sum(np.interp(x, xp, fp, left=lr[0], right=lr[1]) * w),
+                    (x, fp, [0.5, -1.0]), order=1)
+    elif form == "scalar_x":
+        check_grads(lambda t, fp: float(np.interp(t, xp, fp)), (0.8, fp), order=1)
+    elif form == "period":
+        check_grads(lambda t: np.sum(np.interp(t, xp, fp, period=2.0)), (x,), order=1)
+    else:
+        check_grads(lambda fr, fi: np.sum(np.abs(np.interp(x, xp, fr + 1j * fi)) ** 2),
+                    (fp, fp[::-1].copy()), order=1)
