@@ -3,7 +3,7 @@
 While a tape is active:
 - arithmetic handlers record float/complex operations (ad_handlers);
 - every call of a C-level callable goes through `call_c`: a primitive with a
-  rule is recorded; a lookaside or a Python class runs as usual; any other C
+  rule is recorded (numpy's calls outside the rule tables: numpy_calls.py); a lookaside or a Python class runs as usual; any other C
   function that something differentiable reaches runs under a guard that
   refuses Python code C would run natively (a profile hook), and its result
   is classified by the boundary policy (boundary.py: refused, tainted, or
@@ -21,10 +21,10 @@ from ..interpreter.calls import LOOKASIDES, METHOD_LOOKASIDES
 from ..interpreter.objects import STATIC
 from ..rules import RULES, ATTRS
 from ..tape.tape import active, Primitive, TRACKED_TYPES
-from . import boundary, arrays
+from . import boundary, arrays, numpy_calls
 from .boundary import (SAFE_C, NO_SCAN, SAFE_METHOD_TYPES, UNSAFE_METHODS, EXACT_NAMES,
                        PARSERS, current_site, where, refuse, reach, check_result,
-                       is_user_file, fname, SCALARS)
+                       is_user_file, fname)
 
 calls.PY_RULES = RULES
 
@@ -88,40 +88,6 @@ def _rule_leaves(tape, prim, args, kwargs):
         for a in (*args, *kwargs.values()):
             leaves_of(tape, a, flat)
     return {id(x) for x in flat if id(x) in ids}
-
-
-_KEYWORD_VALUES = (int, bool, str, type(None), float)
-
-
-def _direct_found(tape, full, kwargs):
-    """The tracked values among `full` when every argument is a number or a
-    numeric array (nothing inside them to scan), else None."""
-    ids, taint = tape.ids, tape.taint
-    found = []
-    for a in full:
-        ta = type(a)
-        if ta in SCALARS:
-            if id(a) in ids:
-                found.append(a)
-        elif ta is _ndarray and a.dtype.kind != "O" and not (taint and id(a) in taint):
-            if id(a) in ids:
-                found.append(a)
-        else:
-            return None
-    if kwargs:
-        for a in kwargs.values():
-            ta = type(a)
-            if ta is _ndarray and a.dtype.kind != "O" and not (taint and id(a) in taint):
-                # (out=, where=: the array rules handle them; a write into a
-                # tracked array's memory concerns the tape)
-                if id(a) in ids or a.base is not None and id(arrays.root(a)) in ids:
-                    found.append(a)
-                continue
-            if ta not in _KEYWORD_VALUES:
-                return None
-            if id(a) in ids:
-                found.append(a)
-    return found
 
 
 def apply_rule(tape, prim, fn, args, kwargs, site, found):
@@ -313,18 +279,11 @@ def call_c(fn, args, kwargs):
         # an earlier call (no gradient), and a miss would run the function
         # natively: interpret the function itself, every call.
         return calls.call_ex(fn.__wrapped__, args, kwargs)
-    if fn is abs or fn is sum or fn is _COPYTO or fn is _CONVERTER or \
-            type(fn) is BuiltinFunctionType and (type(fn.__self__) in _SPECIAL_SELF
-                                                 or fn in _OPERATOR_K or fn in _OPERATOR_UNARY):
-        special = _array_special(tape, fn, args, kwargs)
-        if special is not _NOT_SPECIAL:
-            return special
-    try:
-        iterating = fn in _ITERATING
-    except TypeError:
-        iterating = False
-    if iterating and any(_iterable_array(tape, a) for a in args):
-        args = tuple(_as_rows(tape, a) for a in args)
+    if numpy_calls.maybe_special(fn):
+        out = numpy_calls.special(tape, fn, args, kwargs)
+        if out is not numpy_calls.NOT_SPECIAL:
+            return out
+    args = numpy_calls.iterated(tape, fn, args)
     prim, self_args = rule_of(fn)
     if prim is not None and not prim.general and _converts(fn):
         converted = _as_floats(args)
@@ -335,8 +294,7 @@ def call_c(fn, args, kwargs):
         if prim.iterables:
             full = _materialize(full, prim.iterables)
             args = full[len(self_args):]
-        ids = tape.ids
-        found = _direct_found(tape, full, kwargs)
+        found = numpy_calls.direct_found(tape, full, kwargs)
         if found is not None:       # math.sin(x), np.tanh(a): numbers and arrays, no scan
             if found:
                 impl = getattr(type(self_args[0]), fn.__name__) if self_args else fn
@@ -353,21 +311,10 @@ def call_c(fn, args, kwargs):
             # object with Python dunders, a list in a list): not the rule's case.
     if type(fn) is FunctionType_:
         return calls.call_function(fn, args, kwargs)
-    if type(fn) is _UFUNC and _is_predicate(fn) and kwargs.get("out") is None and \
-            _plain_arguments(args, kwargs):
-        # np.isnan, np.isfinite, np.greater...: every loop returns bool.
-        out = fn(*args, **kwargs)
-        if type(out) is _ndarray and out.dtype.kind == "b" or type(out) is arrays.np.bool_:
+    if type(fn) in numpy_calls.NUMPY_CALLABLES:
+        out = numpy_calls.without_rule(tape, fn, args, kwargs)
+        if out is not numpy_calls.NOT_SPECIAL:
             return out
-        check_result(tape, fn, out, [fn], None, args)
-        return out
-    if type(fn) is _DISPATCHER and _plain_arguments(args, kwargs):
-        # numpy's __array_function__ layer: its implementation, interpreted
-        # (or, for a C one, checked like any C function).
-        impl = fn._implementation
-        if type(impl) is FunctionType_:
-            return calls.call_function(impl, args, kwargs)
-        return call_c(impl, args, kwargs)
     try:
         if fn in NO_SCAN:
             return calls.call_static(fn, type(fn), args, kwargs)
@@ -377,7 +324,7 @@ def call_c(fn, args, kwargs):
     bound = _bound_self(fn)
     objs = (*args, *kwargs.values()) if kwargs else args
     if tape.holders and not safe:
-        _protect_residuals(tape, objs if bound is None else (bound, *objs))
+        numpy_calls.protect_residuals(tape, objs if bound is None else (bound, *objs))
     found, taint = reach(tape, objs if bound is None else (bound, *objs))
     if not found and not taint:
         before = tape.callbacks
@@ -391,7 +338,7 @@ def call_c(fn, args, kwargs):
             with _Guard(fn):
                 out = calls.call_static(fn, type(fn), args, kwargs)
             boundary.reraise_pending(tape, refusal)
-        if type(out) is _ndarray and out.base is not None:
+        if type(out) is arrays.ndarray and out.base is not None:
             arrays.register_view(tape, out)     # (a later write must reach it)
         if tape.callbacks != before:
             check_result(tape, fn, out, [fn], None, objs)
@@ -425,207 +372,6 @@ def call_c(fn, args, kwargs):
     check_result(tape, fn, out, found, taint, (bound, *objs, kwargs))
     boundary.check_receiver(tape, fn, args, kwargs)   # (after: the result says more)
     return out
-
-
-# ------------------------------------------------------------------ numpy
-
-_NOT_SPECIAL = object()
-_UFUNC = arrays.np.ufunc
-_PREDICATES = {}
-
-
-def _is_predicate(u):
-    """A ufunc all of whose loops return bool (no derivative to lose)."""
-    p = _PREDICATES.get(u)
-    if p is None:
-        p = _PREDICATES[u] = bool(u.types) and all(t.endswith("->?") for t in u.types)
-    return p
-_DISPATCHER = type(arrays.np.mean)
-_ndarray = arrays.ndarray
-
-
-def _forwarded_methods():
-    """ndarray methods that numpy implements by calling its Python
-    `_methods` natively: interpreted instead (the others have rules)."""
-    try:
-        from numpy._core import _methods
-    except ImportError:         # pragma: no cover - numpy < 2
-        from numpy.core import _methods
-    return {name: getattr(_methods, "_" + name) for name in ("any", "all", "clip")
-            if hasattr(_methods, "_" + name)}
-
-
-_FORWARDED = _forwarded_methods()
-# Bound ndarray methods that write into their array (bcad/transforms/arrays.py).
-_ARRAY_WRITERS = {
-    "fill": lambda tape, a, args, kwargs: arrays.fill(tape, a, *args, **kwargs),
-    "sort": arrays.sort,
-    "partition": lambda tape, a, args, kwargs: arrays.sort(tape, a, args, kwargs, True),
-    "__setitem__": lambda tape, a, args, kwargs: arrays.setitem(tape, a, *args, **kwargs),
-    "tolist": lambda tape, a, args, kwargs: arrays.tolist(tape, a) if id(a) in tape.ids
-    else a.tolist(*args, **kwargs),
-}
-_PLAIN_ARGS = (int, float, complex, bool, str, type(None), slice, type(Ellipsis), _ndarray,
-               arrays.np.dtype, type, tuple, list, type(arrays.np._NoValue))
-
-
-def _plain_arguments(args, kwargs):
-    """No argument overrides __array_function__ (numpy would hand the call to
-    it): exact ndarrays, numpy scalars, Python numbers, and lists of them."""
-    for a in (*args, *kwargs.values()):
-        if not _plain(a):
-            return False
-    return True
-
-
-def _plain(a):
-    ta = type(a)
-    if ta is list or ta is tuple:
-        for e in a:
-            if not _plain(e):
-                return False
-        return True
-    return ta in _PLAIN_ARGS or isinstance(a, arrays._generic)
-
-
-def _mutating(name):
-    def refuse_(tape, a, args, kwargs):
-        arrays.check_operands(tape, (*args, *kwargs.values()), f"ndarray.{name}")
-        if arrays.involved(tape, a, args):
-            refuse(f"ndarray.{name}", "would write into a differentiable array in place, "
-                   "which bcad does not record; write with a[...] = ... instead")
-        r = arrays.root(a)
-        if id(r) in tape.holders:
-            arrays._snapshot(tape, r)
-        return getattr(a, name)(*args, **kwargs)
-    return refuse_
-
-
-for _name in ("put", "itemset", "resize", "setfield", "byteswap", "__iadd__", "__isub__",
-              "__imul__", "__itruediv__", "__ipow__", "__imatmul__", "__ifloordiv__",
-              "__imod__", "__setstate__"):
-    _ARRAY_WRITERS[_name] = _mutating(_name)
-
-
-def _iterating_consumers():
-    import itertools
-    fns = {zip, map, filter, enumerate, reversed, iter, list, tuple, sorted, min, max, set,
-           frozenset, dict, any, all, functools.reduce}
-    fns |= {v for v in vars(itertools).values() if callable(v)}
-    return fns
-
-
-# C functions that iterate what they are given: a tracked array among their
-# arguments is handed over as its list of (recorded) rows.
-_ITERATING = _iterating_consumers()
-
-
-def _iterable_array(tape, a):
-    ta = type(a)
-    return ta is _ndarray and id(a) in tape.ids or ta is _FLATITER and id(a.base) in tape.ids
-
-
-def _as_rows(tape, a):
-    """What a C function iterating `a` should see: a tracked array's rows,
-    a tracked array's elements for its .flat (recorded subscripts)."""
-    if not _iterable_array(tape, a):
-        return a
-    if type(a) is _FLATITER:
-        return list(arrays.flat_items(tape, a))
-    return arrays.row_list(tape, a)
-
-
-_FLATITER = arrays.np.flatiter
-
-
-def _array_special(tape, fn, args, kwargs):
-    """numpy calls handled outside the rule tables: writes into arrays,
-    `.tolist()`, methods that numpy implements in Python, `abs(array)`."""
-    tf = type(fn)
-    if fn is _CONVERTER:
-        return arrays.converter(tape, args, kwargs)
-    if tf is BuiltinFunctionType:
-        self = fn.__self__
-        if type(self) is _CONVERTER:
-            return arrays.converter_method(tape, self, fn.__name__, args, kwargs)
-        if type(self) is _ndarray:
-            w = _ARRAY_WRITERS.get(fn.__name__)
-            if w is not None:
-                return w(tape, self, args, kwargs)
-            impl = _FORWARDED.get(fn.__name__)
-            if impl is not None:
-                return calls.call_function(impl, (self, *args), kwargs)
-        elif fn is abs and len(args) == 1 and arrays.is_numpy_operand(args[0]) and \
-                type(args[0]) not in TRACKED_TYPES:
-            return call_c(arrays.np.absolute, args, kwargs)
-        elif fn in _OPERATOR_K and len(args) == 2 and not kwargs and (
-                arrays.is_numpy_operand(args[0]) or arrays.is_numpy_operand(args[1])):
-            # operator.mul(a, b) is a * b: numpy's operator, recorded as one.
-            return objects.binary_op(args[0], args[1], _OPERATOR_K[fn])
-        elif fn in _OPERATOR_UNARY and len(args) == 1 and not kwargs and \
-                arrays.is_numpy_operand(args[0]) and type(args[0]) not in TRACKED_TYPES:
-            return objects.unary(args[0], _OPERATOR_UNARY[fn])
-        elif fn is sum and args and not kwargs.keys() - {"start"}:
-            return _sum_of_arrays(tape, args, kwargs)
-        return _NOT_SPECIAL
-    if fn is _COPYTO:
-        return arrays.copyto(tape, *args, **kwargs)
-    return _NOT_SPECIAL
-
-
-def _operator_k():
-    import operator
-    names = {"add": 0, "floordiv": 2, "matmul": 4, "mul": 5, "mod": 6, "pow": 8, "sub": 10,
-             "truediv": 11}
-    out = {}
-    for name, k in names.items():
-        out[getattr(operator, name)] = k
-        out[getattr(operator, "i" + name)] = k + 13
-    return out
-
-
-_OPERATOR_K = _operator_k()
-_OPERATOR_UNARY = {}
-for _n in ("neg", "pos", "abs"):
-    _OPERATOR_UNARY[getattr(__import__("operator"), _n)] = f"__{_n}__"
-    _OPERATOR_UNARY[getattr(__import__("operator"), f"__{_n}__")] = f"__{_n}__"
-
-
-def _sum_of_arrays(tape, args, kwargs):
-    """sum(rows) where the items are arrays: the builtin adds them with `+`
-    (recorded); any other sum goes to its rule (_NOT_SPECIAL)."""
-    it = args[0]
-    if type(it) is _ndarray and it.ndim >= 2 and id(it) in tape.ids:
-        items = arrays.row_list(tape, it)
-    elif type(it) is list and any(type(x) is _ndarray for x in it):
-        items = it
-    else:
-        return _NOT_SPECIAL
-    total = args[1] if len(args) > 1 else kwargs.get("start", 0)
-    for x in items:
-        total = objects.binary_op(total, x, 0)
-    return total
-
-
-_COPYTO = arrays.np.copyto
-_CONVERTER = arrays.ArrayConverter
-_SPECIAL_SELF = (_ndarray, _CONVERTER)
-
-
-def _protect_residuals(tape, objs):
-    """A C function without a rule may write into the arrays it is given
-    (np.add.at, a.put, out= of np.dot, scipy's overwrite_a=True): arrays
-    that recorded rules still read are copied for them first."""
-    for o in objs:
-        to = type(o)
-        if to is _ndarray or isinstance(o, _ndarray):
-            r = arrays.root(o)
-            if id(r) in tape.holders:
-                arrays._snapshot(tape, r)
-        elif to is list or to is tuple:
-            _protect_residuals(tape, o)
-        elif to is _FLATITER:
-            _protect_residuals(tape, (o.base,))
 
 
 def _construct(tape, cls, args, kwargs, found, taint):
@@ -730,7 +476,7 @@ def taint_hook(v, r):
 def attr_hook(obj, name, r):
     """LOAD_ATTR on a tracked value returned `r`."""
     tape = active()
-    if type(obj) is _ndarray:
+    if type(obj) is arrays.ndarray:
         return arrays.attribute(tape, obj, name, r)
     p = ATTRS.get((type(obj), name))
     if p is not None:
