@@ -10,7 +10,7 @@ from ..interpreter.objects import STATIC, NATIVE_BINARY
 from ..rules import BINARY, UNARY
 from ..interpreter.objects.operators import _BIN, _INPLACE, UNARY_SYMBOL
 from ..tape.tape import TRACKED_TYPES, _active
-from . import boundary, tracking, arrays
+from . import boundary, tracking, arrays, array_ops
 from .boundary import SCALARS
 
 _ndarray = arrays.ndarray
@@ -63,13 +63,13 @@ def _numpy_operator(tape, k, r, a, b, site):
             return False
         if id(a) not in ids and id(b) not in ids:
             return True
-        return arrays.operator(tape, k, r, a, b, site)
+        return array_ops.operator(tape, k, r, a, b, site)
     found, desc = boundary.reach(tape, (a, b))
     if not found and desc is None:
         return True
     if desc is None:
         leaves = {id(x) for x in tracking.leaves_of(tape, a, tracking.leaves_of(tape, b, []))}
-        if all(id(x) in leaves for x in found) and arrays.operator(tape, k, r, a, b, site):
+        if all(id(x) in leaves for x in found) and array_ops.operator(tape, k, r, a, b, site):
             return True
     return False
 
@@ -77,7 +77,7 @@ def _numpy_operator(tape, k, r, a, b, site):
 def native_binary(k, a, b):
     """objects' native fallback for BINARY_OP while differentiating."""
     if k >= 13 and type(a) is _ndarray:
-        return arrays.inplace(_active[0], k, a, b, NATIVE_BINARY[k])
+        return array_ops.inplace(_active[0], k, a, b, NATIVE_BINARY[k])
     r = NATIVE_BINARY[k](a, b)
     _record_binary(_active[0], k, BINARY[k], r, a, b, tracking.current_site())
     return r
@@ -112,9 +112,9 @@ def iterator_hook(v, it):
     checks what it yields; one over a tracked array yields recorded rows."""
     tape = _active[0]
     if type(v) is _ndarray and id(v) in tape.ids:
-        return arrays.rows(tape, v, it)
+        return array_ops.rows(tape, v, it)
     if type(v) is _flatiter and id(v.base) in tape.ids:
-        return arrays.flat_items(tape, v)
+        return array_ops.flat_items(tape, v)
     taint = tape.taint
     if taint and id(v) in taint and taint[id(v)][0] is v:
         return boundary.checked_iter(v, it)
@@ -154,13 +154,13 @@ def recording_binary(k, ins, plain=False):
 
 
 def _recording_inplace(k, rec_plain):
-    """`x <op>= y`: an ndarray is written in place (arrays.inplace), before
+    """`x <op>= y`: an ndarray is written in place (array_ops.inplace), before
     numpy computes anything; anything else as `x = x <op> y`."""
     native = NATIVE_BINARY[k]
 
     def rec(x, y):
         if type(x) is _ndarray:
-            return arrays.inplace(_active[0], k, x, y, native)
+            return array_ops.inplace(_active[0], k, x, y, native)
         return rec_plain(x, y)
     return rec
 
@@ -201,14 +201,14 @@ def _taint_result(name, operands):
             if type(c) is _flatiter and id(c.base) in _active[0].ids:
                 f.pc = ins.index
                 key = s.pop() if operands == 2 else slice(*_pop2(s))
-                s[-1] = arrays.flat_getitem(_active[0], s[-1], key, ins)
+                s[-1] = array_ops.flat_getitem(_active[0], s[-1], key, ins)
                 return ins.next
             if type(s[-operands]) is _ndarray:
                 f.pc = ins.index            # (the site of what gets recorded)
                 key = s.pop() if operands == 2 else slice(*_pop2(s))
                 a = s[-1]
                 tape = _active[0]
-                s[-1] = r = arrays.getitem(tape, a, key)
+                s[-1] = r = array_ops.getitem(tape, a, key)
                 if tape.taint and id(a) in tape.taint:
                     boundary.check_read(tape, a, r, "subscript")
                 return ins.next
@@ -248,9 +248,9 @@ def _checked_store(name, container, value, what):
                 key = s.pop() if container == 2 else slice(*_pop2(s))
                 s.pop()
                 if tc is _ndarray:
-                    arrays.setitem(_active[0], c, key, s.pop())
+                    array_ops.setitem(_active[0], c, key, s.pop())
                 else:
-                    arrays.flat_setitem(_active[0], c, key, s.pop())
+                    array_ops.flat_setitem(_active[0], c, key, s.pop())
                 return ins.next
             if tc is not list and tc is not dict and boundary.copies_into(c):
                 boundary.check_store(c, s[-value], what(c, ins))
@@ -285,10 +285,10 @@ def GET_ITER(ins):
         nxt = plain(f)
         tape = _active[0]
         if type(v) is _ndarray and id(v) in tape.ids:
-            s[-1] = arrays.rows(tape, v, s[-1], ins)
+            s[-1] = array_ops.rows(tape, v, s[-1], ins)
             return nxt
         if type(v) is _flatiter and id(v.base) in tape.ids:
-            s[-1] = arrays.flat_items(tape, v, ins)
+            s[-1] = array_ops.flat_items(tape, v, ins)
             return nxt
         taint = tape.taint
         if taint and id(v) in taint and taint[id(v)][0] is v:

@@ -21,7 +21,7 @@ import types
 
 from ..interpreter import calls, objects
 from ..tape.tape import TRACKED_TYPES
-from . import arrays
+from . import arrays, array_ops
 from .boundary import refuse, check_result, SCALARS
 
 BuiltinFunctionType = types.BuiltinFunctionType
@@ -92,11 +92,11 @@ def _forwarded_methods():
 _FORWARDED = _forwarded_methods()
 # Bound ndarray methods that write into their array (bcad/transforms/arrays.py).
 _ARRAY_WRITERS = {
-    "fill": lambda tape, a, args, kwargs: arrays.fill(tape, a, *args, **kwargs),
-    "sort": arrays.sort,
-    "partition": lambda tape, a, args, kwargs: arrays.sort(tape, a, args, kwargs, True),
-    "__setitem__": lambda tape, a, args, kwargs: arrays.setitem(tape, a, *args, **kwargs),
-    "tolist": lambda tape, a, args, kwargs: arrays.tolist(tape, a) if id(a) in tape.ids
+    "fill": lambda tape, a, args, kwargs: array_ops.fill(tape, a, *args, **kwargs),
+    "sort": array_ops.sort,
+    "partition": lambda tape, a, args, kwargs: array_ops.sort(tape, a, args, kwargs, True),
+    "__setitem__": lambda tape, a, args, kwargs: array_ops.setitem(tape, a, *args, **kwargs),
+    "tolist": lambda tape, a, args, kwargs: array_ops.tolist(tape, a) if id(a) in tape.ids
     else a.tolist(*args, **kwargs),
 }
 _PLAIN_ARGS = (int, float, complex, bool, str, type(None), slice, type(Ellipsis), _ndarray,
@@ -165,8 +165,8 @@ def _as_rows(tape, a):
     if not _iterable_array(tape, a):
         return a
     if type(a) is _FLATITER:
-        return list(arrays.flat_items(tape, a))
-    return arrays.row_list(tape, a)
+        return list(array_ops.flat_items(tape, a))
+    return array_ops.row_list(tape, a)
 
 
 _FLATITER = arrays.np.flatiter
@@ -177,11 +177,11 @@ def special(tape, fn, args, kwargs):
     `.tolist()`, methods that numpy implements in Python, `abs(array)`."""
     tf = type(fn)
     if fn is _CONVERTER:
-        return arrays.converter(tape, args, kwargs)
+        return array_ops.converter(tape, args, kwargs)
     if tf is BuiltinFunctionType:
         self = fn.__self__
         if type(self) is _CONVERTER:
-            return arrays.converter_method(tape, self, fn.__name__, args, kwargs)
+            return array_ops.converter_method(tape, self, fn.__name__, args, kwargs)
         if type(self) is _ndarray:
             w = _ARRAY_WRITERS.get(fn.__name__)
             if w is not None:
@@ -204,7 +204,7 @@ def special(tape, fn, args, kwargs):
             return _sum_of_arrays(tape, args, kwargs)
         return NOT_SPECIAL
     if fn is _COPYTO:
-        return arrays.copyto(tape, *args, **kwargs)
+        return array_ops.copyto(tape, *args, **kwargs)
     return NOT_SPECIAL
 
 
@@ -231,7 +231,7 @@ def _sum_of_arrays(tape, args, kwargs):
     (recorded); any other sum goes to its rule (NOT_SPECIAL)."""
     it = args[0]
     if type(it) is _ndarray and it.ndim >= 2 and id(it) in tape.ids:
-        items = arrays.row_list(tape, it)
+        items = array_ops.row_list(tape, it)
     elif type(it) is list and any(type(x) is _ndarray for x in it):
         items = it
     else:
@@ -243,7 +243,7 @@ def _sum_of_arrays(tape, args, kwargs):
 
 
 _COPYTO = arrays.np.copyto
-_CONVERTER = arrays.ArrayConverter
+_CONVERTER = array_ops.ArrayConverter
 _SPECIAL_SELF = (_ndarray, _CONVERTER)
 
 

@@ -21,7 +21,7 @@ from ..interpreter.calls import LOOKASIDES, METHOD_LOOKASIDES
 from ..interpreter.objects import STATIC
 from ..rules import RULES, ATTRS
 from ..tape.tape import active, Primitive, TRACKED_TYPES
-from . import boundary, arrays, numpy_calls
+from . import boundary, arrays, array_ops, numpy_calls
 from .boundary import (SAFE_C, NO_SCAN, SAFE_METHOD_TYPES, UNSAFE_METHODS, EXACT_NAMES,
                        PARSERS, current_site, where, refuse, reach, check_result,
                        is_user_file, fname)
@@ -92,7 +92,7 @@ def _rule_leaves(tape, prim, args, kwargs):
 
 def apply_rule(tape, prim, fn, args, kwargs, site, found):
     if prim.kind is not None:
-        return arrays.apply(tape, prim, fn, args, kwargs, site)
+        return array_ops.apply(tape, prim, fn, args, kwargs, site)
     out = fn(*args, **kwargs)
     if prim.multi is not None:
         if type(out) is tuple:
@@ -477,7 +477,7 @@ def attr_hook(obj, name, r):
     """LOAD_ATTR on a tracked value returned `r`."""
     tape = active()
     if type(obj) is arrays.ndarray:
-        return arrays.attribute(tape, obj, name, r)
+        return array_ops.attribute(tape, obj, name, r)
     p = ATTRS.get((type(obj), name))
     if p is not None:
         if type(r) in TRACKED_TYPES and id(r) not in tape.ids:

@@ -1,0 +1,311 @@
+"""numpy operations on arrays while differentiating: calls of array rules
+(with ufuncs' `out=`/`where=`), subscripts, iteration, `.tolist()`,
+attributes, operators and in-place operators, the methods and functions
+that write into arrays, and numpy's `_array_converter`.  The values, the
+tape's records, views and writes they build on are in arrays.py."""
+import numpy as np
+
+from .arrays import (ndarray, is_array_value, Meta, root, record, record_multi, register_view,
+                     involved, write, check_operands, frozen_key, _snapshot)
+from .boundary import current_site, refuse
+
+
+def apply(tape, prim, fn, args, kwargs, site):
+    """Call `fn` (whose array rule is `prim`) and record what it returned."""
+    if prim.check is not None:
+        why = prim.check(args, kwargs)
+        if why:
+            refuse(fn, f"received a differentiable value, but {why}")
+    if kwargs and isinstance(fn, np.ufunc):
+        o = kwargs.get("out")
+        if o is not None and o is not Ellipsis or "where" in kwargs:
+            return ufunc_out(tape, prim, fn, args, kwargs, site)
+    out = fn(*args, **kwargs)
+    if prim.nondiff:
+        return out
+    if prim.multi is not None:
+        if isinstance(out, tuple):
+            record_multi(tape, prim, tuple(out), args, kwargs, site)
+        elif is_array_value(out):
+            # One output only (svd(compute_uv=False) returns s): rule `single`.
+            j = prim.single
+            if j is None or prim.multi[j] is None:
+                refuse(fn, "returned one array where its rule expects a tuple")
+            outs = [None] * len(prim.multi)
+            outs[j] = out
+            record_multi(tape, prim, tuple(outs), args, kwargs, site)
+        return out
+    if id(out) in tape.ids:
+        return out                      # an argument handed back (np.asarray(a))
+    tout = type(out)
+    if tout is float or tout is complex or is_array_value(out):
+        if prim.prepare is not None:
+            args, kwargs = prim.prepare(args, kwargs)
+        record(tape, prim, out, args, kwargs, site)
+    elif tout is ndarray:
+        if out.dtype.kind == "O":
+            # Its elements are new Python numbers: copies without a gradient.
+            refuse(fn, "made an object array (dtype=object) from a differentiable value; "
+                   "its elements would be copies without a gradient")
+        if out.base is not None:
+            register_view(tape, out)
+    return out
+
+
+def ufunc_out(tape, prim, fn, args, kwargs, site):
+    """`ufunc(x, y, out=o, where=w)`: the ufunc's value, then a write into o
+    (`where=`: the new values only where w holds)."""
+    kwargs = dict(kwargs)
+    o = kwargs.pop("out", None)
+    w = kwargs.pop("where", True)
+    if type(o) is tuple:
+        if len(o) != 1:
+            refuse(fn, "received a differentiable value and several out= arrays")
+        o = o[0]
+    if o is None:
+        if w is not True:
+            refuse(fn, "received a differentiable value and where= without out= (the other "
+                   "elements are uninitialized)")
+        return apply(tape, prim, fn, args, kwargs, site)
+    if not involved(tape, o, args):
+        r = root(o)
+        if id(r) in tape.holders:
+            _snapshot(tape, r)
+        return fn(*args, out=o, where=w, **kwargs)
+    casting = kwargs.get("casting", "same_kind")
+    value = apply(tape, prim, fn, args, kwargs, site)
+    if w is not True:
+        from ..rules import RULES
+        value = apply(tape, RULES[np.where], np.where, (w, value, o), {}, site)
+    if not np.can_cast(np.result_type(value), o.dtype, casting):
+        return fn(*args, out=o, where=w, **kwargs)     # (numpy's own casting error)
+    write(tape, o, Ellipsis, value, f"{fn.__name__}(out=...)",
+          lambda: np.copyto(o, value, casting="unsafe"))
+    return o
+
+
+def getitem(tape, a, key, site=None):
+    """`a[key]` of an ndarray while differentiating."""
+    r = a[key]
+    if type(r) is ndarray and r.base is not None:
+        register_view(tape, r)
+    if id(a) in tape.ids and id(r) not in tape.ids and is_array_value(r):
+        from ..rules.numpy import GETITEM
+        record(tape, GETITEM, r, (a, frozen_key(key)), {}, site or current_site())
+    return r
+
+
+def rows(tape, a, it, site=None):
+    """Iteration over a tracked array: its rows, recorded as subscripts at
+    `site` (the loop's instruction)."""
+    site = site or current_site()
+    for i in range(len(a)):
+        yield getitem(tape, a, i, site)
+
+
+def row_list(tape, a):
+    """The rows of tracked array `a` as a list (for C code that iterates)."""
+    if a.ndim == 0:
+        iter(a)                 # (numpy's TypeError)
+    return [getitem(tape, a, i) for i in range(len(a))]
+
+
+def tolist(tape, a):
+    """`a.tolist()` of a tracked array: each number is an element of `a`."""
+    from ..rules.numpy import GATHER
+    out = a.tolist()
+    v = tape.ids[id(a)]
+    meta = Meta(a)
+    site = current_site()
+    flat = []
+    _leaves(out, flat)
+    for i, x in enumerate(flat):
+        if (type(x) is float or type(x) is complex or is_array_value(x)) and \
+                id(x) not in tape.ids:      # (longdouble arrays give numpy scalars)
+            record(tape, GATHER, x, (meta, np.intp(i)), {}, site, in_vars=(v,))
+    return out
+
+
+def _leaves(x, out):
+    if type(x) is list:
+        for e in x:
+            _leaves(e, out)
+    else:
+        out.append(x)
+
+
+_ATTR_REFUSED = {"data": "the raw buffer of a differentiable array carries no gradient",
+                 "ctypes": "the raw buffer of a differentiable array carries no gradient"}
+
+
+def attribute(tape, a, name, value):
+    """`a.<name>` of a tracked array returned `value`."""
+    from ..rules.numpy.shapes import ATTR_PRIMS
+    p = ATTR_PRIMS.get(name)
+    if p is not None:
+        if id(value) not in tape.ids and is_array_value(value):
+            record(tape, p, value, (a,), {}, current_site())
+        elif type(value) is ndarray and value.base is not None:
+            register_view(tape, value)
+    elif name in _ATTR_REFUSED:
+        refuse(f"the attribute .{name}", _ATTR_REFUSED[name])
+    return value
+
+
+# ------------------------------------------------------------------ operators
+
+_OPERATOR_UFUNCS = {0: np.add, 2: np.floor_divide, 4: np.matmul, 5: np.multiply,
+                    6: np.remainder, 8: np.power, 10: np.subtract, 11: np.true_divide}
+
+
+def operator(tape, k, r, a, b, site):
+    """`r = a <op k> b` computed by numpy: recorded with the ufunc's rule.
+    Returns False when it is not a numpy operation bcad knows."""
+    from ..rules import RULES
+    u = _OPERATOR_UFUNCS.get(k % 13)
+    if u is None:
+        return False
+    prim = RULES[u]
+    if prim.nondiff or id(r) in tape.ids:
+        return True
+    if is_array_value(r):
+        record(tape, prim, r, (a, b), {}, site)
+    return True
+
+
+def inplace(tape, k, a, b, native):
+    """`a <op>= b` for an ndarray `a`: numpy's `ufunc(a, b, out=a)`."""
+    from ..rules import RULES
+    u = _OPERATOR_UFUNCS.get(k - 13)
+    check_operands(tape, (b,), "an in-place operator on an ndarray")
+    if u is None or not involved(tape, a, (a, b)):
+        r = root(a)
+        if id(r) in tape.holders:
+            _snapshot(tape, r)
+        return native(a, b)
+    prim = RULES[u]
+    if prim.nondiff:          # (a //= b: a piecewise-constant new value)
+        value = u(a, b)
+        write(tape, a, Ellipsis, value, f"{u.__name__}=", lambda: np.copyto(a, value))
+        return a
+    return ufunc_out(tape, prim, u, (a, b), {"out": a}, current_site())
+
+
+# ------------------------------------------------------------------ writers
+
+def copyto(tape, dst, src, casting="same_kind", where=True):
+    if where is not True:
+        from ..rules import RULES
+        if involved(tape, dst, src):
+            src = apply(tape, RULES[np.where], np.where, (where, src, dst), {}, current_site())
+        else:
+            return write(tape, dst, Ellipsis, src, "numpy.copyto",
+                         lambda: np.copyto(dst, src, casting=casting, where=where))
+    return write(tape, dst, Ellipsis, src, "numpy.copyto",
+                 lambda: np.copyto(dst, src, casting=casting))
+
+
+def fill(tape, a, value):
+    return write(tape, a, Ellipsis, value, "ndarray.fill", lambda: a.fill(value))
+
+
+def setitem(tape, a, key, value):
+    """`a[key] = value` for an ndarray."""
+    def native():
+        a[key] = value
+    write(tape, a, key, value, "ndarray.__setitem__", native)
+
+
+def _flat_key(target, key):
+    """`a.flat[key]` as an index of `a` (C order)."""
+    return np.unravel_index(np.arange(target.size)[key], target.shape)
+
+
+def flat_getitem(tape, fl, key, site=None):
+    """`a.flat[key]`: elements of `a`, recorded as a subscript of it."""
+    target = fl.base
+    if id(target) not in tape.ids:
+        return fl[key]
+    return getitem(tape, target, _flat_key(target, key), site)
+
+
+def flat_items(tape, fl, site=None):
+    """Iteration over `a.flat` of a tracked `a`: its elements, recorded."""
+    target = fl.base
+    for i in range(target.size):
+        yield getitem(tape, target, np.unravel_index(i, target.shape), site)
+
+
+def flat_setitem(tape, fl, key, value):
+    """`a.flat[key] = value`: a write into `a` at the elements the flat
+    (C-order) index selects (np.diag builds its result this way)."""
+    target = fl.base
+
+    def native():
+        fl[key] = value
+    if not involved(tape, target, value):
+        return write(tape, target, Ellipsis, value, "ndarray.flat[...] =", native)
+    idx = np.arange(target.size)[key]
+    if np.ndim(value) > 1 or np.size(value) not in (1, np.size(idx)):
+        refuse("ndarray.flat[...] =", "stored a differentiable value whose shape differs "
+               "from the selection (numpy repeats or flattens it); index the array instead")
+    write(tape, target, _flat_key(target, key), value, "ndarray.flat[...] =", native)
+
+
+def sort(tape, a, args, kwargs, partition=False):
+    """`a.sort(...)` / `a.partition(kth, ...)` in place: the new version is
+    a permutation of the old (numpy's argsort/argpartition of it)."""
+    if not involved(tape, a, ()):
+        r = root(a)
+        if id(r) in tape.holders:
+            _snapshot(tape, r)
+        return (a.partition if partition else a.sort)(*args, **kwargs)
+    from ..rules import RULES
+    if partition:
+        opts = dict(zip(("kth", "axis", "kind", "order"), args), **kwargs)
+        axis = opts.get("axis", -1)
+        order = np.argpartition(a, opts["kth"], axis=axis)
+    else:
+        opts = dict(zip(("axis", "kind", "order"), args), **kwargs)
+        axis = opts.get("axis", -1)
+        order = np.argsort(a, axis=axis, kind="stable")
+    tmp = apply(tape, RULES[np.take_along_axis], np.take_along_axis, (a, order, axis), {},
+                current_site())
+    write(tape, a, Ellipsis, tmp, "ndarray.sort", lambda: np.copyto(a, tmp))
+    return None
+
+
+# ------------------------------------------------------- numpy's converters
+
+try:
+    from numpy._core._multiarray_umath import _array_converter as ArrayConverter
+except ImportError:             # pragma: no cover - numpy < 2
+    ArrayConverter = None
+_CONVERTED = {}                 # id(converter) -> (converter, its arguments)
+
+
+def converter(tape, args, kwargs):
+    """numpy's `_array_converter(*values)` (np.linspace, np.polyval...):
+    remember what it converts."""
+    conv = ArrayConverter(*args, **kwargs)
+    _CONVERTED[id(conv)] = (conv, args)
+    return conv
+
+
+def converter_method(tape, conv, name, args, kwargs):
+    """`conv.as_arrays()` / `conv.wrap(y)`: the same values as what went in."""
+    from ..rules import RULES
+    out = getattr(conv, name)(*args, **kwargs)
+    entry = _CONVERTED.get(id(conv))
+    prim = RULES[np.asarray]
+    site = current_site()
+    if name == "as_arrays" and entry is not None and entry[0] is conv:
+        from .tracking import leaves_of
+        for o, src in zip(out, entry[1]):
+            if o is not src and is_array_value(o) and any(
+                    id(x) in tape.ids for x in leaves_of(tape, src, [])):
+                record(tape, prim, o, (src,), {}, site)
+    elif name == "wrap" and args and out is not args[0] and id(args[0]) in tape.ids \
+            and is_array_value(out):
+        record(tape, prim, out, (args[0],), {}, site)
+    return out
