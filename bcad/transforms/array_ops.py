@@ -309,3 +309,28 @@ def converter_method(tape, conv, name, args, kwargs):
             and is_array_value(out):
         record(tape, prim, out, (args[0],), {}, site)
     return out
+
+
+def ufunc_at(tape, u, a, idx, b):
+    """`np.add.at(a, idx, b)` / `np.subtract.at`: unbuffered accumulation
+    into a, a write: the new version is a +/- (b scattered-added at idx)."""
+    def native():
+        u.at(a, idx, b)
+    check_operands(tape, (b,), f"numpy.{u.__name__}.at")
+    if not involved(tape, a, b):
+        return write(tape, a, Ellipsis, b, f"numpy.{u.__name__}.at", native)
+    if not is_array_value(a):
+        return native()       # (write's own refusal: a copy into an int array)
+    from ..rules import RULES
+    from ..rules.numpy.shapes import SCATTER_ADD
+    site = current_site()
+    key = frozen_key(idx)
+    delta = np.zeros(a.shape, dtype=np.result_type(a, b))
+    np.add.at(delta, key, b)
+    from .tracking import leaves_of
+    if any(id(v) in tape.ids for v in leaves_of(tape, b, [])):
+        record(tape, SCATTER_ADD, delta, (Meta(a), key, b), {}, site)
+    new = apply(tape, RULES[u], u, (a, delta), {}, site)
+    write(tape, a, Ellipsis, new, f"numpy.{u.__name__}.at",
+          lambda: np.copyto(a, new, casting="unsafe"))
+    return None

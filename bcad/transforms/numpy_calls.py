@@ -182,6 +182,8 @@ def special(tape, fn, args, kwargs):
         self = fn.__self__
         if type(self) is _CONVERTER:
             return array_ops.converter_method(tape, self, fn.__name__, args, kwargs)
+        if type(self) is _UFUNC:
+            return _ufunc_method(tape, self, fn.__name__, args, kwargs)
         if type(self) is _ndarray:
             w = _ARRAY_WRITERS.get(fn.__name__)
             if w is not None:
@@ -244,7 +246,22 @@ def _sum_of_arrays(tape, args, kwargs):
 
 _COPYTO = arrays.np.copyto
 _CONVERTER = array_ops.ArrayConverter
-_SPECIAL_SELF = (_ndarray, _CONVERTER)
+_SPECIAL_SELF = (_ndarray, _CONVERTER, _UFUNC)
+
+
+def _ufunc_method(tape, u, name, args, kwargs):
+    """`u.outer(a, b)`: u of a broadcast against b (recorded through the
+    reshape and u's rules); `u.at(a, idx, b)` for add/subtract: a write."""
+    np = arrays.np
+    if name == "outer" and len(args) == 2 and not kwargs and \
+            any(arrays.is_numpy_operand(a) or type(a) in (float, complex) for a in args):
+        from .tracking import call_c
+        a, b = args
+        a2 = call_c(np.reshape, (a, np.shape(a) + (1,) * np.ndim(b)), {})
+        return call_c(u, (a2, b), {})
+    if name == "at" and u in (np.add, np.subtract) and len(args) == 3 and not kwargs:
+        return array_ops.ufunc_at(tape, u, *args)
+    return NOT_SPECIAL
 
 
 def protect_residuals(tape, objs):

@@ -375,3 +375,28 @@ def test_interp(form):
     else:
         check_grads(lambda fr, fi: np.sum(np.abs(np.interp(x, xp, fr + 1j * fi)) ** 2),
                     (fp, fp[::-1].copy()), order=1)
+
+
+def _assemble(x):
+    K = np.zeros(3)
+    np.add.at(K, [0, 1, 1, 2], x * x)       # (a repeated index accumulates)
+    np.subtract.at(K, [2], x[0])
+    return np.sum(K ** 2)
+
+
+def _add_at_tracked(x):
+    y = x * 1.0
+    np.add.at(y, [0, 0, 3], 2.5)
+    np.add.at(y, np.array([1, 1]), x[2:])
+    return np.sum(y ** 3)
+
+
+def _ufunc_outer(x):
+    return (np.sum(np.multiply.outer(x, x[:2]) ** 2) + np.sum(np.add.outer(x[:2], x)) +
+            np.sum(np.subtract.outer(x, 1.0)))
+
+
+@pytest.mark.parametrize("f", [_assemble, _add_at_tracked, _ufunc_outer],
+                         ids=["add.at", "add.at-tracked", "outer"])
+def test_ufunc_at_and_outer(f):
+    check(f, X)

@@ -90,6 +90,15 @@ def _winners(meta, key, flat, shape):
 SETITEM = array_primitive("setitem", None, _setitem_vjp, save=(1,), kind="flat")
 
 
+def _scatter_add_vjp(g, ans, args, kwargs):
+    meta, key, b = args
+    return (None, None, unbroadcast(b, _as_array(g)[key]))
+
+
+# np.add.at(a, key, b)'s increment: zeros of a's shape with b added at key.
+SCATTER_ADD = array_primitive("ufunc.at increment", None, _scatter_add_vjp, save=(1,))
+
+
 # ------------------------------------------------------------ shape methods
 
 def _vjp0(f):
