@@ -334,3 +334,20 @@ def ufunc_at(tape, u, a, idx, b):
     write(tape, a, Ellipsis, new, f"numpy.{u.__name__}.at",
           lambda: np.copyto(a, new, casting="unsafe"))
     return None
+
+
+_LAYOUT = {"shape", "strides", "dtype", "data"}
+
+
+def check_layout_store(tape, a, name):
+    """`a.shape = ...` (strides, dtype) changes an array in place without
+    a write: refused for differentiable arrays (recorded shapes would be
+    stale); arrays recorded rules still read are copied for them first."""
+    if name not in _LAYOUT:
+        return
+    if involved(tape, a, ()):
+        refuse(f"setting .{name} of", f"changed the layout of a differentiable array in place; "
+               f"use a.reshape(...) / a.view(...), which return a new array")
+    r = root(a)
+    if id(r) in tape.holders:
+        _snapshot(tape, r)

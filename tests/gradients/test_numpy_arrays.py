@@ -400,3 +400,22 @@ def _ufunc_outer(x):
                          ids=["add.at", "add.at-tracked", "outer"])
 def test_ufunc_at_and_outer(f):
     check(f, X)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")     # (numpy >= 2.5)
+def test_layout_store_on_a_differentiable_array_refused():
+    def f(x):
+        y = x * 2.0
+        y.shape = (2, 2)
+        return float(y.sum(axis=0)[0])
+    refused(f, X.copy(), "setting .shape", "reshape")
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_layout_store_on_a_residual_copies_it():
+    def f(x):
+        c = np.arange(4.0)
+        y = x * c
+        c.shape = (2, 2)
+        return float(np.sum(y) + c[0, 1])
+    np.testing.assert_allclose(bcad.grad(f)(X.copy()), np.arange(4.0))
