@@ -124,13 +124,17 @@ try:
     _NDARRAY = _np.ndarray
     _COPYING |= {_np.ndarray, _np.flatiter}
     _NUMPY_BOOL = _np.bool_
+    _DESCRIPTORS = frozenset(type(_np.dtype(c)) for c in "?bhilqBHILQefdgFDGO") | {_np.dtype}
     # Type and shape questions (their results are classified like any
     # other: a broadcast object is tainted, so numbers read from it refuse).
-    SAFE_C |= {_np.result_type, _np.broadcast, _np.can_cast, _np.promote_types,
-               _np.min_scalar_type, _np.dtype, _np.shape, _np.ndim, _np.isscalar,
-               _np.iscomplexobj, _np.isrealobj}
+    _TYPE_QUESTIONS = {_np.result_type, _np.broadcast, _np.can_cast, _np.promote_types,
+                       _np.min_scalar_type, _np.dtype, _np.shape, _np.ndim, _np.isscalar,
+                       _np.iscomplexobj, _np.isrealobj}
+    # (and the C functions numpy's dispatchers wrap)
+    SAFE_C |= _TYPE_QUESTIONS | {getattr(f, "_implementation", f) for f in _TYPE_QUESTIONS}
 except ImportError:     # pragma: no cover - numpy is a dependency
     _NDARRAY = _NUMPY_BOOL = ()
+    _DESCRIPTORS = frozenset()
 
 try:
     import ctypes as _ctypes
@@ -369,8 +373,9 @@ def check_result(tape, fn, out, found, taint, inputs=(), moves_references=False)
     while todo:
         o = todo.pop()
         t = type(o)
-        if o is None or t is bool or t is _NUMPY_BOOL or id(o) in ids:
-            continue
+        if o is None or t is bool or t is _NUMPY_BOOL or id(o) in ids or t in _DESCRIPTORS \
+                or isinstance(o, type):
+            continue            # (a dtype or a type describes, it holds no value)
         if t is int and (not taint or _counts(fn)):
             continue
         if inputs and (t is float or t is complex or t is str or t is bytes):

@@ -99,8 +99,11 @@ _ARRAY_WRITERS = {
     "tolist": lambda tape, a, args, kwargs: array_ops.tolist(tape, a) if id(a) in tape.ids
     else a.tolist(*args, **kwargs),
 }
+# Argument types that cannot override __array_function__ (functions too:
+# np.apply_along_axis(np.sum, ...), np.piecewise(x, conds, [lambda t: ...])).
 _PLAIN_ARGS = (int, float, complex, bool, str, type(None), slice, type(Ellipsis), _ndarray,
-               arrays.np.dtype, type, tuple, list, type(arrays.np._NoValue))
+               arrays.np.dtype, type, tuple, list, type(arrays.np._NoValue), FunctionType,
+               BuiltinFunctionType, functools.partial, _UFUNC, _DISPATCHER)
 
 
 def _plain_arguments(args, kwargs):

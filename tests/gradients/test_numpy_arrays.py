@@ -419,3 +419,47 @@ def test_layout_store_on_a_residual_copies_it():
         c.shape = (2, 2)
         return float(np.sum(y) + c[0, 1])
     np.testing.assert_allclose(bcad.grad(f)(X.copy()), np.arange(4.0))
+
+
+@pytest.mark.parametrize("n, m", [(5, 3), (3, 5), (4, 4), (1, 3), (6, 1)])
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("f", [np.convolve, np.correlate], ids=["convolve", "correlate"])
+def test_convolve_correlate(f, mode, n, m):
+    rng = np.random.default_rng(n * 10 + m)
+    a, v = rng.standard_normal(n), rng.standard_normal(m)
+    w = rng.standard_normal(len(f(a, v, mode)))
+    check_grads(lambda a, v: float(np.sum(f(a, v, mode) * w)), (a, v), order=1)
+
+
+NUMPY_PYTHON_LAYER = {
+    "polynomial": lambda c, x: np.sum(np.polynomial.Polynomial(c)(x)),
+    "chebval": lambda c, x: np.sum(np.polynomial.chebyshev.chebval(x, c)),
+    "polyfit": lambda c, x: float(np.polyfit(np.linspace(0, 1, 6),
+                                             np.linspace(0, 1, 6) * c[0] + c[1], 1).sum()),
+    "cov": lambda c, x: float(np.cov(np.vstack([c, c ** 2])).sum()),
+    "corrcoef": lambda c, x: float(np.corrcoef(c, c ** 2 + x[0])[0, 1]),
+    "matrix_power": lambda c, x: float(np.linalg.matrix_power(np.outer(c, c) * 0.1 + np.eye(4),
+                                                              3).sum()),
+    "einsum-optimize": lambda c, x: float(np.einsum("i,j,j->", c, c, c, optimize=True)),
+    "meshgrid": lambda c, x: float(np.sum(np.meshgrid(c, x)[0] * np.meshgrid(c, x)[1])),
+    "apply_along_axis": lambda c, x: float(np.apply_along_axis(np.sum, 0, np.outer(c, x)).sum()),
+    "bincount-weights": lambda c, x: float(np.sum(np.bincount([0, 2, 2, 1], weights=c) ** 2)),
+    "sinc": lambda c, x: float(np.sum(np.sinc(c))),
+    "unwrap": lambda c, x: float(np.sum(np.unwrap(c * 3))),
+    "piecewise": lambda c, x: float(np.sum(np.piecewise(c, [c < 0, c >= 0],
+                                                        [lambda t: -t, lambda t: t * t]))),
+    "select": lambda c, x: float(np.sum(np.select([c < 0, c >= 0], [c, c ** 2]))),
+    "quantile": lambda c, x: float(np.quantile(c, 0.3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NUMPY_PYTHON_LAYER))
+def test_numpy_python_layer_functions(name):
+    c = np.array([1.0, -2.0, 0.5, 0.25])
+    x = np.array([0.3, -0.7, 1.1])
+    check_grads(NUMPY_PYTHON_LAYER[name], (c, x), order=1)
+
+
+def test_vectorize_is_refused():
+    # (np.vectorize computes on object arrays: its elements are copies)
+    refused(lambda x: float(np.sum(np.vectorize(lambda t: t * t)(x))), X.copy(), "object array")

@@ -162,7 +162,7 @@ class Scatter:
         return buf
 
 
-from . import scalars, ufuncs, reductions, shapes, linalg, creation, interpolation  # noqa: E402,F401,E501
+from . import scalars, ufuncs, reductions, shapes, linalg, creation, interpolation, convolution  # noqa: E402,F401,E501
 scalars._register_array_rules()
 ufuncs._operator_methods()   # (after linalg: matmul's rule)
 from .shapes import SETITEM, GATHER, GETITEM  # noqa: E402,F401

@@ -346,3 +346,29 @@ def _array_wrap_vjp(g, ans, args, kwargs):
 
 # (numpy's linalg wraps its results: pinv, tensorsolve, cond...)
 defarray(ndarray.__array_wrap__, _array_wrap_vjp, save=())
+
+
+
+def _broadcast_to_vjp(g, ans, args, kwargs):
+    return (unbroadcast(args[0], g),) + (None,) * (len(args) - 1 + len(kwargs))
+
+
+# numpy's Python helper behind broadcast_to and broadcast_arrays (it makes
+# the view with np.nditer, which has no rule): a rule of its own.
+try:
+    from numpy.lib import _stride_tricks_impl as _stride
+except ImportError:             # pragma: no cover - numpy < 2
+    from numpy.lib import stride_tricks as _stride
+if hasattr(_stride, "_broadcast_to"):
+    defarray(_stride._broadcast_to, _broadcast_to_vjp, save=(), name="numpy._broadcast_to")
+
+
+def _bincount_vjp(g, ans, args, kwargs):
+    x = args[0]
+    weights = args[1] if len(args) > 1 else kwargs.get("weights")
+    ct_w = None if weights is None else np.asarray(g)[np.asarray(x)]
+    cts = [None, ct_w][:len(args)] + [None] * max(len(args) - 2, 0)
+    return tuple(cts) + tuple(ct_w if k == "weights" else None for k in kwargs)
+
+
+defarray(np.bincount, _bincount_vjp, save=(0,))
