@@ -175,7 +175,15 @@ class Trace:
         tape = self.tape
         a, b, prm = tape.a[v], tape.b[v], tape.params[v]
         if b == GENERAL:
-            args, kwargs = prm
+            args, kwargs = prm[0], prm[1]
+            if tape.prim[v].kind == "flat":     # a write: old[key] = value
+                meta, key, value, flat = args
+                old = var_text(a[0]) if a[0] >= 0 else const_text(meta)
+                new = [var_text(i) for i in a[1:] if i >= 0]
+                val = new[0] if len(new) == 1 else (f"[{', '.join(new)}]" if new else
+                                                    const_text(value))
+                where = "flat positions" if flat else "key"
+                return [old, f"{where} {_key_text(key)}", f"value {val}"]
             it = iter(a)
             parts = [_render_tree(x, it, var_text) for x in args]
             parts += [f"{k}={_render_tree(x, it, var_text)}" for k, x in kwargs.items()]
@@ -307,6 +315,22 @@ class AdjointListing:
 
 
 # ---------------------------------------------------------------- replay
+
+def _key_text(key):
+    """An index as text (arrays of positions shortened)."""
+    if type(key) is tuple:
+        return "[" + ", ".join(_key_text(k)[1:-1] for k in key) + "]"
+    if type(key) is slice:
+        return "[" + ":".join("" if x is None else str(x)
+                              for x in (key.start, key.stop, key.step)).rstrip(":") + "]" \
+            if key.step is not None else f"[{'' if key.start is None else key.start}:" \
+            f"{'' if key.stop is None else key.stop}]"
+    if key is Ellipsis:
+        return "[...]"
+    if type(key) is np.ndarray:
+        return f"[array{key.shape}]" if key.size > 6 else f"[{key.tolist()}]"
+    return f"[{key!r}]"
+
 
 def replay(tape, seeds):
     """Run the adjoint like reverse.backward, also keeping every single

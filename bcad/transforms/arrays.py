@@ -56,7 +56,7 @@ class Meta:
         self.size = x.size
 
     def __repr__(self):
-        return f"<array meta {self.shape} {self.dtype}>"
+        return f"<{self.dtype} array {self.shape}>"
 
 
 def root(a):
