@@ -101,7 +101,7 @@ def prepare_inputs(tape, value, where):
     return unflatten(treedef, new), new, treedef, mask
 
 
-def backward(tape, seeds):
+def backward(tape, seeds, owned_out=None):
     """Run the adjoint program from `seeds` {var: cotangent}; returns the
     cotangent list indexed by variable (None where zero).
 
@@ -163,6 +163,8 @@ def backward(tape, seeds):
             acc.add(a, p.vjps[0](g, vals[v], *prm))
         if b >= 0 and p.vjps[1] is not None:
             acc.add(b, p.vjps[1](g, vals[v], *prm))
+    if owned_out is not None:
+        owned_out.update(owned)
     return ct
 
 
@@ -282,11 +284,14 @@ def adjoint_program(tape, out_vars):
     return prog
 
 
-def _like_input(x, g):
+def _like_input(x, g, owned=False):
     """The gradient of input `x`: its shape and dtype (float32 in, float32
-    out), a fresh array the caller owns."""
+    out), a fresh array the caller owns (`owned`: g is a buffer only the
+    backward pass refers to, which it can hand over as it is)."""
     tx = type(x)
     if tx is np.ndarray:
+        if owned and type(g) is np.ndarray and g.shape == x.shape and g.dtype == x.dtype:
+            return g
         return np.array(np.broadcast_to(g, x.shape), dtype=x.dtype)
     if isinstance(x, np.generic):
         return x.dtype.type(g)
@@ -359,7 +364,8 @@ def gradients(res, out_leaves, cts):
         v = tape.var_of(leaf)
         if v >= 0 and c is not None:
             seeds[v] = c if v not in seeds else seeds[v] + c
-    ct = backward(tape, seeds) if seeds else [None] * len(tape.vals)
+    owned = set()
+    ct = backward(tape, seeds, owned) if seeds else [None] * len(tape.vals)
     grads = []
     for leaves, treedef, mask in res.inputs:
         out = []
@@ -367,7 +373,9 @@ def gradients(res, out_leaves, cts):
             if not m:
                 out.append(None)
                 continue
-            g = ct[res.input_var[id(leaf)]]
-            out.append(_zero(leaf) if g is None else _like_input(leaf, _real_for(leaf, g)))
+            v = res.input_var[id(leaf)]
+            g = ct[v]
+            out.append(_zero(leaf) if g is None else _like_input(leaf, _real_for(leaf, g),
+                                                                 v in owned))
         grads.append(unflatten(treedef, out))
     return grads
