@@ -440,7 +440,32 @@ ANCHOR_OPS = {
     "poly_horner": 2002,
     "lotka_volterra_rk4_scalar": 62003,
     "lotka_volterra_adaptive": 20503,
+    "mlp_numpy": 12,            # (array operations, as the anchors count them)
+    "small_array_loop": 800,
 }
+
+
+def _mlp_manual_grad():
+    params, X, Y = mlp_data()
+    return lambda: _ref_mlp_with(params, X, Y)
+
+
+def _ref_mlp_with(params, X, Y):
+    W1, b1, W2, b2, W3, b3 = params
+    h1 = np.tanh(X @ W1 + b1)
+    h2 = np.tanh(h1 @ W2 + b2)
+    logits = h2 @ W3 + b3
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    d3 = (p * Y.sum(axis=1, keepdims=True) - Y) / X.shape[0]
+    d2 = (d3 @ W3.T) * (1 - h2 ** 2)
+    d1 = (d2 @ W2.T) * (1 - h1 ** 2)
+    return [X.T @ d1, d1.sum(0), h2.T @ d3, d3.sum(0), h1.T @ d2, d2.sum(0)]
+
+
+# A hand-written gradient of the same function: its peak memory is what the
+# adjoint needs (residuals and cotangents), bcad's is compared with it.
+MEMORY_REFERENCE = {"mlp_numpy": _mlp_manual_grad}
 
 
 class ADCase:

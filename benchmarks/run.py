@@ -467,7 +467,7 @@ def run_ad(cfg, bcad, bcad_err, autograd, autograd_err, report, selected):
         slow = first is not None and first.median > cfg.memory_max_call
         if cfg.memory and slow:
             mem_rows.append([case.name, f"skipped: grad call > {cfg.memory_max_call:g} s",
-                             "", "", "", ""])
+                             "", "", "", "", ""])
         if cfg.memory and status != "FAILED" and not slow:
             try:
                 peak = grad_peak_bytes(lambda: fresh_bcad_grad(bcad, fn, argnums), args)
@@ -476,12 +476,20 @@ def run_ad(cfg, bcad, bcad_err, autograd, autograd_err, report, selected):
                 rec.update(tracemalloc_peak_bytes=peak, bcad_recorded_ops=n_ops,
                            bytes_per_recorded_op=per_op,
                            bytes_per_anchor_op=peak / P.ANCHOR_OPS[case.name])
+                ref = P.MEMORY_REFERENCE.get(case.name)
+                vs_ref = "—"
+                if ref is not None:
+                    ref_peak = grad_peak_bytes(lambda: (lambda: ref())(), ())
+                    rec.update(hand_written_peak_bytes=ref_peak,
+                               peak_over_hand_written=peak / ref_peak)
+                    vs_ref = f"{peak / ref_peak:.2f}x of {fmt_bytes(ref_peak)}"
                 mem_rows.append([case.name, fmt_bytes(peak), f"{P.ANCHOR_OPS[case.name]:,}",
                                  fmt_bytes(peak / P.ANCHOR_OPS[case.name]),
-                                 "—" if n_ops is None else f"{n_ops:,}", fmt_bytes(per_op)])
+                                 "—" if n_ops is None else f"{n_ops:,}", fmt_bytes(per_op),
+                                 vs_ref])
             except Exception as e:  # noqa: BLE001
                 rec["memory_error"] = short_exc(e)
-                mem_rows.append([case.name, f"FAILED: {short_exc(e)}", "", "", "", ""])
+                mem_rows.append([case.name, f"FAILED: {short_exc(e)}", "", "", "", "", ""])
 
         t_first = first and first.median
         t_steady = steady and steady.median
@@ -520,7 +528,8 @@ def run_ad(cfg, bcad, bcad_err, autograd, autograd_err, report, selected):
               "(≈1.3 KB/op), see RESULTS.md.  bytes/recorded op needs bcad's own count "
               "(hook: tape_bytes_per_op / recorded_ops in run.py).\n")
         print_table(["problem", "traced peak", "anchor ops", "per anchor op",
-                     "bcad recorded ops", "per recorded op"], mem_rows)
+                     "bcad recorded ops", "per recorded op", "vs hand-written gradient"],
+                    mem_rows)
     else:
         print("Tape memory: skipped with --quick.\n")
     return records
