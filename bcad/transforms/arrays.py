@@ -146,6 +146,24 @@ def record_multi(tape, prim, outs, args, kwargs, site):
                 hold(tape, x, v)
 
 
+def release_values(tape, out):
+    """After the forward pass: arrays no rule reads any more (an
+    intermediate like `X @ W` before `+ b`) are replaced on the tape by their
+    shape and dtype, so that the backward pass does not keep them alive.
+    The output's arrays, those held as residuals and their copies stay."""
+    from .tree import flatten
+    held = set()
+    for lst in tape.holders.values():
+        held.update(id(x) for x, _ in lst[1:])
+    keep = held | {id(x) for x in flatten(out)[0]}
+    vals, ids = tape.vals, tape.ids
+    for v, x in enumerate(vals):
+        if type(x) is ndarray and id(x) not in keep and id(x) in ids:
+            if ids[id(x)] == v:
+                del ids[id(x)]
+            vals[v] = Meta(x)
+
+
 # ------------------------------------------------------------------ views
 
 def register_view(tape, view):

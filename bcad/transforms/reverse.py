@@ -141,11 +141,12 @@ def backward(tape, seeds, owned_out=None):
                 set_needs(tuple([i >= 0 for i in a]) if leafwise else None)
                 cts = p.vjps[0](g, prm[2] if len(prm) > 2 else vals[v], args, kwargs)
                 set_needs(None)
+                g_owned = v in owned
                 _release(ct, owned, v)
                 if leafwise and not any(type(x) is list or type(x) is tuple for x in args):
                     for i, c in zip(a, cts):
                         if i >= 0 and c is not None:
-                            acc.add(i, c)
+                            acc.add(i, c, _fresh(c, cts, g, g_owned, args))
                     continue
             else:
                 cts = p.vjps[0](g, vals[v], args, kwargs)
@@ -166,6 +167,30 @@ def backward(tape, seeds, owned_out=None):
     if owned_out is not None:
         owned_out.update(owned)
     return ct
+
+
+def _fresh(c, cts, g, g_owned, args):
+    """Is cotangent `c` (one of a rule's `cts`) a buffer nothing else refers
+    to, which the pass may own and accumulate into in place?  A new array
+    the rule computed (no base), or the output's own owned buffer handed
+    on, used once among `cts` and not an argument."""
+    if type(c) is not np.ndarray:
+        return False
+    if c is g:
+        if not g_owned:
+            return False
+    elif c.base is not None:
+        return False
+    n = 0
+    for x in cts:
+        if x is c:
+            n += 1
+    if n != 1:
+        return False
+    for x in args:
+        if x is c:
+            return False
+    return True
 
 
 def _release(ct, owned, v):
@@ -226,7 +251,7 @@ def _as_python_number(x, c):
 def _shaped(x, c, i):
     """Cotangent `c` of variable i, whose value is `x`: an array of x's
     shape (a rule may return a scalar for a one-element array)."""
-    if type(x) is np.ndarray:
+    if type(x) is np.ndarray or type(x) is arrays.Meta:
         if type(c) is not np.ndarray or c.shape != x.shape:
             c = np.asarray(c)
             if c.shape != x.shape:
@@ -347,6 +372,8 @@ def run_forward(fun, args, kwargs, diff_positions, tape=None):
         raise NonDifferentiableError(first)
     LAST_STATS.clear()
     LAST_STATS.update(n_ops=len(tape) - n_inputs, n_inputs=n_inputs)
+    if tape.compact:
+        arrays.release_values(tape, out)
     res = VJPResult(None, out, inputs)
     res.tape, res.input_var = tape, input_var
     return res

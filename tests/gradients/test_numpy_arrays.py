@@ -130,6 +130,19 @@ def _flat(x):
     return s + float(np.sum(np.array(list(a.flat)))) + float(np.diag(x[:3]).sum())
 
 
+def _shared_cotangents(x):
+    # add's VJP hands one cotangent object to both operands: the backward
+    # pass must not accumulate into it in place for one of them.
+    a = x * 1.0
+    b = a + a
+    c = b + x
+    d = c * c
+    e = d + d + c
+    a[0] = 5.0
+    a += e
+    return np.sum(e) + np.sum(a * x) + np.sum(b)
+
+
 def _floordiv_inplace(x):
     y = x * 10.0
     y //= 3.0               # piecewise constant: no gradient through y
@@ -138,7 +151,8 @@ def _floordiv_inplace(x):
 
 WRITES = [_setitem_square, _mask_write, _repeated_index, _iadd, _imul_keeps_residual,
           _copyto_fill, _out_into_view, _where_out, _view_write, _view_reread,
-          _transposed_view_write, _loop_rows, _sort_inplace, _floordiv_inplace, _flat]
+          _transposed_view_write, _loop_rows, _sort_inplace, _floordiv_inplace, _flat,
+          _shared_cotangents]
 
 
 @pytest.mark.parametrize("f", WRITES, ids=[f.__name__.strip("_") for f in WRITES])

@@ -103,7 +103,16 @@ _unary(np.arccos, lambda g, a, x: -g / conj(np.sqrt(1 - x * x)), save=(0,))
 _unary(np.arctan, lambda g, a, x: g / conj(1 + x * x), save=(0,))
 _unary(np.sinh, lambda g, a, x: g * conj(np.cosh(x)), save=(0,))
 _unary(np.cosh, lambda g, a, x: g * conj(np.sinh(x)), save=(0,))
-_unary(np.tanh, lambda g, a, x: g * conj(1 - a * a), save=("ans",))
+def _tanh(g, a, x):
+    t = np.multiply(a, a)
+    if np.iscomplexobj(a) or type(t) is not np.ndarray:
+        return g * conj(1 - t)
+    np.subtract(1, t, out=t)            # (1 - a^2) g with one temporary
+    return np.multiply(t, g, out=t) if np.shape(g) == t.shape and \
+        np.result_type(g, t) == t.dtype else t * g
+
+
+_unary(np.tanh, _tanh, save=("ans",))
 _unary(np.arcsinh, lambda g, a, x: g / conj(np.sqrt(x * x + 1)), save=(0,))
 _unary(np.arccosh, lambda g, a, x: g / conj(np.sqrt(x * x - 1)), save=(0,))
 _unary(np.arctanh, lambda g, a, x: g / conj(1 - x * x), save=(0,))
