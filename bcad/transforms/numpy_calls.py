@@ -122,7 +122,7 @@ def _plain(a):
             if not _plain(e):
                 return False
         return True
-    return ta in _PLAIN_ARGS or isinstance(a, arrays._generic)
+    return ta in _PLAIN_ARGS or isinstance(a, (arrays._generic, arrays.np.dtype))
 
 
 def _mutating(name):

@@ -477,3 +477,55 @@ def test_numpy_python_layer_functions(name):
 def test_vectorize_is_refused():
     # (np.vectorize computes on object arrays: its elements are copies)
     refused(lambda x: float(np.sum(np.vectorize(lambda t: t * t)(x))), X.copy(), "object array")
+
+
+# ----------------------------------------------------------------- models as users write them
+
+def _kalman_nll(params, ys):
+    q, r = np.exp(params[0]), np.exp(params[1])
+    F = np.array([[1.0, 1.0], [0.0, 1.0]])
+    H = np.array([[1.0, 0.0]])
+    Q, R = q * np.eye(2), np.array([[r]])
+    x, P = np.zeros(2), np.eye(2)
+    nll = 0.0
+    for y in ys:
+        x = F @ x
+        P = F @ P @ F.T + Q
+        S = H @ P @ H.T + R
+        K = P @ H.T @ np.linalg.inv(S)
+        innov = y - H @ x
+        x = x + K @ innov
+        P = (np.eye(2) - K @ H) @ P
+        nll += 0.5 * (np.log(np.linalg.det(2 * np.pi * S)) + innov @ np.linalg.solve(S, innov))
+    return float(nll)
+
+
+def _gp_nll(theta, X, y):
+    ell, sf, sn = np.exp(theta)
+    d = X[:, None, :] - X[None, :, :]
+    K = sf ** 2 * np.exp(-0.5 * np.sum(d ** 2, axis=-1) / ell ** 2) + sn ** 2 * np.eye(len(X))
+    L = np.linalg.cholesky(K)
+    alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
+    return float(0.5 * y @ alpha + np.sum(np.log(np.diag(L))) + 0.5 * len(X) * np.log(2 * np.pi))
+
+
+def test_kalman_filter_likelihood():
+    ys = np.cumsum(np.random.default_rng(0).standard_normal(20)).reshape(-1, 1)
+    check_grads(_kalman_nll, (np.array([-1.0, 0.5]), ys), order=1)
+
+
+def test_gaussian_process_marginal_likelihood():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((15, 2))
+    y = np.sin(X[:, 0]) + 0.1 * rng.standard_normal(15)
+    check_grads(_gp_nll, (np.array([0.1, 0.2, -1.0]), X, y), order=1)
+
+
+def test_scipy_rosen_and_minimize():
+    so = pytest.importorskip("scipy.optimize")
+    x0 = np.array([-1.2, 1.0, 0.5, 1.5])
+    # scipy's rosen goes through its array-API layer (dtype objects as arguments)
+    np.testing.assert_allclose(bcad.grad(so.rosen)(x0), so.rosen_der(x0), rtol=1e-12)
+    r = so.minimize(so.rosen, np.array([1.3, 0.7, 0.8, 1.9]), jac=bcad.grad(so.rosen),
+                    method="BFGS")
+    assert r.success and np.allclose(r.x, 1.0, atol=1e-4), r
