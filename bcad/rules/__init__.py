@@ -128,3 +128,10 @@ def div(a, b):
 
 from . import python_scalars, math_rules, cmath_rules, builtins_rules, operator_rules, \
     statistics_rules, numpy  # noqa: E402,F401
+
+try:                    # scipy's rules load only when scipy is installed
+    import scipy.special as _scipy_special  # noqa: F401
+except ImportError:     # pragma: no cover - scipy is optional
+    pass
+else:
+    from . import scipy  # noqa: E402,F401  (bcad/rules/scipy/)

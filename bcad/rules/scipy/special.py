@@ -1,0 +1,124 @@
+"""scipy.special: its functions are numpy ufuncs, so an array rule covers
+`f(x)`, broadcasting, `out=` and the operators' dtype rules.  Derivatives as
+in autograd's scipy rules and DLMF; an argument a function is not
+differentiable in (a Bessel order, polygamma's n, zeta's s) is refused
+when a differentiable value is passed there (never a silent zero)."""
+import numpy as np
+import scipy.special as sp
+
+from ...tape.tape import active
+from ..numpy import defarray, unbroadcast, conj
+
+_SQRT_PI = np.sqrt(np.pi)
+_SQRT_2PI = np.sqrt(2 * np.pi)
+
+
+def _holds_tracked(x):
+    tape = active()
+    if tape is None:
+        return False
+    if id(x) in tape.ids:
+        return True
+    if type(x) in (list, tuple):
+        return any(_holds_tracked(e) for e in x)
+    return False
+
+
+def _fixed(*positions, what="this argument"):
+    """check(): refuse a differentiable value at `positions`."""
+    def check(args, kwargs):
+        for i in positions:
+            if i < len(args) and _holds_tracked(args[i]):
+                return f"its derivative in {what} (argument {i}) has no rule"
+        return None
+    return check
+
+
+def _unary(f, d, save=(0,)):
+    """d(g, ans, x): the cotangent of x before unbroadcasting."""
+    defarray(f, lambda g, ans, args, kwargs: (unbroadcast(args[0], d(g, ans, args[0])),)
+             + (None,) * (len(args) - 1 + len(kwargs)), save=save, name=f"scipy.special.{f.__name__}")
+
+
+def _binary(f, dx, dy, check=None, save=True):
+    def vjp(g, ans, args, kwargs):
+        x, y = args[0], args[1]
+        cx = None if dx is None else unbroadcast(x, dx(g, ans, x, y))
+        cy = None if dy is None else unbroadcast(y, dy(g, ans, x, y))
+        return (cx, cy) + (None,) * (len(args) - 2 + len(kwargs))
+    defarray(f, vjp, save=save, check=check, name=f"scipy.special.{f.__name__}")
+
+
+# -- gamma family ---------------------------------------------------------------
+_unary(sp.gammaln, lambda g, a, x: g * sp.digamma(x))
+_unary(sp.gamma, lambda g, a, x: g * a * sp.digamma(x), save=True)
+_unary(sp.rgamma, lambda g, a, x: -g * a * sp.digamma(x), save=True)
+_unary(sp.digamma, lambda g, a, x: g * sp.polygamma(1, x))
+_unary(sp.loggamma, lambda g, a, x: g * conj(sp.digamma(x)))
+_binary(sp.betaln, lambda g, a, x, y: g * (sp.digamma(x) - sp.digamma(x + y)),
+        lambda g, a, x, y: g * (sp.digamma(y) - sp.digamma(x + y)))
+_binary(sp.beta, lambda g, a, x, y: g * a * (sp.digamma(x) - sp.digamma(x + y)),
+        lambda g, a, x, y: g * a * (sp.digamma(y) - sp.digamma(x + y)))
+# zeta(s, q): d/dq = -s zeta(s + 1, q); none in s (polygamma(n, x) reaches it).
+_binary(sp.zeta, None, lambda g, a, s, q: -g * s * sp.zeta(s + 1, q),
+        check=_fixed(0, what="s"))
+_binary(sp.gammainc, None, lambda g, a, s, x: g * np.exp(-x + (s - 1) * np.log(x) - sp.gammaln(s)),
+        check=_fixed(0, what="the shape a"))
+_binary(sp.gammaincc, None,
+        lambda g, a, s, x: -g * np.exp(-x + (s - 1) * np.log(x) - sp.gammaln(s)),
+        check=_fixed(0, what="the shape a"))
+
+# -- error functions and the normal distribution ----------------------------------
+_unary(sp.erf, lambda g, a, x: g * conj(2 / _SQRT_PI * np.exp(-x * x)))
+_unary(sp.erfc, lambda g, a, x: -g * conj(2 / _SQRT_PI * np.exp(-x * x)))
+_unary(sp.erfcx, lambda g, a, x: g * (2 * x * a - 2 / _SQRT_PI), save=True)
+_unary(sp.erfinv, lambda g, a, x: g * _SQRT_PI / 2 * np.exp(a * a), save=("ans",))
+_unary(sp.erfcinv, lambda g, a, x: -g * _SQRT_PI / 2 * np.exp(a * a), save=("ans",))
+_unary(sp.ndtr, lambda g, a, x: g * np.exp(-0.5 * x * x) / _SQRT_2PI)
+_unary(sp.log_ndtr, lambda g, a, x: g * np.exp(-0.5 * x * x - a) / _SQRT_2PI, save=True)
+_unary(sp.ndtri, lambda g, a, x: g * _SQRT_2PI * np.exp(0.5 * a * a), save=("ans",))
+_unary(sp.wofz, lambda g, a, z: g * conj(-2 * z * a + 2j / _SQRT_PI), save=True)
+
+# -- logistic -------------------------------------------------------------------
+_unary(sp.expit, lambda g, a, x: g * a * (1 - a), save=("ans",))
+_unary(sp.logit, lambda g, a, x: g / (x * (1 - x)))
+_unary(sp.log_expit, lambda g, a, x: g * sp.expit(-x))
+
+# -- x log y, entropies -------------------------------------------------------------
+
+
+def _where_x(x, value):
+    """`value` where x != 0, else 0 (x log y is 0 at x = 0 for every y)."""
+    return np.where(np.asarray(x) == 0, 0.0, value)
+
+
+_binary(sp.xlogy, lambda g, a, x, y: g * _where_x(x, np.log(np.where(np.asarray(x) == 0, 1, y))),
+        lambda g, a, x, y: g * _where_x(x, x / np.where(np.asarray(y) == 0, 1, y)))
+_binary(sp.xlog1py, lambda g, a, x, y: g * _where_x(x, np.log1p(y)),
+        lambda g, a, x, y: g * _where_x(x, x / np.where(np.asarray(y) == -1, 1, 1 + y)))
+_unary(sp.entr, lambda g, a, x: g * np.where(np.asarray(x) > 0, -np.log(np.where(
+    np.asarray(x) > 0, x, 1)) - 1, np.where(np.asarray(x) == 0, np.inf, np.nan)))
+_binary(sp.rel_entr, lambda g, a, x, y: g * _where_x(x, np.log(x / y) + 1),
+        lambda g, a, x, y: g * _where_x(x, -x / y))
+_binary(sp.kl_div, lambda g, a, x, y: g * _where_x(x, np.log(x / y)),
+        lambda g, a, x, y: g * (1 - x / y))
+
+# -- Bessel functions ---------------------------------------------------------------
+_unary(sp.i0, lambda g, a, x: g * sp.i1(x))
+_unary(sp.i0e, lambda g, a, x: g * (sp.i1e(x) - np.sign(x) * a), save=True)
+_unary(sp.i1, lambda g, a, x: g * np.where(np.asarray(x) == 0, 0.5,
+                                           sp.i0(x) - a / np.where(np.asarray(x) == 0, 1, x)),
+       save=True)
+_unary(sp.i1e, lambda g, a, x: g * np.where(
+    np.asarray(x) == 0, 0.5, sp.i0e(x) - a * (np.sign(x) + 1 / np.where(np.asarray(x) == 0, 1,
+                                                                          x))), save=True)
+_unary(sp.j0, lambda g, a, x: -g * sp.j1(x))
+_unary(sp.y0, lambda g, a, x: -g * sp.y1(x))
+_unary(sp.j1, lambda g, a, x: g * 0.5 * (sp.j0(x) - sp.jv(2, x)))
+_unary(sp.y1, lambda g, a, x: g * 0.5 * (sp.y0(x) - sp.yv(2, x)))
+for _f, _p in ((sp.jv, lambda v, x: 0.5 * (sp.jv(v - 1, x) - sp.jv(v + 1, x))),
+               (sp.yv, lambda v, x: 0.5 * (sp.yv(v - 1, x) - sp.yv(v + 1, x))),
+               (sp.iv, lambda v, x: 0.5 * (sp.iv(v - 1, x) + sp.iv(v + 1, x))),
+               (sp.kv, lambda v, x: -0.5 * (sp.kv(v - 1, x) + sp.kv(v + 1, x)))):
+    _binary(_f, None, (lambda p: lambda g, a, v, x: g * p(v, x))(_p),
+            check=_fixed(0, what="the order v"))
