@@ -122,7 +122,7 @@ def defvjp(fn, *vjps, name=None):
     given the output cotangent `g` and the output `ans` (None for an argument
     that is not differentiable).  Example::
 
-        bcad.defvjp(scipy.special.expit, lambda g, ans, x: g * ans * (1 - ans))
+        bcad.defvjp(scipy.special.dawsn, lambda g, ans, x: g * (1 - 2 * x * ans))
     """
     return _defvjp(fn, *vjps, name=name)
 

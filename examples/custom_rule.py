@@ -5,7 +5,7 @@ When a differentiable value reaches a C function bcad has no rule for,
 it raises NonDifferentiableError rather than returning a wrong gradient.
 This script shows the three ways to supply a derivative:
 
-1. bcad.defvjp       a C function of one or two arguments: scipy.special.expit
+1. bcad.defvjp       a C function of one or two arguments: scipy.special.dawsn
                      (parts 1 and 2 need scipy: the standard library's and
                      numpy's functions used here all have rules in bcad);
 2. bcad.defvjp_args  a C function of sequence arguments: BLAS ddot of two
@@ -66,22 +66,18 @@ def expect_refusal(f, *args):
 
 # ---------------------------------------------------------------- 1. defvjp
 if scipy is not None:
-    C_NAME = "scipy.special.expit"
-
-    def sigmoid(z):
-        return scipy.special.expit(z)
+    C_NAME = "scipy.special.dawsn"      # Dawson's integral: no rule in bcad
 
     def register_rule():
         # vjp(g, ans, x): the cotangent of x, given the output cotangent g
-        # and the output ans = expit(x).
-        bcad.defvjp(scipy.special.expit, lambda g, ans, x: g * ans * (1.0 - ans))
+        # and the output ans = dawsn(x); D'(x) = 1 - 2 x D(x).
+        bcad.defvjp(scipy.special.dawsn, lambda g, ans, x: g * (1.0 - 2.0 * x * ans))
+
+    def profile_loss(w, x=1.5, target=0.4):
+        d = float(scipy.special.dawsn(w * x))
+        return (d - target) ** 2
 else:
     C_NAME = None       # (every function of numpy and math bcad could use here has a rule)
-
-
-def logistic_loss(w, x=1.5, y=1.0):
-    p = sigmoid(w * x)
-    return -(y * math.log(p) + (1.0 - y) * math.log(1.0 - p))
 
 
 def part1():
@@ -89,12 +85,13 @@ def part1():
         print("1. bcad.defvjp: skipped (needs scipy, for a C function without a rule)")
         return
     print(f"1. bcad.defvjp({C_NAME}, ...)")
-    expect_refusal(logistic_loss, 0.3)
+    expect_refusal(profile_loss, 0.3)
     register_rule()
     w = 0.3
-    g = bcad.grad(logistic_loss)(w)
-    check("d loss/dw", g, (sigmoid(w * 1.5) - 1.0) * 1.5)      # (p - y) * x
-    check_fd("logistic_loss", logistic_loss, (w,))
+    g = bcad.grad(profile_loss)(w)
+    d = float(scipy.special.dawsn(w * 1.5))
+    check("d loss/dw", g, 2.0 * (d - 0.4) * (1.0 - 2.0 * w * 1.5 * d) * 1.5)
+    check_fd("profile_loss", profile_loss, (w,))
 
 
 # ----------------------------------------------------------- 2. defvjp_args
