@@ -3,3 +3,4 @@ Loaded only when scipy is installed (bcad/rules/__init__.py); scipy's
 Python code (scipy.special.logsumexp, softmax, polygamma, ...) is
 interpreted down to them."""
 from . import special  # noqa: F401
+from . import linalg  # noqa: F401,E402
