@@ -351,3 +351,22 @@ def check_layout_store(tape, a, name):
     r = root(a)
     if id(r) in tape.holders:
         _snapshot(tape, r)
+
+
+def place(tape, arr, mask, vals):
+    """`np.place(arr, mask, vals)` (scipy.stats fills its outputs this way):
+    `arr[mask] = vals` when vals has one value or one per selected element
+    (numpy repeats a shorter vals; that case is refused)."""
+    from numpy._core._multiarray_umath import _place
+
+    def native():
+        _place(arr, mask, vals)
+    if not involved(tape, arr, vals):
+        return write(tape, arr, Ellipsis, vals, "numpy.place", native)
+    key = np.asarray(mask, dtype=bool).reshape(np.shape(arr))
+    n = int(np.count_nonzero(key))
+    if np.size(vals) not in (1, n) or np.ndim(vals) > 1:
+        refuse("numpy.place", "received differentiable values it would repeat to fill the "
+               "selection; index the array instead (a[mask] = values)")
+    write(tape, arr, key, vals, "numpy.place", native)
+    return None

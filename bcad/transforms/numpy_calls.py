@@ -207,6 +207,8 @@ def special(tape, fn, args, kwargs):
             return objects.unary(args[0], _OPERATOR_UNARY[fn])
         elif fn is sum and args and not kwargs.keys() - {"start"}:
             return _sum_of_arrays(tape, args, kwargs)
+        elif fn is _PLACE and len(args) == 3 and not kwargs:
+            return array_ops.place(tape, *args)
         return NOT_SPECIAL
     if fn is _COPYTO:
         return array_ops.copyto(tape, *args, **kwargs)
@@ -248,6 +250,9 @@ def _sum_of_arrays(tape, args, kwargs):
 
 
 _COPYTO = arrays.np.copyto
+_PLACE = getattr(arrays.np.place, "_implementation", None)   # (np.place's Python calls it)
+_PLACE = getattr(__import__("numpy._core._multiarray_umath", fromlist=["_place"]), "_place",
+                 _PLACE)
 _CONVERTER = array_ops.ArrayConverter
 _SPECIAL_SELF = (_ndarray, _CONVERTER, _UFUNC)
 
@@ -287,7 +292,7 @@ def protect_residuals(tape, objs):
 
 def maybe_special(fn):
     """Cheap test before `special` (call_c runs it on every C call)."""
-    return fn is abs or fn is sum or fn is _COPYTO or fn is _CONVERTER or \
+    return fn is abs or fn is sum or fn is _COPYTO or fn is _CONVERTER or fn is _PLACE or \
         type(fn) is BuiltinFunctionType and (type(fn.__self__) in _SPECIAL_SELF
                                              or fn in _OPERATOR_K or fn in _OPERATOR_UNARY)
 
