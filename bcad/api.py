@@ -143,8 +143,8 @@ def defvjp_array(fn, vjp, save=True, name=None):
     objects with only `.shape`, `.dtype`, `.ndim` and `.size`, which spares a
     copy when the array is written in place later.  Example::
 
-        bcad.defvjp_array(scipy.special.erf, lambda g, ans, args, kwargs:
-                          (g * 2 / np.sqrt(np.pi) * np.exp(-args[0] ** 2),), save=(0,))
+        bcad.defvjp_array(scipy.special.dawsn, lambda g, ans, args, kwargs:
+                          (g * (1 - 2 * args[0] * ans),), save=(0, "ans"))
     """
     from .rules.numpy import defarray
     return defarray(fn, vjp, name=name, save=save)
