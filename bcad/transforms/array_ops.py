@@ -281,14 +281,13 @@ try:
     from numpy._core._multiarray_umath import _array_converter as ArrayConverter
 except ImportError:             # pragma: no cover - numpy < 2
     ArrayConverter = None
-_CONVERTED = {}                 # id(converter) -> (converter, its arguments)
 
 
 def converter(tape, args, kwargs):
     """numpy's `_array_converter(*values)` (np.linspace, np.polyval...):
     remember what it converts."""
     conv = ArrayConverter(*args, **kwargs)
-    _CONVERTED[id(conv)] = (conv, args)
+    tape.converted[id(conv)] = (conv, args)
     return conv
 
 
@@ -296,7 +295,7 @@ def converter_method(tape, conv, name, args, kwargs):
     """`conv.as_arrays()` / `conv.wrap(y)`: the same values as what went in."""
     from ..rules import RULES
     out = getattr(conv, name)(*args, **kwargs)
-    entry = _CONVERTED.get(id(conv))
+    entry = tape.converted.get(id(conv))
     prim = RULES[np.asarray]
     site = current_site()
     if name == "as_arrays" and entry is not None and entry[0] is conv:
