@@ -253,7 +253,10 @@ def _checked_store(name, container, value, what):
                     array_ops.flat_setitem(_active[0], c, key, s.pop())
                 return ins.next
             if tc is _ndarray and container == 1:
-                array_ops.check_layout_store(_active[0], c, ins.arg)
+                f.pc = ins.index
+                if array_ops.store_layout(_active[0], c, ins.arg, s[-2]):
+                    del s[-2:]
+                    return ins.next
             if tc is not list and tc is not dict and boundary.copies_into(c):
                 boundary.check_store(c, s[-value], what(c, ins))
             return plain(f)

@@ -338,34 +338,27 @@ def ufunc_at(tape, u, a, idx, b):
 _LAYOUT = {"shape", "strides", "dtype", "data"}
 
 
-def check_layout_store(tape, a, name):
-    """`a.shape = ...` (strides, dtype) changes an array in place without
-    a write: refused for differentiable arrays (recorded shapes would be
-    stale); arrays recorded rules still read are copied for them first."""
+def store_layout(tape, a, name, value):
+    """`a.shape = ...` (strides, dtype) changes an array in place without a
+    write.  Arrays recorded rules still read are copied for them first; a
+    tracked array's new shape is a new version (a reshape of the old one:
+    numpy's own tensorsolve and meshgrid do this); its strides or dtype
+    cannot be followed and are refused.  Returns True when it stored."""
     if name not in _LAYOUT:
-        return
-    if involved(tape, a, ()):
-        refuse(f"setting .{name} of", f"changed the layout of a differentiable array in place; "
-               f"use a.reshape(...) / a.view(...), which return a new array")
+        return False
     r = root(a)
     if id(r) in tape.holders:
         _snapshot(tape, r)
-
-
-def place(tape, arr, mask, vals):
-    """`np.place(arr, mask, vals)` (scipy.stats fills its outputs this way):
-    `arr[mask] = vals` when vals has one value or one per selected element
-    (numpy repeats a shorter vals; that case is refused)."""
-    from numpy._core._multiarray_umath import _place
-
-    def native():
-        _place(arr, mask, vals)
-    if not involved(tape, arr, vals):
-        return write(tape, arr, Ellipsis, vals, "numpy.place", native)
-    key = np.asarray(mask, dtype=bool).reshape(np.shape(arr))
-    n = int(np.count_nonzero(key))
-    if np.size(vals) not in (1, n) or np.ndim(vals) > 1:
-        refuse("numpy.place", "received differentiable values it would repeat to fill the "
-               "selection; index the array instead (a[mask] = values)")
-    write(tape, arr, key, vals, "numpy.place", native)
-    return None
+    if not involved(tape, a, ()):
+        return False
+    old_var = tape.ids.get(id(a), -1)
+    if name != "shape" or old_var < 0:
+        refuse(f"setting .{name} of", f"changed the layout of a differentiable array in place; "
+               f"use a.reshape(...) / a.view(...), which return a new array")
+    from ..rules.numpy.shapes import SET_SHAPE
+    old = Meta(a)
+    setattr(a, name, value)
+    if tape.vals[old_var] is a:
+        tape.vals[old_var] = old        # (its values live on in the new version)
+    tape.record_general(SET_SHAPE, a, (old_var,), (old,), {}, current_site())
+    return True

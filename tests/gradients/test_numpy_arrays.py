@@ -419,12 +419,22 @@ def test_ufunc_at_and_outer(f):
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")     # (numpy >= 2.5)
-def test_layout_store_on_a_differentiable_array_refused():
+def test_setting_the_shape_of_a_differentiable_array():
     def f(x):
         y = x * 2.0
-        y.shape = (2, 2)
-        return float(y.sum(axis=0)[0])
-    refused(f, X.copy(), "setting .shape", "reshape")
+        y.shape = (2, 2)                # (numpy's tensorsolve and meshgrid do this)
+        y[0, 1] = y[1, 0] ** 2
+        return float(np.sum(y.sum(axis=0) * np.array([1.0, 3.0])))
+    check(f, X)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_setting_the_dtype_of_a_differentiable_array_refused():
+    def f(x):
+        y = x * 2.0
+        y.dtype = np.int64
+        return float(y[0])
+    refused(f, X.copy(), "setting .dtype", "reshape")
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -88,6 +88,9 @@ def _winners(meta, key, flat, shape):
 
 
 SETITEM = array_primitive("setitem", None, _setitem_vjp, save=(1,), kind="flat")
+# a.shape = ...: the new version is the old one reshaped.
+SET_SHAPE = array_primitive("set shape", None, lambda g, ans, args, kwargs: (
+    np.reshape(g, args[0].shape),), save=())
 
 
 def _scatter_add_vjp(g, ans, args, kwargs):
