@@ -353,8 +353,8 @@ def store_layout(tape, a, name, value):
         return False
     old_var = tape.ids.get(id(a), -1)
     if name != "shape" or old_var < 0:
-        refuse(f"setting .{name} of", f"changed the layout of a differentiable array in place; "
-               f"use a.reshape(...) / a.view(...), which return a new array")
+        refuse(f"setting .{name} of", "changed the layout of a differentiable array in place; "
+               "use a.reshape(...) / a.view(...), which return a new array")
     from ..rules.numpy.shapes import SET_SHAPE
     old = Meta(a)
     setattr(a, name, value)
@@ -362,3 +362,22 @@ def store_layout(tape, a, name, value):
         tape.vals[old_var] = old        # (its values live on in the new version)
     tape.record_general(SET_SHAPE, a, (old_var,), (old,), {}, current_site())
     return True
+
+
+def place(tape, arr, mask, vals):
+    """`np.place(arr, mask, vals)` (scipy.stats fills its outputs this way):
+    `arr[mask] = vals` when vals has one value or one per selected element
+    (numpy repeats a shorter vals; that case is refused)."""
+    from numpy._core._multiarray_umath import _place
+
+    def native():
+        _place(arr, mask, vals)
+    if not involved(tape, arr, vals):
+        return write(tape, arr, Ellipsis, vals, "numpy.place", native)
+    key = np.asarray(mask, dtype=bool).reshape(np.shape(arr))
+    n = int(np.count_nonzero(key))
+    if np.size(vals) not in (1, n) or np.ndim(vals) > 1:
+        refuse("numpy.place", "received differentiable values it would repeat to fill the "
+               "selection; index the array instead (a[mask] = values)")
+    write(tape, arr, key, vals, "numpy.place", native)
+    return None
