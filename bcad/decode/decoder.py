@@ -137,7 +137,8 @@ def decode_uncached(co):
         err = e
     finally:
         if hook is not None:
-            sys.setprofile(hook)
+            from ..interpreter.state import restore_profile
+            restore_profile(hook)
     from ..errors import UnsupportedError
     raise UnsupportedError(
         f"bcad cannot decode the bytecode of {getattr(co, 'co_qualname', co.co_name)} "

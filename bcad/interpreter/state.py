@@ -220,3 +220,15 @@ def set_user_recursion_limit(n):
     st.user_limit = n
     st.native_limit = _native_limit(n)
     _set_native(st.native_limit)
+
+
+def restore_profile(prev):
+    """sys.setprofile(prev) for a `prev` that sys.getprofile() returned.  On
+    3.11 a running cProfile profiler is reported as its Profile object,
+    which sys.setprofile cannot take back: it is re-enabled instead."""
+    if prev is None or callable(prev):
+        sys.setprofile(prev)
+    elif hasattr(prev, "enable"):
+        prev.enable()
+    else:                               # pragma: no cover
+        sys.setprofile(None)

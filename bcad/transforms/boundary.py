@@ -56,7 +56,7 @@ import types
 from ..errors import NonDifferentiableError
 from ..interpreter.frame import Frame
 from ..interpreter.objects import C_BASE
-from ..interpreter.state import STATE
+from ..interpreter.state import STATE, restore_profile
 from ..tape.tape import active, TRACKED_TYPES
 
 _BCAD_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
@@ -560,13 +560,13 @@ class OtherThreads:
         if hasattr(threading, "setprofile_all_threads"):
             mine = sys.getprofile()
             threading.setprofile_all_threads(self.hook)
-            sys.setprofile(mine)
+            restore_profile(mine)
         return self
 
     def __exit__(self, *exc):
         if hasattr(threading, "setprofile_all_threads"):
             mine = sys.getprofile()
             threading.setprofile_all_threads(None)
-            sys.setprofile(mine)
+            restore_profile(mine)
         threading.setprofile(self.prev)
         return False

@@ -19,6 +19,7 @@ from ..errors import NonDifferentiableError
 from ..interpreter import calls, objects
 from ..interpreter.calls import LOOKASIDES, METHOD_LOOKASIDES
 from ..interpreter.objects import STATIC
+from ..interpreter.state import restore_profile
 from ..rules import RULES, ATTRS
 from ..tape.tape import active, Primitive, TRACKED_TYPES
 from . import boundary, arrays, array_ops, numpy_calls
@@ -201,7 +202,7 @@ class _Guard:
         sys.setprofile(self.hook)
 
     def __exit__(self, *exc):
-        sys.setprofile(self.prev)
+        restore_profile(self.prev)
         return False
 
 

@@ -541,3 +541,18 @@ def test_scipy_rosen_and_minimize():
     r = so.minimize(so.rosen, np.array([1.3, 0.7, 0.8, 1.9]), jac=bcad.grad(so.rosen),
                     method="BFGS")
     assert r.success and np.allclose(r.x, 1.0, atol=1e-4), r
+
+
+def test_grad_under_cprofile():
+    # (3.11 reports a running cProfile as its Profile object, which
+    # sys.setprofile cannot take back: bcad's guards restore it)
+    import cProfile
+    import math
+    prof = cProfile.Profile()
+    prof.enable()
+    try:
+        g = bcad.grad(lambda x: float(np.sum(np.sort(x) * np.arange(4.0))) + math.sin(x[0]))(X)
+    finally:
+        prof.disable()
+    np.testing.assert_allclose(g, np.arange(4.0)[np.argsort(np.argsort(X))] +
+                               np.array([math.cos(X[0]), 0, 0, 0]))
