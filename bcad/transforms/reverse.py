@@ -140,7 +140,6 @@ def backward(tape, seeds, owned_out=None):
                 leafwise = len(a) == len(args) + len(kwargs)
                 set_needs(tuple([i >= 0 for i in a]) if leafwise else None)
                 cts = p.vjps[0](g, prm[2] if len(prm) > 2 else vals[v], args, kwargs)
-                set_needs(None)
                 g_owned = v in owned
                 _release(ct, owned, v)
                 if leafwise and not any(type(x) is list or type(x) is tuple for x in args):
@@ -164,6 +163,7 @@ def backward(tape, seeds, owned_out=None):
             acc.add(a, p.vjps[0](g, vals[v], *prm))
         if b >= 0 and p.vjps[1] is not None:
             acc.add(b, p.vjps[1](g, vals[v], *prm))
+    set_needs(None)
     if owned_out is not None:
         owned_out.update(owned)
     return ct
@@ -392,7 +392,8 @@ def gradients(res, out_leaves, cts):
         if v >= 0 and c is not None:
             seeds[v] = c if v not in seeds else seeds[v] + c
     owned = set()
-    ct = backward(tape, seeds, owned) if seeds else [None] * len(tape.vals)
+    with ENTRY_LOCK:        # (one backward pass at a time: rules read set_needs)
+        ct = backward(tape, seeds, owned) if seeds else [None] * len(tape.vals)
     grads = []
     for leaves, treedef, mask in res.inputs:
         out = []

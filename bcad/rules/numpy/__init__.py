@@ -13,8 +13,6 @@ shape, dtype, ndim, size), which is what makes in-place writes cheap.
 Modules: scalars (np.float64/complex128 as Python numbers), ufuncs,
 reductions, linalg, shapes (and indexing), creation.
 """
-import threading
-
 import numpy as np
 
 from ...tape.tape import Primitive
@@ -75,19 +73,22 @@ def _name(fn):
 
 # ------------------------------------------------------------------ helpers
 
-_STATE = threading.local()
+# What the backward pass running now needs (reverse.backward sets it under
+# the interpreter's entry lock, so one pass at a time).
+_NEEDS = [None]
 
 
 def needed(i):
     """While a VJP runs: does the backward pass need the cotangent of
     argument i?  (A rule may skip computing the others: the gradient of
     `X @ W` with respect to the data X is a matrix product nobody reads.)"""
-    n = getattr(_STATE, "needs", None)
+    n = _NEEDS[0]
     return n is None or i >= len(n) or n[i]
 
 
 def set_needs(needs):
-    _STATE.needs = needs
+    _NEEDS[0] = needs
+
 
 def shape_of(x):
     s = getattr(x, "shape", None)
@@ -109,6 +110,8 @@ def unbroadcast(x, g):
     """The cotangent `g` of a broadcast result, summed back to `x`'s shape
     (and made real for a real `x`)."""
     shape = shape_of(x)
+    if type(g) is ndarray and g.shape == shape and g.dtype.kind != "c":
+        return g                                    # (the common case)
     g = np.asarray(g) if not hasattr(g, "shape") else g
     if g.shape != shape:
         extra = g.ndim - len(shape)
