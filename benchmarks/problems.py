@@ -403,18 +403,7 @@ small_loop_loss = make_small_loop_loss(np)
 
 def _ref_mlp():
     """The MLP's gradient by a hand-written backward pass (numpy)."""
-    params, X, Y = mlp_data()
-    W1, b1, W2, b2, W3, b3 = params
-    h1 = np.tanh(X @ W1 + b1)
-    h2 = np.tanh(h1 @ W2 + b2)
-    logits = h2 @ W3 + b3
-    p = np.exp(logits - logits.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    n = X.shape[0]
-    d3 = (p * Y.sum(axis=1, keepdims=True) - Y) / n
-    d2 = (d3 @ W3.T) * (1 - h2 ** 2)
-    d1 = (d2 @ W2.T) * (1 - h1 ** 2)
-    g = [X.T @ d1, d1.sum(0), h1.T @ d2, d2.sum(0), h2.T @ d3, d3.sum(0)]
+    g = _ref_mlp_with(*mlp_data())
     return np.concatenate([x.ravel() for x in g]), "hand-written backward", 1e-9
 
 
@@ -460,7 +449,7 @@ def _ref_mlp_with(params, X, Y):
     d3 = (p * Y.sum(axis=1, keepdims=True) - Y) / X.shape[0]
     d2 = (d3 @ W3.T) * (1 - h2 ** 2)
     d1 = (d2 @ W2.T) * (1 - h1 ** 2)
-    return [X.T @ d1, d1.sum(0), h2.T @ d3, d3.sum(0), h1.T @ d2, d2.sum(0)]
+    return [X.T @ d1, d1.sum(0), h1.T @ d2, d2.sum(0), h2.T @ d3, d3.sum(0)]
 
 
 # A hand-written gradient of the same function: its peak memory is what the
