@@ -452,6 +452,11 @@ def _ref_mlp_with(params, X, Y):
     return [X.T @ d1, d1.sum(0), h1.T @ d2, d2.sum(0), h2.T @ d3, d3.sum(0)]
 
 
+# Targets of the AD set (run.py's last ratio column): the scalar cases aim
+# at 10x autograd's speed; the numpy cases at issue 8's figures.
+AD_TARGETS = {"mlp_numpy": ("1st/native", 2.2), "small_array_loop": ("autograd/1st", 1.0)}
+
+
 # A hand-written gradient of the same function: its peak memory is what the
 # adjoint needs (residuals and cotangents), bcad's is compared with it.
 MEMORY_REFERENCE = {"mlp_numpy": _mlp_manual_grad}
