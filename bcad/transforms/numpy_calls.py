@@ -187,6 +187,10 @@ def special(tape, fn, args, kwargs):
             return array_ops.converter_method(tape, self, fn.__name__, args, kwargs)
         if type(self) is _UFUNC:
             return _ufunc_method(tape, self, fn.__name__, args, kwargs)
+        if type(self) in _INEXACT_SCALARS:       # (a[0].clip(...), np.clip of a scalar)
+            impl = _FORWARDED.get(fn.__name__)
+            return NOT_SPECIAL if impl is None else calls.call_function(impl, (self, *args),
+                                                                         kwargs)
         if type(self) is _ndarray:
             w = _ARRAY_WRITERS.get(fn.__name__)
             if w is not None:
@@ -254,7 +258,9 @@ _PLACE = getattr(arrays.np.place, "_implementation", None)   # (np.place's Pytho
 _PLACE = getattr(__import__("numpy._core._multiarray_umath", fromlist=["_place"]), "_place",
                  _PLACE)
 _CONVERTER = array_ops.ArrayConverter
-_SPECIAL_SELF = (_ndarray, _CONVERTER, _UFUNC)
+_INEXACT_SCALARS = frozenset({arrays.np.float64, arrays.np.float32, arrays.np.float16,
+                              arrays.np.longdouble, arrays.np.complex128, arrays.np.complex64})
+_SPECIAL_SELF = frozenset({_ndarray, _CONVERTER, _UFUNC}) | _INEXACT_SCALARS
 
 
 def _ufunc_method(tape, u, name, args, kwargs):
