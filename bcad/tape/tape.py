@@ -78,7 +78,7 @@ GENERAL = -2
 
 class Tape:
     __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "refusal", "refusal_thread", "callbacks",
-                 "holders", "views", "converted", "_prev",
+                 "holders", "views", "weak", "converted", "_prev",
                  "__weakref__")
     compact = True     # the trace recorder keeps every argument tuple (False)
 
@@ -96,6 +96,7 @@ class Tape:
         self.callbacks = 0   # callbacks that returned differentiable values to C code
         self.holders = {}    # id(array owner) -> [owner, (array, var)...]: residuals (arrays.py)
         self.views = {}      # id(array owner) -> [owner, weakref(view)...]
+        self.weak = {}       # id(view) -> weakref: tracked views the tape does not keep alive
         self.converted = {}  # id(numpy _array_converter) -> (it, its arguments)
 
     def __len__(self):

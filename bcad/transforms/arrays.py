@@ -126,9 +126,33 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
     if type(out) is ndarray:
         if save is True or "ans" in save:
             hold(tape, out, v)
-        if out.base is not None:
+            if out.base is not None:
+                register_view(tape, out)
+        elif out.base is not None:
             register_view(tape, out)
+            keep_weakly(tape, v, out)
     return v
+
+
+def keep_weakly(tape, v, view):
+    """The tape does not keep view `v` alive (its VJP needs no values):
+    once interpreted code drops it, no write to its owner re-reads it (a
+    solver writing `K[i] = ...` into a stage array whose slices it took at
+    every step would otherwise re-read them all, quadratically), and its
+    `ids` entry goes with it, so that a new object given its address is not
+    taken for it."""
+    tape.vals[v] = Meta(view)
+    i = id(view)
+    w = tape.weak.get(i)
+    if w is not None and w() is view:
+        return
+    ids, weak = tape.ids, tape.weak
+
+    def dropped(w, i=i):
+        if weak.get(i) is w:
+            del weak[i]
+            ids.pop(i, None)
+    tape.weak[i] = weakref.ref(view, dropped)
 
 
 def record_multi(tape, prim, outs, args, kwargs, site):
@@ -356,7 +380,7 @@ def _reread_views(tape, r, region, v, site):
         pos = positions(o, r)
         if pos is None:
             _unmappable(o, "a write")
-        tape.record_general(GATHER, o, (v,), (Meta(r), pos), {}, site)
+        keep_weakly(tape, tape.record_general(GATHER, o, (v,), (Meta(r), pos), {}, site), o)
     lst[:] = keep
 
 
