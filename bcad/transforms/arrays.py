@@ -124,13 +124,13 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
         kwargs = {k: _param(tape, a, save is True, v) for k, a in kwargs.items()}
     tape.record_general(prim, out, in_vars, args, kwargs, site)
     if type(out) is ndarray:
-        if save is True or "ans" in save:
+        needs_ans = save is True or "ans" in save
+        if needs_ans:
             hold(tape, out, v)
-            if out.base is not None:
-                register_view(tape, out)
-        elif out.base is not None:
+        if out.base is not None:
             register_view(tape, out)
-            keep_weakly(tape, v, out)
+            if not needs_ans:
+                keep_weakly(tape, v, out)
     return v
 
 
