@@ -23,6 +23,11 @@ Two sets:
   lotka_volterra_adaptive    hand-written Dormand-Prince 5(4) on floats with
                              value-dependent ``while``/``if``/``max``/``abs``;
                              grad wrt the 4 parameters
+  mlp_numpy, small_array_loop  numpy (issue 8)
+  solve_ivp_rk45             ``scipy.integrate.solve_ivp(method="RK45")`` of the
+                             same ODE with a numpy right-hand side, scipy as
+                             installed; grad wrt the parameter array (issue 9:
+                             first call under 100 ms; autograd cannot run it)
 
 The AD functions are differentiated *unchanged* by autograd (exactly as in the
 anchors: none of them needs ``autograd.numpy``); ``autograd_version()`` is the
@@ -421,6 +426,30 @@ def _ref_small():
     return gW.ravel(), "hand-written backward", 1e-9
 
 
+# ---------------------------------------------------------------------------
+# g. solve_ivp_rk45 (the anchors' definition)
+# ---------------------------------------------------------------------------
+def lv_rhs_vec(t, y, p):
+    alpha, beta, delta, gamma = p
+    u, v = y
+    return np.array([alpha * u - beta * u * v, -delta * v + gamma * u * v])
+
+
+def solve_ivp_loss(p):
+    from scipy.integrate import solve_ivp
+
+    sol = solve_ivp(lv_rhs_vec, (0.0, LV_T1), [LV_U0[0], LV_U0[1]], method="RK45",
+                    rtol=DP_RTOL, atol=DP_ATOL, args=(p,))
+    return np.sum(sol.y[:, -1] ** 2)
+
+
+def _ref_solve_ivp():
+    # bcad differentiates the discrete solver (accepted and rejected steps,
+    # the step-size controller included); finite differences of the same
+    # solve agree with it to FD accuracy while no step decision flips.
+    return (central_fd(solve_ivp_loss, np.array(LV_P)), "central FD (rel step 1e-6)", 1e-5)
+
+
 # Differentiable scalar ops per forward, as counted by the anchors (a float
 # subclass counting + - * / ** neg abs on parameter-dependent values).  Used to
 # express tape memory per op even when bcad does not report its own count.
@@ -431,6 +460,7 @@ ANCHOR_OPS = {
     "lotka_volterra_adaptive": 20503,
     "mlp_numpy": 12,            # (array operations, as the anchors count them)
     "small_array_loop": 800,
+    "solve_ivp_rk45": 108 * 6,  # (~108 steps of 6 RHS evaluations; array ops)
 }
 
 
@@ -454,7 +484,8 @@ def _ref_mlp_with(params, X, Y):
 
 # Targets of the AD set (run.py's last ratio column): the scalar cases aim
 # at 10x autograd's speed; the numpy cases at issue 8's figures.
-AD_TARGETS = {"mlp_numpy": ("1st/native", 2.2), "small_array_loop": ("autograd/1st", 1.0)}
+AD_TARGETS = {"mlp_numpy": ("1st/native", 2.2), "small_array_loop": ("autograd/1st", 1.0),
+              "solve_ivp_rk45": ("1st seconds", 0.100)}
 
 
 # A hand-written gradient of the same function: its peak memory is what the
@@ -483,6 +514,7 @@ AD_CASES = [
     ADCase("lotka_volterra_adaptive", lv_dopri5_loss, (LV_P,), 0, _ref_dopri5),
     ADCase("mlp_numpy", mlp_loss, mlp_data(), 0, _ref_mlp),
     ADCase("small_array_loop", small_loop_loss, small_data(), 0, _ref_small),
+    ADCase("solve_ivp_rk45", solve_ivp_loss, (np.array(LV_P),), 0, _ref_solve_ivp),
 ]
 
 
@@ -497,4 +529,6 @@ def autograd_version(name):
     if name in ("mlp_numpy", "small_array_loop"):
         import autograd.numpy as anp       # (the anchors' one-line change)
         return make_mlp_loss(anp) if name == "mlp_numpy" else make_small_loop_loss(anp)
+    if name == "solve_ivp_rk45":
+        return None         # autograd cannot differentiate scipy's solver (anchors)
     return {c.name: c.fn for c in AD_CASES}[name]

@@ -442,9 +442,12 @@ def run_ad(cfg, bcad, bcad_err, autograd, autograd_err, report, selected):
             rec["error"] = short_exc(e)
             report.mismatch(f"bcad grad {case.name} raised {short_exc(e)}")
 
-        if autograd is not None:
+        ag_version = P.autograd_version(case.name)
+        if ag_version is None:
+            rec["autograd_error"] = "cannot run this code unchanged (the anchors' finding)"
+        if autograd is not None and ag_version is not None:
             try:
-                ag_fn = autograd.grad(P.autograd_version(case.name), argnum=argnums)
+                ag_fn = autograd.grad(ag_version, argnum=argnums)
                 ag, ag_g = measure(lambda: ag_fn(*args), cfg)
                 rec["autograd_grad"] = ag.as_dict()
                 ag_err_ref = rel_err(ag_g, ref)
@@ -504,6 +507,9 @@ def run_ad(cfg, bcad, bcad_err, autograd, autograd_err, report, selected):
             value = rec["ratio_first_over_native"]
             verdict = "—" if value is None else ("ok" if value <= bound else "OVER")
             target_text = f"1st/native <= {bound:g}x {verdict}"
+        elif kind == "1st seconds":     # (an absolute budget: solve_ivp, issue 9)
+            verdict = "—" if t_first is None else ("ok" if t_first <= bound else "OVER")
+            target_text = f"1st call <= {fmt_t(bound)} {verdict}"
         else:
             value = speedup
             verdict = "—" if value is None else ("ok" if value >= bound else "UNDER")

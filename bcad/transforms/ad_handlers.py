@@ -7,7 +7,7 @@ tracked.  Frames pick this table when a tape is active (frame.run).
 from ..interpreter import objects
 from ..interpreter.handlers import AD_OPS, OPS, fused
 from ..interpreter.objects import STATIC, NATIVE_BINARY
-from ..rules import BINARY, UNARY
+from ..rules import BINARY, UNARY, RULES
 from ..interpreter.objects.operators import _BIN, _INPLACE, UNARY_SYMBOL
 from ..tape.tape import TRACKED_TYPES, _active
 from . import boundary, tracking, arrays, array_ops
@@ -91,7 +91,6 @@ def native_unary(name, v, site=None):
     if _is_numpy(v) and id(v) in tape.ids and (type(r) not in TRACKED_TYPES or
                                                 type(v) is _ndarray):   # (-a of a 0-d a)
         if name in _UNARY_UFUNCS and id(r) not in tape.ids and arrays.is_array_value(r):
-            from ..rules import RULES
             arrays.record(tape, RULES[_UNARY_UFUNCS[name]], r, (v,), {},
                           site or tracking.current_site())
             return r

@@ -8,6 +8,11 @@ import numpy as np
 from .arrays import (ndarray, is_array_value, Meta, root, record, record_multi, register_view,
                      involved, write, check_operands, frozen_key, _snapshot)
 from .boundary import current_site, refuse
+from ..rules import RULES
+from ..rules.numpy import GETITEM, GATHER
+from ..rules.numpy.shapes import ATTR_PRIMS, SCATTER_ADD, SET_SHAPE
+
+_float64 = np.float64
 
 
 def apply(tape, prim, fn, args, kwargs, site):
@@ -75,7 +80,6 @@ def ufunc_out(tape, prim, fn, args, kwargs, site):
     casting = kwargs.get("casting", "same_kind")
     value = apply(tape, prim, fn, args, kwargs, site)
     if w is not True:
-        from ..rules import RULES
         value = apply(tape, RULES[np.where], np.where, (w, value, o), {}, site)
     if not np.can_cast(np.result_type(value), o.dtype, casting):
         return fn(*args, out=o, where=w, **kwargs)     # (numpy's own casting error)
@@ -87,10 +91,19 @@ def ufunc_out(tape, prim, fn, args, kwargs, site):
 def getitem(tape, a, key, site=None):
     """`a[key]` of an ndarray while differentiating."""
     r = a[key]
-    if type(r) is ndarray and r.base is not None:
+    tr = type(r)
+    if tr is _float64 and type(key) is int:
+        # An element (`alpha, beta = p` in a right-hand side called a thousand
+        # times): what record() would keep, without its general scans.
+        ids = tape.ids
+        va = ids.get(id(a), -1)
+        if va >= 0 and id(r) not in ids:
+            tape.record_general(GETITEM, r, (va, -1), (Meta(a), key), {},
+                                site or current_site())
+        return r
+    if tr is ndarray and r.base is not None:
         register_view(tape, r)
     if id(a) in tape.ids and id(r) not in tape.ids and is_array_value(r):
-        from ..rules.numpy import GETITEM
         record(tape, GETITEM, r, (a, frozen_key(key)), {}, site or current_site())
     return r
 
@@ -112,7 +125,6 @@ def row_list(tape, a):
 
 def tolist(tape, a):
     """`a.tolist()` of a tracked array: each number is an element of `a`."""
-    from ..rules.numpy import GATHER
     out = a.tolist()
     v = tape.ids[id(a)]
     meta = Meta(a)
@@ -140,7 +152,6 @@ _ATTR_REFUSED = {"data": "the raw buffer of a differentiable array carries no gr
 
 def attribute(tape, a, name, value):
     """`a.<name>` of a tracked array returned `value`."""
-    from ..rules.numpy.shapes import ATTR_PRIMS
     p = ATTR_PRIMS.get(name)
     if p is not None:
         if id(value) not in tape.ids and is_array_value(value):
@@ -161,7 +172,6 @@ _OPERATOR_UFUNCS = {0: np.add, 2: np.floor_divide, 4: np.matmul, 5: np.multiply,
 def operator(tape, k, r, a, b, site):
     """`r = a <op k> b` computed by numpy: recorded with the ufunc's rule.
     Returns False when it is not a numpy operation bcad knows."""
-    from ..rules import RULES
     u = _OPERATOR_UFUNCS.get(k % 13)
     if u is None:
         return False
@@ -175,7 +185,6 @@ def operator(tape, k, r, a, b, site):
 
 def inplace(tape, k, a, b, native):
     """`a <op>= b` for an ndarray `a`: numpy's `ufunc(a, b, out=a)`."""
-    from ..rules import RULES
     u = _OPERATOR_UFUNCS.get(k - 13)
     check_operands(tape, (b,), "an in-place operator on an ndarray")
     if u is None or not involved(tape, a, (a, b)):
@@ -195,7 +204,6 @@ def inplace(tape, k, a, b, native):
 
 def copyto(tape, dst, src, casting="same_kind", where=True):
     if where is not True:
-        from ..rules import RULES
         if involved(tape, dst, src):
             src = apply(tape, RULES[np.where], np.where, (where, src, dst), {}, current_site())
         else:
@@ -260,7 +268,6 @@ def sort(tape, a, args, kwargs, partition=False):
         if id(r) in tape.holders:
             _snapshot(tape, r)
         return (a.partition if partition else a.sort)(*args, **kwargs)
-    from ..rules import RULES
     if partition:
         opts = dict(zip(("kth", "axis", "kind", "order"), args), **kwargs)
         axis = opts.get("axis", -1)
@@ -293,7 +300,6 @@ def converter(tape, args, kwargs):
 
 def converter_method(tape, conv, name, args, kwargs):
     """`conv.as_arrays()` / `conv.wrap(y)`: the same values as what went in."""
-    from ..rules import RULES
     out = getattr(conv, name)(*args, **kwargs)
     entry = tape.converted.get(id(conv))
     prim = RULES[np.asarray]
@@ -320,8 +326,6 @@ def ufunc_at(tape, u, a, idx, b):
         return write(tape, a, Ellipsis, b, f"numpy.{u.__name__}.at", native)
     if not is_array_value(a):
         return native()       # (write's own refusal: a copy into an int array)
-    from ..rules import RULES
-    from ..rules.numpy.shapes import SCATTER_ADD
     site = current_site()
     key = frozen_key(idx)
     delta = np.zeros(a.shape, dtype=np.result_type(a, b))
@@ -355,7 +359,6 @@ def store_layout(tape, a, name, value):
     if name != "shape" or old_var < 0:
         refuse(f"setting .{name} of", "changed the layout of a differentiable array in place; "
                "use a.reshape(...) / a.view(...), which return a new array")
-    from ..rules.numpy.shapes import SET_SHAPE
     old = Meta(a)
     setattr(a, name, value)
     if tape.vals[old_var] is a:

@@ -28,7 +28,8 @@ import weakref
 
 import numpy as np
 
-from .boundary import current_site, refuse
+from .boundary import current_site, refuse, reach
+from ..rules.numpy import SETITEM, GATHER
 
 ndarray = np.ndarray
 _generic = np.generic
@@ -268,7 +269,6 @@ def involved(tape, target, value):
     if id(r) in ids or id(target) in ids:
         return True
     if type(value) is list or type(value) is tuple:
-        from .boundary import reach
         found, _ = reach(tape, (value,))
         if found:
             return True
@@ -285,7 +285,6 @@ def check_operands(tape, values, how):
     """Every differentiable value that reaches `values` is one of them or in
     a list among them (where the rules look); text or other objects made
     from one would be parsed or copied by numpy: refused."""
-    from .boundary import reach
     from .tracking import leaves_of
     found, desc = reach(tape, values)
     if desc is not None:
@@ -313,7 +312,6 @@ def write(tape, target, key, value, how, native):
     if not is_array_value(r):
         refuse(how, f"stored a differentiable value into a numpy array of dtype {r.dtype}, "
                f"which keeps a {r.dtype} copy of it (a copy carries no gradient)")
-    from ..rules.numpy import SETITEM
     site = current_site()
     ids = tape.ids
     key = frozen_key(key)
@@ -368,7 +366,6 @@ def _reread_views(tape, r, region, v, site):
     lst = tape.views.get(id(r))
     if lst is None or lst[0] is not r:
         return
-    from ..rules.numpy import GATHER
     keep = [r]
     for w in lst[1:]:
         o = w()

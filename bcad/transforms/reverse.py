@@ -16,6 +16,8 @@ from . import boundary, tracking, ad_handlers, arrays
 from .tree import flatten, unflatten, paths
 from ..rules.numpy import Scatter, set_needs
 
+_float64 = np.float64
+
 
 @contextlib.contextmanager
 def recording(tape):
@@ -213,6 +215,10 @@ class _Accumulator:
             if type(c) is not tx:
                 c = _as_python_number(x, c)
             cur = ct[i]
+            ct[i] = c if cur is None else cur + c
+            return
+        if tx is _float64 and (type(c) is float or type(c) is _float64):
+            cur = ct[i]                         # (an element of an array, in numbers)
             ct[i] = c if cur is None else cur + c
             return
         if type(c) is Scatter:
