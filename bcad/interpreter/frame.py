@@ -86,6 +86,7 @@ def run(f, exc=None):
     """
     st = STATE
     base = f
+    ad = AD_MODE[0]         # (constant for this run: a mode switch starts its own run)
     handlers = _handlers(f.code)
     f.back = st.frame
     st.frame = f
@@ -104,7 +105,8 @@ def run(f, exc=None):
                 g = st.frame
                 if g is not f:                  # a call: switch to the callee
                     f = g
-                    handlers = _handlers(f.code)
+                    code = f.code
+                    handlers = (code.ad_handlers if ad else code.handlers) or _handlers(code)
                     pc = f.pc
                     continue
                 if f is base:                   # return (or yield) from this run
@@ -115,7 +117,8 @@ def run(f, exc=None):
                 st.frame = f = f.back
                 st.depth -= 1
                 f.stack.append(r)
-                handlers = _handlers(f.code)
+                code = f.code
+                handlers = (code.ad_handlers if ad else code.handlers) or _handlers(code)
                 pc = f.resume
             except BaseException as e:
                 while True:
