@@ -59,7 +59,7 @@ class Code:
     """A decoded code object: instructions plus what handlers need about it."""
     __slots__ = ("co", "instrs", "handlers", "exc_table", "lines", "name", "qualname",
                  "filename", "nlocalsplus", "slot", "flags", "cell_slots", "nfree", "native",
-                 "simple_argc", "null_tail", "start_pc", "ad_handlers",
+                 "simple_argc", "null_tail", "start_pc", "ad_handlers", "leaf",
                  "__weakref__")
 
     def __init__(self, co):
@@ -80,6 +80,7 @@ class Code:
         self.simple_argc = co.co_argcount if plain else -1
         self.null_tail = [NULL] * (self.nlocalsplus - co.co_argcount)
         self.start_pc = 1
+        self.leaf = False       # no calls, no exception handlers (frame.run_leaf)
         self.instrs = []
         self.handlers = None
         self.ad_handlers = None
@@ -212,5 +213,6 @@ def _decode(co):
     if len(instrs) > 1 and instrs[1].name == "RESUME":
         code.start_pc = 2
     code.exc_table = [None] + [ins.handler for ins in instrs[1:]]
+    code.leaf = all(ins.name != "CALL" and ins.handler is None for ins in instrs[1:])
     code.lines = [None] + [ins.lineno for ins in instrs[1:]]
     return code

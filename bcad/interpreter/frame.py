@@ -75,6 +75,34 @@ def push_call(f, callee, resume):
     return 0
 
 
+def run_leaf(f, callee, handlers):
+    """Run `callee`, called by `f`, to its return and give its value, without
+    switching the run loop's frame: the callee's code makes no calls and
+    handles no exceptions (`Code.leaf`: a small method or helper), so it
+    cannot push a frame, and an exception leaves it as from the run loop
+    (its traceback entry, then the caller unwinds at its CALL)."""
+    st = STATE
+    if st.depth >= st.user_limit:
+        raise RecursionError("maximum recursion depth exceeded")
+    callee.back = f
+    st.frame = callee
+    st.depth += 1
+    pc = callee.pc
+    try:
+        while pc:
+            pc = handlers[pc](callee)
+    except BaseException as e:
+        callee.pc = pc
+        try:
+            unwind(callee, pc, e)       # (no handler: records the entry and raises)
+        finally:
+            st.frame = f
+            st.depth -= 1
+    st.frame = f
+    st.depth -= 1
+    return callee.retval
+
+
 def run(f, exc=None):
     """Run frame `f` from `f.pc` until it returns, yields or raises.
 

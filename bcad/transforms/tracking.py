@@ -270,11 +270,20 @@ def _is_exact(fn, args):
     return boundary._is_number(number)
 
 
+_STORES_REFERENCE = frozenset({"append", "appendleft", "insert"})
+
+
 def call_c(fn, args, kwargs):
     """AD-mode call of a C-level callable (see module docstring)."""
     tape = active()
     if tape is None:
         return calls.call_static(fn, type(fn), args, kwargs)
+    if type(fn) is BuiltinFunctionType and fn.__name__ in _STORES_REFERENCE and \
+            type(fn.__self__) in SAFE_METHOD_TYPES and not kwargs:
+        # lst.append(x), dq.appendleft(x), lst.insert(i, x): a reference
+        # stored, None returned; nothing to classify (a solver appending a
+        # step to its list of steps would otherwise scan the list each time).
+        return fn(*args)
     if type(fn) is _LRU_WRAPPER:
         # functools.lru_cache/cache: a cached result is a number computed in
         # an earlier call (no gradient), and a miss would run the function

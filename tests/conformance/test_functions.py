@@ -701,6 +701,82 @@ def f_hanoi():
     return len(moves), moves[:4]
 
 
+# ----------------------------------------------- leaf callees (frame.run_leaf)
+# Callees without calls or exception handlers run to their return inside
+# the CALL handler; these cases hold it to the run loop's semantics.
+def _leaf_div(a, b):
+    return a / b
+
+
+def _leaf_attr(o):
+    return o.missing
+
+
+@case()
+def f_leaf_raises_into_caller_handler():
+    out = []
+    for b in (2, 0, 4):
+        try:
+            out.append(_leaf_div(1, b))
+        except ZeroDivisionError as e:
+            out.append(("zde", str(e)))
+    return out
+
+
+@case()
+def f_leaf_raise_chains_context():
+    try:
+        raise KeyError("first")
+    except KeyError:
+        try:
+            _leaf_attr(1)
+        except AttributeError as e:
+            return type(e.__context__).__name__, e.__context__.args
+
+
+@case()
+def f_leaf_uncaught():
+    return _leaf_div(1, 0)
+
+
+@case()
+def f_leaf_locals_and_globals():
+    def scale(x, k=3):
+        return x * k + _LEAF_OFFSET
+    return [scale(i) for i in range(4)], scale(1, 2)
+
+
+_LEAF_OFFSET = 10
+
+
+@case()
+def f_leaf_at_the_recursion_limit():
+    import sys
+
+    def down(n):
+        if n == 0:
+            return _leaf_div(1, 1)
+        return down(n - 1)
+    return down(sys.getrecursionlimit() // 4)
+
+
 @case.parametrize()
 def test_conformance(fn, args, kwargs):
     assert_same(fn, *args, **kwargs)
+
+
+def test_leaf_callee_traceback_names_its_line():
+    """The interpreted traceback of an exception raised in a leaf callee
+    has the callee's entry (file, line, name) under its caller's."""
+    from bcad import interpret
+
+    def caller():
+        return _leaf_div(1, 0)
+    try:
+        interpret(caller)()
+    except ZeroDivisionError as e:
+        tb = "\n".join(e.__notes__)
+    else:
+        raise AssertionError("no exception")
+    lines = [ln for ln in tb.splitlines() if ln.startswith("  File")]
+    assert lines[-1].endswith("in _leaf_div") and lines[-2].endswith("in caller"), tb

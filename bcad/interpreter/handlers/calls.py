@@ -5,7 +5,7 @@ from ...decode import NULL
 from .. import objects
 from ..calls import call_ex, call_function, call
 from ...decode.decoder import CODES
-from ..frame import Frame, push_call
+from ..frame import Frame, push_call, run_leaf, handlers_of, ad_handlers_of
 from ..objects import type_name
 from ..versions import PY313, push_callable
 from . import op, AD_OPS
@@ -87,7 +87,13 @@ def _positional_call_factory(ins, ad=False):
             code = codes.get(id(fn.__code__))
             if code is not None and code.simple_argc == len(args):
                 args += code.null_tail
-                return push_call(f, Frame(code, args, fn.__globals__, fn.__builtins__, fn), nxt)
+                callee = Frame(code, args, fn.__globals__, fn.__builtins__, fn)
+                if code.leaf:
+                    hs = code.ad_handlers or ad_handlers_of(code) if ad else \
+                        code.handlers or handlers_of(code)
+                    s.append(run_leaf(f, callee, hs))
+                    return nxt
+                return push_call(f, callee, nxt)
             s.append(call_function(fn, args, None))
             return nxt
         s.append(call_ex(fn, args, {}))
