@@ -14,7 +14,7 @@ from ..interpreter import calls, frame, objects, run_call, ENTRY_LOCK
 from ..tape.tape import Tape, INPUT, GENERAL, active
 from . import boundary, tracking, ad_handlers, arrays
 from .tree import flatten, unflatten, paths
-from ..rules.numpy import Scatter, set_needs
+from ..rules.numpy import Scatter, set_needs, GETITEM
 
 _float64 = np.float64
 
@@ -131,6 +131,17 @@ def backward(tape, seeds, owned_out=None):
             kind = p.kind
             prm = params[v]
             args, kwargs = prm[0], prm[1]
+            if p is GETITEM and type(args[1]) is int:
+                # An element read (`alpha, beta = p`) into a buffer this pass
+                # owns already: one number added in place, no Scatter.
+                i = a[0]
+                tg = type(g)
+                if i >= 0 and i in owned and (tg is float or tg is _float64):
+                    cur = ct[i]
+                    if cur.dtype.kind == "f":
+                        cur[args[1]] += g
+                        _release(ct, owned, v)
+                        continue
             if kind == "flat":
                 cts, first_owned = p.vjps[0](g, vals[v], args, kwargs, v in owned)
                 _release(ct, owned, v)
