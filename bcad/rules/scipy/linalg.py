@@ -1,12 +1,14 @@
 """scipy.linalg: Python functions over LAPACK (Fortran objects bcad has no
 rules for), so the rules are keyed on the Python functions themselves:
-`solve_triangular`, `cholesky`, `solve`, `inv`, `det`, `expm`.  Real
+`solve_triangular`, `cholesky`, `solve`, `inv`, `det`, `expm`, `eigh`
+(the standard problem; `eigvalsh` is interpreted down to it).  Real
 matrices; `cho_factor`/`cho_solve`, `lu_factor`/`lu_solve` and complex
 inputs are refused (their LAPACK calls have no rule) for now."""
 import numpy as np
 import scipy.linalg as sl
 
-from ..numpy import defarray, unbroadcast
+from ..numpy import defarray, defarray_multi, unbroadcast
+from ..numpy.linalg import _eigh_vjp as _np_eigh_vjp
 
 
 def _opts(args, kwargs, names):
@@ -15,11 +17,24 @@ def _opts(args, kwargs, names):
     return d
 
 
+def _overwrites(o):
+    """LAPACK writing into an argument bcad cannot see (the tape, and the
+    VJPs, would read the destroyed values)."""
+    for k in ("overwrite_a", "overwrite_b"):
+        if o.get(k):
+            return (f"{k}=True is not supported (LAPACK would overwrite values the "
+                    f"gradient needs); drop it")
+    return None
+
+
 def _real_only(names, allowed=None):
     def check(args, kwargs):
         if any(np.iscomplexobj(a) for a in args[:2] if not isinstance(a, (bool, int, str))):
             return "complex matrices are not supported by bcad's scipy.linalg rules"
         o = _opts(args, kwargs, names)
+        why = _overwrites(o)
+        if why:
+            return why
         for k, ok in (allowed or {}).items():
             if o.get(k, ok[0]) not in ok:
                 return f"{k}={o.get(k)!r} is not supported"
@@ -123,3 +138,37 @@ def _expm_vjp(g, ans, args, kwargs):
 
 
 defarray(sl.expm, _expm_vjp, name="scipy.linalg.expm", check=_real_only(("A",)))
+
+
+# -- eigh ---------------------------------------------------------------------------
+_EIGH = ("a", "b")
+
+
+def _eigh_check(args, kwargs):
+    o = _opts(args, kwargs, _EIGH)
+    if o.get("b") is not None:
+        return "the generalized problem (b=...) is not supported"
+    for k in ("subset_by_index", "subset_by_value"):
+        if o.get(k) is not None:
+            return f"{k}= is not supported"
+    if np.iscomplexobj(args[0]):
+        return "complex matrices are not supported by bcad's scipy.linalg rules"
+    return _overwrites(o)
+
+
+def _eigh_out(j):
+    def vjp(g, outs, args, kwargs):
+        """numpy's eigh rule; LAPACK reads the triangle `lower` names."""
+        lower = kwargs.get("lower", True)
+        w, v = outs
+        if v is None:       # eigvals_only=True: the eigenvectors are needed too
+            w, v = sl.eigh(np.asarray(args[0]), lower=lower)
+        gs = (g, None) if j == 0 else (None, g)
+        ct = _np_eigh_vjp(*gs, (w, v), args[:1], {"UPLO": "L" if lower else "U"})
+        return ct + (None,) * (len(args) - 1 + len(kwargs))
+    return vjp
+
+
+_eigh = defarray_multi(sl.eigh, _eigh_out(0), _eigh_out(1), check=_eigh_check,
+                       name="scipy.linalg.eigh")
+_eigh.single = 0        # eigvals_only=True returns w alone
