@@ -15,6 +15,24 @@ TRI = np.tril(A) + 3 * np.eye(3)
 b = RNG.standard_normal(3)
 B = RNG.standard_normal((3, 2))
 W = np.arange(9.0).reshape(3, 3)
+SYM = A + A.T                       # distinct eigenvalues
+NONSYM = RNG.standard_normal((3, 3))
+
+
+def fd_grad(f, x, eps=1e-6):
+    """Central differences entry by entry: checks every entry of the
+    gradient, so a cotangent on the wrong triangle shows."""
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        xp, xm = x.copy(), x.copy()
+        xp[i] += eps
+        xm[i] -= eps
+        g[i] = (f(xp) - f(xm)) / (2 * eps)
+    return g
+
+
+def assert_grad_fd(f, x, atol=1e-6):
+    np.testing.assert_allclose(bcad.grad(f)(x.copy()), fd_grad(f, x), atol=atol, rtol=1e-5)
 
 
 @pytest.mark.parametrize("unit", [False, True])
@@ -52,11 +70,216 @@ def test_cholesky_solve_as_users_write_it():
     check_grads(nll, (SPD, b), order=1)
 
 
-@pytest.mark.parametrize("f", [lambda M: sl.cho_solve(sl.cho_factor(M), b).sum(),
-                               lambda M: sl.lu_solve(sl.lu_factor(M), b).sum(),
-                               lambda M: sl.solve(M, b, assume_a="pos").sum(),
+@pytest.mark.parametrize("f", [lambda M: sl.solve(M, b, assume_a="pos").sum(),
+                               lambda M: sl.inv(M, assume_a="pos").sum(),
+                               lambda M: sl.solve(M, b, transposed=True).sum(),
                                lambda M: np.abs(sl.inv(M + 0j)).sum()],
-                         ids=["cho_factor", "lu_factor", "assume_a=pos", "complex"])
+                         ids=["assume_a=pos", "inv-assume_a=pos", "transposed", "complex"])
 def test_without_rules_refused(f):
     with pytest.raises(bcad.NonDifferentiableError):
         bcad.grad(lambda M: float(f(M)))(SPD.copy())
+
+
+# -- eigh: LAPACK reads one triangle (lower=True: the lower one) ------------------------
+_EIGH_F = {
+    "w": lambda M, lower: float(np.sum(sl.eigh(M, lower=lower)[0] * W[0])),
+    "v": lambda M, lower: float(np.sum(np.abs(sl.eigh(M, lower=lower)[1]) * W)),
+    "both": lambda M, lower: float(np.sum(sl.eigh(M, lower=lower)[0] ** 2) +
+                                   np.sum(sl.eigh(M, lower=lower)[1][:, 0] ** 2 * W[1])),
+    "eigvals_only": lambda M, lower: float(np.sum(sl.eigh(M, lower=lower, eigvals_only=True)
+                                                  * W[0])),
+    "eigvalsh": lambda M, lower: float(np.sum(sl.eigvalsh(M, lower=lower) ** 3)),
+    "driver": lambda M, lower: float(np.sum(sl.eigh(M, lower=lower, driver="evd")[0] * W[2])),
+}
+
+
+@pytest.mark.parametrize("M", [SYM, NONSYM], ids=["symmetric", "one-triangle-read"])
+@pytest.mark.parametrize("lower", [True, False])
+@pytest.mark.parametrize("name", list(_EIGH_F))
+def test_eigh(name, lower, M):
+    f = _EIGH_F[name]
+    assert_grad_fd(lambda M: f(M, lower), M)
+
+
+def test_eigh_v_abs_signs():
+    # |v| is sign-invariant, so the gradient exists; check_grads along a direction too
+    check_grads(lambda M: np.sum(np.abs(sl.eigh(M)[1]) * W), (SYM,), order=1)
+
+
+@pytest.mark.parametrize("call", [lambda M: sl.eigh(M, SPD),
+                                  lambda M: sl.eigh(M, b=SPD, eigvals_only=True),
+                                  lambda M: sl.eigvalsh(M, SPD),
+                                  lambda M: sl.eigh(M, subset_by_index=[0, 1]),
+                                  lambda M: sl.eigh(M, subset_by_value=[-1.0, 1.0]),
+                                  lambda M: sl.eigh(M + 0j)],
+                         ids=["b", "b-eigvals_only", "eigvalsh-b", "subset_by_index",
+                              "subset_by_value", "complex"])
+def test_eigh_refused(call):
+    with pytest.raises(bcad.NonDifferentiableError, match="eigh"):
+        bcad.grad(lambda M: float(np.sum(np.abs(call(M)[0]))))(SYM.copy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda M: sl.solve(np.asfortranarray(M * 1.0), b, overwrite_a=True),
+    lambda M: sl.inv(np.asfortranarray(M * 1.0), overwrite_a=True),
+    lambda M: sl.det(np.asfortranarray(M * 1.0), overwrite_a=True),
+    lambda M: sl.cholesky(np.asfortranarray(M * 1.0), overwrite_a=True),
+    lambda M: sl.eigh(np.asfortranarray(M * 1.0), overwrite_a=True)[0],
+    lambda M: sl.solve_triangular(SPD, np.asfortranarray(M * 1.0), overwrite_b=True)],
+    ids=["solve", "inv", "det", "cholesky", "eigh", "solve_triangular"])
+def test_overwrite_refused(call):
+    # LAPACK would overwrite (a Fortran-ordered) argument in place: values the tape and
+    # the VJP read.  Before this was refused the gradients were wrong.
+    with pytest.raises(bcad.NonDifferentiableError, match="overwrite_"):
+        bcad.grad(lambda M: float(np.sum(call(M) ** 2)))(SPD.copy())
+
+
+@pytest.mark.parametrize("name", ["solve", "solve_triangular", "cholesky", "inv", "det"])
+def test_keyword_arguments(name):
+    f = {"solve": lambda M, r: sl.solve(a=M, b=r),
+         "solve_triangular": lambda M, r: sl.solve_triangular(b=r, a=TRI + 0.1 * M, lower=True),
+         "cholesky": lambda M, r: sl.cholesky(a=M + M.T, lower=True) @ r,
+         "inv": lambda M, r: sl.inv(a=M) @ r,
+         "det": lambda M, r: sl.det(a=M) * r}[name]
+    check_grads(lambda M, r: np.sum(f(M, r) ** 2), (SPD, b), order=1)
+
+
+# -- cho_factor / cho_solve ----------------------------------------------------------
+RNG4 = np.random.default_rng(4)
+A4 = RNG4.standard_normal((4, 4))
+SPD4 = A4 @ A4.T + 2 * np.eye(4)
+# SPD in one triangle, anything in the other: the entries LAPACK does not read
+ONE_TRI = SPD4 + np.tril(RNG4.standard_normal((4, 4)), -1)
+ONE_TRI_T = ONE_TRI.T.copy()
+b4 = RNG4.standard_normal(4)
+B4 = RNG4.standard_normal((4, 3))
+W4 = RNG4.standard_normal((4, 4))
+
+
+def _read_tri(lower):
+    """A matrix whose read triangle (the one `lower` names) is SPD4's."""
+    return ONE_TRI_T if lower else ONE_TRI
+
+
+@pytest.mark.parametrize("lower", [False, True])
+@pytest.mark.parametrize("M", ["symmetric", "one-triangle"])
+@pytest.mark.parametrize("use", ["solve-vector", "solve-matrix", "logdet", "read-c", "gp-nll",
+                                 "from-cholesky"])
+def test_cho_factor_solve(use, M, lower):
+    M = SPD4 if M == "symmetric" else _read_tri(lower)
+    f = {"solve-vector": lambda M: np.sum(sl.cho_solve(sl.cho_factor(M, lower=lower), b4) ** 2),
+         "solve-matrix": lambda M: np.sum(sl.cho_solve(sl.cho_factor(M, lower), B4) * W4[:, :3]),
+         "logdet": lambda M: 2 * np.sum(np.log(np.diag(sl.cho_factor(M, lower=lower)[0]))),
+         # reading all of c, the triangle cho_factor does not compute included
+         "read-c": lambda M: np.sum(sl.cho_factor(M, lower=lower)[0] * W4),
+         "gp-nll": lambda M: _gp_nll(M, b4, lower),
+         "from-cholesky": lambda M: np.sum(sl.cho_solve((sl.cholesky(M, lower=lower), lower),
+                                                        B4) ** 2)}[use]
+    assert_grad_fd(lambda M: float(f(M)), M)
+
+
+def _gp_nll(K, y, lower):
+    cf = sl.cho_factor(K, lower=lower)
+    alpha = sl.cho_solve(cf, y)
+    return 0.5 * y @ alpha + np.sum(np.log(np.diag(cf[0])))
+
+
+@pytest.mark.parametrize("lower", [False, True])
+@pytest.mark.parametrize("rhs", ["vector", "matrix"])
+def test_cho_solve_rhs_and_keywords(rhs, lower):
+    r = b4 if rhs == "vector" else B4
+    cf = sl.cho_factor(SPD4, lower=lower)
+    assert_grad_fd(lambda r: float(np.sum(sl.cho_solve(cf, r) ** 2)), r)
+    check_grads(lambda M, r: np.sum(sl.cho_solve(b=r, c_and_lower=sl.cho_factor(
+        a=M, lower=lower)) ** 2), (SPD4, r), order=1)
+    # the factor through a parameter of the matrix, b constant
+    check_grads(lambda t: np.sum(sl.cho_solve(sl.cho_factor(SPD4 + t * np.eye(4), lower=lower),
+                                              r)), (0.3,), order=1)
+
+
+@pytest.mark.parametrize("lower", [False, True])
+def test_cho_solve_of_a_given_factor(lower):
+    # c differentiated directly: the triangle potrs does not read gets nothing
+    c = np.linalg.cholesky(SPD4)
+    c = (c if lower else c.T) + _tri_other(RNG4.standard_normal((4, 4)), lower)
+    assert_grad_fd(lambda c: float(np.sum(sl.cho_solve((c, lower), B4) * W4[:, :3])), c)
+
+
+def _tri_other(x, lower):
+    return np.triu(x, 1) if lower else np.tril(x, -1)
+
+
+def test_cho_factor_other_triangle_copy_mode(monkeypatch):
+    # scipy versions whose cho_factor leaves a's entries in the other triangle (the
+    # one installed may zero it): the VJP passes their cotangent through.
+    from bcad.rules.scipy import linalg as rl
+    monkeypatch.setattr(rl, "_CHO_OTHER", "copy")
+    for lower in (False, True):
+        def f(a):
+            return sl.cholesky(a, lower=lower) + _tri_other(a, lower)
+        a = _read_tri(lower)
+        ct = rl._cho_factor_vjp(W4, (f(a), lower), (a,), {"lower": lower})[0]
+        np.testing.assert_allclose(ct, fd_grad(lambda a: float(np.sum(f(a) * W4)), a),
+                                   atol=1e-6)
+
+
+def test_cho_factor_other_triangle_unexplained(monkeypatch):
+    from bcad.rules.scipy import linalg as rl
+    c = np.linalg.cholesky(SPD4).T + np.tril(np.ones((4, 4)), -1)
+    for mode in ("copy", "zero"):
+        monkeypatch.setattr(rl, "_CHO_OTHER", mode)
+        with pytest.raises(bcad.NonDifferentiableError, match="cho_factor"):
+            rl._cho_factor_vjp(W4, (c, False), (SPD4,), {})
+
+
+# -- lu_factor / lu_solve -------------------------------------------------------------
+GEN4 = A4 + 0.5 * np.eye(4)            # needs pivoting
+
+
+@pytest.mark.parametrize("trans", [0, 1, 2])
+@pytest.mark.parametrize("rhs", ["vector", "matrix"])
+def test_lu_factor_solve(rhs, trans):
+    r = b4 if rhs == "vector" else B4
+    assert not np.array_equal(sl.lu_factor(GEN4)[1], np.arange(4))
+    assert_grad_fd(lambda M: float(np.sum(sl.lu_solve(sl.lu_factor(M), r, trans=trans) ** 2)),
+                   GEN4)
+    assert_grad_fd(lambda r: float(np.sum(sl.lu_solve(sl.lu_factor(GEN4), r, trans=trans)
+                                          * W4[:, :np.shape(r)[-1]] if np.ndim(r) == 2 else
+                                          sl.lu_solve(sl.lu_factor(GEN4), r, trans=trans))), r)
+    check_grads(lambda M, r: np.sum(sl.lu_solve(b=r, lu_and_piv=sl.lu_factor(a=M),
+                                                trans=trans) ** 3), (GEN4, r), order=1)
+
+
+@pytest.mark.parametrize("use", ["read-lu", "logabsdet", "reuse"])
+def test_lu_factor_read(use):
+    f = {"read-lu": lambda M: np.sum(sl.lu_factor(M)[0] * W4),
+         "logabsdet": lambda M: np.sum(np.log(np.abs(np.diag(sl.lu_factor(M)[0])))),
+         # one factorization, two solves
+         "reuse": lambda M: (lambda lp: np.sum(sl.lu_solve(lp, b4) * sl.lu_solve(lp, b4, 1)))(
+             sl.lu_factor(M))}[use]
+    assert_grad_fd(lambda M: float(f(M)), GEN4)
+
+
+def test_lu_solve_of_a_given_factor():
+    lu, piv = sl.lu_factor(GEN4)
+    assert_grad_fd(lambda lu: float(np.sum(sl.lu_solve((lu, piv), B4) * W4[:, :3])), lu)
+    assert_grad_fd(lambda lu: float(np.sum(sl.lu_solve((lu, piv), b4, trans=1) ** 2)), lu)
+
+
+@pytest.mark.parametrize("call", [
+    lambda M: sl.cho_factor(np.asfortranarray(M * 1.0), overwrite_a=True)[0],
+    lambda M: sl.cho_factor(np.stack([M, M]))[0],
+    lambda M: sl.cho_factor(M + 0j)[0],
+    lambda M: sl.cho_solve(sl.cho_factor(M), np.asfortranarray(B4.copy()), overwrite_b=True),
+    lambda M: sl.cho_solve((np.stack([M, M]), False), b4),
+    lambda M: sl.lu_factor(np.asfortranarray(M * 1.0), overwrite_a=True)[0],
+    lambda M: sl.lu_factor(M[:, :3])[0],
+    lambda M: sl.lu_factor(M + 0j)[0],
+    lambda M: sl.lu_solve(sl.lu_factor(M), np.asfortranarray(B4.copy()), overwrite_b=True)],
+    ids=["cho_factor-overwrite", "cho_factor-batched", "cho_factor-complex",
+         "cho_solve-overwrite", "cho_solve-batched", "lu_factor-overwrite",
+         "lu_factor-non-square", "lu_factor-complex", "lu_solve-overwrite"])
+def test_factorizations_refused(call):
+    name = ("cho_factor", "cho_solve", "lu_factor", "lu_solve")
+    with pytest.raises(bcad.NonDifferentiableError, match="|".join(name)):
+        bcad.grad(lambda M: float(np.sum(np.abs(call(M)))))(SPD4.copy())

@@ -109,3 +109,20 @@ def _expit_out(x):
 def test_a_function_without_a_rule_is_refused():
     with pytest.raises(bcad.NonDifferentiableError, match="struve"):
         bcad.grad(lambda x: float(sp.struve(1.0, x)))(0.7)
+
+
+@pytest.mark.parametrize("name, f, domain", UNARY, ids=[u[0] for u in UNARY])
+def test_unary_of_nested_lists(name, f, domain):
+    # the ufunc makes an array of the list; the VJP's formula must too (`-x * x`
+    # of a list raised; `2 * x` of a list repeats it)
+    x = sample(domain, (2, 3))
+    np.testing.assert_allclose(bcad.grad(lambda x: float(np.sum(f(x.tolist()))))(x),
+                               bcad.grad(lambda x: float(np.sum(f(x))))(x), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, f, dx, dy", BINARY, ids=[b[0] for b in BINARY])
+def test_binary_of_lists(name, f, dx, dy):
+    x, y = sample(dx, (3,)), sample(dy, (3,), seed=1)
+    np.testing.assert_allclose(
+        bcad.grad(lambda x, y: float(np.sum(f(list(x), list(y)))), argnums=(0, 1))(x, y),
+        bcad.grad(lambda x, y: float(np.sum(f(x, y))), argnums=(0, 1))(x, y), rtol=1e-12)

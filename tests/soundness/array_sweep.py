@@ -233,6 +233,14 @@ CONSUMERS = [
     ("nansum", lambda c: np.nansum(c)),
 ]
 
+try:
+    import scipy  # noqa: F401
+except ImportError:      # (scipy is in the test extra)
+    pass
+else:
+    from .scipy_consumers import SCIPY_CONSUMERS
+    CONSUMERS = CONSUMERS + SCIPY_CONSUMERS
+
 
 # --- cases -----------------------------------------------------------------------------
 

@@ -15,6 +15,14 @@ def test_enough_cases():
     assert len(CASES) >= MIN_CASES, f"only {len(CASES)} cases generated"
 
 
+def test_scipy_consumers():
+    # scipy is in the test extra: its consumers are part of the sweep
+    pytest.importorskip("scipy")
+    from tests.soundness.scipy_consumers import SCIPY_CONSUMERS
+    names = {n for n, _ in SCIPY_CONSUMERS}
+    assert sum(c.consumer in names for c in CASES) >= 1000
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_case(case):
     r = classify(case)

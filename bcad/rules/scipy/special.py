@@ -34,15 +34,21 @@ def _fixed(*positions, what="this argument"):
     return check
 
 
+def _arr(x):
+    """A list or tuple argument (sp.erf([[...]])) as the array the ufunc made
+    of it: the formulas' arithmetic (`-x`, `2 * x`, `x + y`) is numpy's."""
+    return np.asarray(x) if type(x) in (list, tuple) else x
+
+
 def _unary(f, d, save=(0,)):
     """d(g, ans, x): the cotangent of x before unbroadcasting."""
-    defarray(f, lambda g, ans, args, kwargs: (unbroadcast(args[0], d(g, ans, args[0])),)
+    defarray(f, lambda g, ans, args, kwargs: (unbroadcast(args[0], d(g, ans, _arr(args[0]))),)
              + (None,) * (len(args) - 1 + len(kwargs)), save=save, name=f"scipy.special.{f.__name__}")
 
 
 def _binary(f, dx, dy, check=None, save=True):
     def vjp(g, ans, args, kwargs):
-        x, y = args[0], args[1]
+        x, y = _arr(args[0]), _arr(args[1])
         cx = None if dx is None else unbroadcast(x, dx(g, ans, x, y))
         cy = None if dy is None else unbroadcast(y, dy(g, ans, x, y))
         return (cx, cy) + (None,) * (len(args) - 2 + len(kwargs))
