@@ -363,3 +363,22 @@ def test_least_squares_with_a_vjp_jacobian():
                          xtol=1e-12, ftol=1e-12, gtol=1e-12)
     assert r.success
     np.testing.assert_allclose(r.x, TRUE, rtol=1e-8)
+
+
+def test_differentiating_through_minimize():
+    # the derivative of the iterations that ran: through BFGS (Python) it
+    # agrees with the implicit-function derivative of the optimum; the
+    # compiled L-BFGS-B refuses.  (Nelder-Mead's result is a vertex built
+    # from x0 by branches: its derivative is exactly 0; see docs/scipy.md.)
+    def inner(x, th):
+        return float(np.sum((x - th) ** 2 + 0.1 * x ** 4))
+
+    def optimum(th, method):
+        # (jac=bcad.grad(inner) here would be nested differentiation: refused)
+        return float(np.sum(so.minimize(inner, np.zeros(2), args=(th,), method=method).x))
+    th = np.array([0.5, 1.0])
+    x = so.minimize(inner, np.zeros(2), args=(th,), method="BFGS", options={"gtol": 1e-12}).x
+    implicit = 2 / (2 + 1.2 * x ** 2)          # from 2 (x - th) + 0.4 x^3 = 0
+    np.testing.assert_allclose(bcad.grad(optimum)(th, "BFGS"), implicit, rtol=1e-4)
+    with pytest.raises(bcad.NonDifferentiableError, match="setulb"):
+        bcad.grad(optimum)(th, "L-BFGS-B")
