@@ -15,7 +15,7 @@ SCRIPTS = sorted(EXAMPLES.glob("*.py"))
 
 def test_examples_exist():
     names = {p.name for p in SCRIPTS}
-    assert {"demo.py", "lotka_volterra.py", "pricing.py", "custom_rule.py"} <= names
+    assert {"demo.py", "lotka_volterra.py", "pricing.py", "custom_rule.py", "fit_ode.py"} <= names
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.name for p in SCRIPTS])

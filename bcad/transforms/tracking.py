@@ -391,7 +391,9 @@ def _construct(tape, cls, args, kwargs, found, taint):
     if id(out) in tape.ids or boundary.holds_references(type(out)) and \
             not isinstance(out, (str, bytes)):      # (class S(str): S(x) is text of x)
         return out
-    return _same_value_or_check(tape, cls, out, args[0] if args else None, found, taint)
+    # (what it was given may be in it unchanged: OdeResult(t=t_eval_part, y=ys))
+    return _same_value_or_check(tape, cls, out, args[0] if args else None, found, taint,
+                                (*args, *kwargs.values()) if kwargs else args)
 
 
 def _number_new(tape, fn, args, kwargs, found, taint):
@@ -405,12 +407,12 @@ def _number_new(tape, fn, args, kwargs, found, taint):
 _SAME_VALUE = Primitive("same value", None, (lambda g, ans, x: g,))
 
 
-def _same_value_or_check(tape, fn, out, src, found, taint):
+def _same_value_or_check(tape, fn, out, src, found, taint, inputs=()):
     if found and isinstance(out, (float, complex)) and src is not None and \
             id(src) in tape.ids and out == src:
         tape.record1(_SAME_VALUE, out, src, current_site())
     else:
-        check_result(tape, fn, out, found, taint)
+        check_result(tape, fn, out, found, taint, inputs)
     return out
 
 

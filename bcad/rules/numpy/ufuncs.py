@@ -179,6 +179,9 @@ defzero_array(np.floor, np.ceil, np.trunc, np.rint, np.sign, np.floor_divide, np
 defzero_array(np.isnan, np.isinf, np.isfinite, np.signbit, np.equal, np.not_equal, np.less,
               np.less_equal, np.greater, np.greater_equal, np.logical_and, np.logical_or,
               np.logical_xor, np.logical_not)
+# Integer results, positions (np.searchsorted(t_eval, t) in solve_ivp, np.argmax(x)):
+# nothing to track, and a constant array searched is not written.
+defzero_array(np.ndarray.searchsorted, np.ndarray.argmax, np.ndarray.argmin)
 
 
 # -- ndarray's operator methods called by name (`a.__mul__(b)`, `a.__radd__(b)`):
