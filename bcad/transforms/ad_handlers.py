@@ -14,6 +14,7 @@ from . import boundary, tracking, arrays, array_ops
 from .boundary import SCALARS
 
 _ndarray = arrays.ndarray
+_float64 = arrays.np.float64
 _flatiter = arrays.np.flatiter
 _is_numpy = arrays.is_numpy_operand
 _DIRECT = frozenset(SCALARS | {arrays.np.float32, arrays.np.complex64, arrays.np.float16,
@@ -138,9 +139,12 @@ def recording_binary(k, ins, plain=False):
     def rec(x, y):
         r = native(x, y)
         tr = type(r)
-        if tr is float:         # the hot case: float and int operands, identity tests only
+        if tr is float or tr is _float64:
+            # The hot case: float, numpy float64 (a float subclass: the
+            # elements of a float64 array) and int operands, identity tests only.
             tx, ty = type(x), type(y)
-            if (tx is float or tx is int) and (ty is float or ty is int):
+            if (tx is float or tx is int or tx is _float64) and \
+                    (ty is float or ty is int or ty is _float64):
                 ids = _active[0].ids
                 if p is not None and (id(x) in ids or id(y) in ids) and id(r) not in ids:
                     _active[0].record2(p, r, x, y, ins)

@@ -48,13 +48,23 @@ def is_array_value(x):
 class Meta:
     """Shape and dtype of an array argument whose values a VJP does not need
     (kept instead of the array, so later writes to it cost no copy)."""
-    __slots__ = ("shape", "dtype", "ndim", "size")
+    __slots__ = ("shape", "dtype")
 
     def __init__(self, x):
         self.shape = x.shape
         self.dtype = x.dtype
-        self.ndim = x.ndim
-        self.size = x.size
+
+    # (computed when a rule asks: one is made per recorded array operation)
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        n = 1
+        for k in self.shape:
+            n *= k
+        return n
 
     def __repr__(self):
         return f"<{self.dtype} array {self.shape}>"
