@@ -166,6 +166,92 @@ def _reference_only_code():
 _REFERENCE_ONLY = _reference_only_code()
 
 
+def _numpy_c_functions():
+    np = arrays.np
+    kinds = (BuiltinFunctionType, np.ufunc, type(np.dot))
+    out = set()
+    for mod in (np, np._core.multiarray, np._core.umath):
+        for v in vars(mod).values():
+            if type(v) in kinds:
+                out.add(v)
+                impl = getattr(v, "_implementation", None)
+                if type(impl) is BuiltinFunctionType:
+                    out.add(impl)        # (np.dot's C function, as its dispatcher calls it)
+    return frozenset(out)
+
+
+# numpy's own C functions and ufuncs (np.dot, np.asarray, np.sqrt...): given
+# only arrays of numbers, numbers and sequences of them, they run no Python
+# code (no dunder, no __array_function__ of an exact ndarray, no callback).
+_NUMPY_C = _numpy_c_functions()
+_PLAIN_DATA = frozenset({float, int, bool, complex, str, bytes, type(None), type(Ellipsis),
+                         arrays.np.dtype}) | frozenset(
+    t for t in vars(arrays.np).values()
+    if isinstance(t, type) and issubclass(t, arrays.np.number | arrays.np.bool_))
+# Types given as a dtype (np.asarray(x, dtype=float)).
+_PLAIN_TYPES = frozenset({float, int, complex, bool}) | frozenset(
+    t for t in _PLAIN_DATA if isinstance(t, type) and issubclass(t, arrays.np.generic))
+_PLAIN_DATA = _PLAIN_DATA | {type}
+# ndarray methods that are C code through and through (a.sum, a.mean, a.clip,
+# a.any... call numpy's Python `_methods`: not these).
+_C_ARRAY_METHODS = frozenset({
+    "dot", "ravel", "astype", "copy", "reshape", "transpose", "flatten", "squeeze",
+    "swapaxes", "take", "item", "tolist", "view", "nonzero", "diagonal", "conj",
+    "conjugate", "argmax", "argmin", "searchsorted", "__getitem__", "__len__"})
+_ORIGINAL_SHOWWARNING = __import__("warnings").showwarning
+
+
+def _plain(objs, depth=0):
+    for o in objs:
+        t = type(o)
+        if t in _PLAIN_DATA:
+            if t is type and o not in _PLAIN_TYPES:
+                return False
+            continue
+        if t is arrays.ndarray:
+            if o.dtype.hasobject:
+                return False
+            continue
+        if (t is list or t is tuple) and depth < 2 and _plain(o, depth + 1):
+            continue
+        return False
+    return True
+
+
+def _runs_no_python(fn, objs):
+    """Can the C call `fn(*objs)` be made without the _Guard profile hook
+    (whose install costs more than a small numpy call)?  A numpy function
+    given plain data, with no Python hook numpy or a floating-point warning
+    could call (np.seterrcall, a replaced warnings.showwarning)."""
+    if type(fn) is BuiltinFunctionType and type(fn.__self__) is arrays.ndarray:
+        if fn.__name__ not in _C_ARRAY_METHODS or fn.__self__.dtype.hasobject:
+            return False
+    else:
+        try:
+            if fn not in _NUMPY_C:
+                return False
+        except TypeError:
+            return False
+    return _plain(objs) and _no_errcall() and \
+        sys.modules["warnings"].showwarning is _ORIGINAL_SHOWWARNING
+
+
+_EXTOBJ = getattr(getattr(arrays.np._core, "_ufunc_config", None), "_extobj_contextvar", None)
+_errcall_seen = [None, False]     # (numpy's error state object, it has no Python errcall)
+
+
+def _no_errcall():
+    """np.geterrcall() is None (numpy's Python call, answered once per state:
+    the state object is replaced whenever np.seterr/seterrcall change it)."""
+    if _EXTOBJ is None:
+        return arrays.np.geterrcall() is None
+    state = _EXTOBJ.get()
+    if state is not _errcall_seen[0]:
+        _errcall_seen[1] = arrays.np.geterrcall() is None
+        _errcall_seen[0] = state
+    return _errcall_seen[1]
+
+
 class _Guard:
     """Refuses Python code that C runs natively while differentiable values
     are in reach (it would compute with them untraced)."""
@@ -338,7 +424,8 @@ def call_c(fn, args, kwargs):
     found, taint = reach(tape, objs if bound is None else (bound, *objs))
     if not found and not taint:
         before = tape.callbacks
-        if safe or _has_lookaside(fn) or isinstance(fn, type) and _python_class(fn):
+        if safe or _has_lookaside(fn) or isinstance(fn, type) and _python_class(fn) or \
+                _runs_no_python(fn, objs):
             out = calls.call_static(fn, type(fn), args, kwargs)
         else:
             # Nothing differentiable among the arguments, but Python code the

@@ -406,3 +406,71 @@ def test_interpreted_threads_still_run():
         with ThreadPoolExecutor(2) as ex:
             return sum(ex.map(lambda v: v * k, [1, 2, 3]))
     assert bcad.interpret(f)(2) == f(2) == 12
+
+
+# ---------------------------------------------------- numpy C calls without the guard
+# numpy's C functions given only plain data (numeric arrays, numbers, dtypes)
+# run without the profile hook that refuses native Python code (it costs more
+# than the call); whatever could run Python keeps it.
+
+def test_numpy_errcall_that_reads_a_differentiable_value_is_refused():
+    def f(x):
+        seen = []
+
+        def handler(kind, flag):
+            seen.append(x * 2.0)        # natively, on a differentiable value
+        with np.errstate(divide="call", call=handler):
+            np.log(np.zeros(2))         # (plain data: only the errcall runs Python)
+        return x * len(seen)
+    with pytest.raises(NonDifferentiableError, match="handler"):
+        bcad.grad(f)(1.5)
+
+
+def test_replaced_showwarning_is_still_guarded(monkeypatch):
+    import warnings
+    seen = []
+
+    def f(x):
+        def show(message, category, filename, lineno, file=None, line=None):
+            seen.append(x + 1.0)
+        monkeypatch.setattr(warnings, "showwarning", show)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = show
+            np.log(np.zeros(2))         # RuntimeWarning: divide by zero
+        return x * 2.0
+    with pytest.raises(NonDifferentiableError, match="show"):
+        bcad.grad(f)(1.5)
+
+
+def test_object_arrays_keep_the_guard():
+    class Box:
+        def __init__(self, v):
+            self.v = v
+
+        def __add__(self, other):
+            return Box(self.v + other)
+
+    def f(x):
+        objs = np.empty(2, dtype=object)
+        objs[0], objs[1] = Box(1.0), Box(2.0)
+        k = [x]
+
+        class Late(Box):
+            def __add__(self, other):
+                return Box(k[0] * other)        # natively, closing over x
+        objs[1] = Late(0.0)
+        out = np.add(objs, 1.0)                 # the elements' Python __add__
+        return out[1].v
+    with pytest.raises(NonDifferentiableError):
+        bcad.grad(f)(1.5)
+
+
+def test_plain_numpy_calls_on_constants_still_give_right_gradients():
+    def f(x):
+        A = np.arange(6.0).reshape(2, 3)
+        c = np.dot(A, np.ones(3)) + np.asarray([1, 2], dtype=float)   # constants only
+        return x * np.sqrt(np.abs(c)).sum() + np.dot(np.array([x, x]), c)
+    A = np.arange(6.0).reshape(2, 3)
+    c = A @ np.ones(3) + np.array([1.0, 2.0])
+    assert bcad.grad(f)(1.5) == pytest.approx(np.sqrt(np.abs(c)).sum() + c.sum(), rel=1e-12)
