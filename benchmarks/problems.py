@@ -132,12 +132,13 @@ def generator_pipeline(n):
     return total, sq
 
 
-# (name, function, args, target ratio interpreted/native)
+# (name, function, args, target ratio interpreted/native): issue 11, call-heavy
+# code at most 25x, no case worse than 30x.
 INTERP_CASES = [
     ("scalar_loop", scalar_loop, (SCALAR_N,), 25.0),
-    ("fib", fib, (FIB_N,), 40.0),
-    ("method_calls", method_calls, (METHOD_N,), 40.0),
-    ("generator_pipeline", generator_pipeline, (GEN_N,), 40.0),
+    ("fib", fib, (FIB_N,), 25.0),
+    ("method_calls", method_calls, (METHOD_N,), 25.0),
+    ("generator_pipeline", generator_pipeline, (GEN_N,), 30.0),
 ]
 
 
