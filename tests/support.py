@@ -95,3 +95,20 @@ def assert_same_source(src, name="f", *args, **kwargs):
     ns = {"__name__": "bcad_test_src"}
     exec(compile(src, f"<test {name}>", "exec"), ns)
     return assert_same(ns[name], *args, **kwargs)
+
+
+def fd_grad(f, x, *args, eps=1e-6):
+    """Central differences of scalar `f(x, *args)`, entry by entry of the
+    array `x` (in x's own dtype; the result is float64), so every entry of a
+    gradient is checked (a cotangent on a wrong entry shows)."""
+    import numpy as np
+    x = np.asarray(x)
+    if x.dtype.kind not in "fc":
+        x = x.astype(float)
+    g = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        xp, xm = x.copy(), x.copy()
+        xp[i] += eps
+        xm[i] -= eps
+        g[i] = (f(xp, *args) - f(xm, *args)) / (2 * eps)
+    return g

@@ -8,23 +8,13 @@ import numpy as np
 import pytest
 
 import bcad
+from tests.support import fd_grad
 from bcad import NonDifferentiableError
 from bcad.testing import check_grads
 
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal(4)
 M = RNG.standard_normal((3, 4))
-
-
-def fd_grad(f, x, eps=1e-6):
-    """Central differences of a scalar f at array x."""
-    g = np.zeros_like(x, dtype=float)
-    for i in np.ndindex(x.shape):
-        xp, xm = x.copy(), x.copy()
-        xp[i] += eps
-        xm[i] -= eps
-        g[i] = (f(xp) - f(xm)) / (2 * eps)
-    return g
 
 
 def check(f, x, rtol=1e-6):

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import bcad
+from tests.support import fd_grad
 
 integrate = pytest.importorskip("scipy.integrate")
 
@@ -22,19 +23,15 @@ def final_state_loss(p, y0, t1=4.0):
     return float(np.sum(sol.y[:, -1] ** 2))
 
 
-def fd(f, x, eps=1e-6):
-    return np.array([(f(x + eps * e) - f(x - eps * e)) / (2 * eps) for e in np.eye(len(x))])
-
-
 P = np.array([1.5, 1.0, 3.0, 1.0])
 Y0 = np.array([1.0, 1.0])
 
 
 def test_solve_ivp_rk45_wrt_parameters():
     g = bcad.grad(final_state_loss)(P, Y0)
-    np.testing.assert_allclose(g, fd(lambda p: final_state_loss(p, Y0), P), rtol=1e-5)
+    np.testing.assert_allclose(g, fd_grad(lambda p: final_state_loss(p, Y0), P), rtol=1e-5)
 
 
 def test_solve_ivp_rk45_wrt_initial_state():
     g = bcad.grad(final_state_loss, argnums=1)(P, Y0)
-    np.testing.assert_allclose(g, fd(lambda y: final_state_loss(P, y), Y0), rtol=1e-5)
+    np.testing.assert_allclose(g, fd_grad(lambda y: final_state_loss(P, y), Y0), rtol=1e-5)

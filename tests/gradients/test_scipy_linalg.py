@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import bcad
+from tests.support import fd_grad
 from bcad.testing import check_grads
 
 sl = pytest.importorskip("scipy.linalg")
@@ -17,18 +18,6 @@ B = RNG.standard_normal((3, 2))
 W = np.arange(9.0).reshape(3, 3)
 SYM = A + A.T                       # distinct eigenvalues
 NONSYM = RNG.standard_normal((3, 3))
-
-
-def fd_grad(f, x, eps=1e-6):
-    """Central differences entry by entry: checks every entry of the
-    gradient, so a cotangent on the wrong triangle shows."""
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        xp, xm = x.copy(), x.copy()
-        xp[i] += eps
-        xm[i] -= eps
-        g[i] = (f(xp) - f(xm)) / (2 * eps)
-    return g
 
 
 def assert_grad_fd(f, x, atol=1e-6):

@@ -6,20 +6,11 @@ import numpy as np
 import pytest
 
 import bcad
+from tests.support import fd_grad
 
 linalg = pytest.importorskip("scipy.linalg")
 stats = pytest.importorskip("scipy.stats")
 so = pytest.importorskip("scipy.optimize")
-
-
-def central_fd(f, x, *args, eps=1e-6):
-    x = np.asarray(x, dtype=float)
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[i] = eps
-        g[i] = (f(x + e, *args) - f(x - e, *args)) / (2 * eps)
-    return g
 
 
 # ---------------------------------------------------------------- Kalman filter
@@ -107,7 +98,7 @@ def test_kalman_loglik_gradient(loglik, k):
     theta = THETAS[k]
     value, g = bcad.value_and_grad(loglik)(theta, YS, H_OBS)
     assert value == loglik(theta, YS, H_OBS)
-    np.testing.assert_allclose(g, central_fd(loglik, theta, YS, H_OBS), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(g, fd_grad(loglik, theta, YS, H_OBS), rtol=1e-6, atol=1e-6)
 
 
 def test_kalman_filters_agree():
@@ -205,7 +196,7 @@ def test_gp_marginal_likelihood_gradient(loglik, k):
     theta = GP_THETAS[k]
     g = bcad.grad(loglik)(theta, XG, YG)
     np.testing.assert_allclose(g, gp_closed_form_grad(theta, XG, YG), rtol=1e-7, atol=1e-8)
-    np.testing.assert_allclose(g, central_fd(loglik, theta, XG, YG), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(g, fd_grad(loglik, theta, XG, YG), rtol=1e-5, atol=1e-6)
 
 
 def test_gp_with_respect_to_the_inputs():
@@ -214,7 +205,7 @@ def test_gp_with_respect_to_the_inputs():
     theta = GP_THETAS[1]
     g = bcad.grad(gp_loglik_scipy, argnums=1)(theta, XG, YG)
     assert g.shape == XG.shape
-    np.testing.assert_allclose(g, central_fd(lambda X: gp_loglik_scipy(theta, X, YG), XG),
+    np.testing.assert_allclose(g, fd_grad(lambda X: gp_loglik_scipy(theta, X, YG), XG),
                                rtol=1e-5, atol=1e-6)
 
 
@@ -259,4 +250,4 @@ def test_norm_logpdf_regression():
     beta = np.linalg.lstsq(X, y, rcond=None)[0]
     np.testing.assert_allclose(r.x[:3], beta, atol=1e-4)
     np.testing.assert_allclose(np.exp(2 * r.x[3]), np.mean((y - X @ beta) ** 2), rtol=1e-4)
-    np.testing.assert_allclose(bcad.grad(nll)(r.x + 0.1), central_fd(nll, r.x + 0.1), rtol=1e-6)
+    np.testing.assert_allclose(bcad.grad(nll)(r.x + 0.1), fd_grad(nll, r.x + 0.1), rtol=1e-6)

@@ -20,14 +20,10 @@ import numpy as np
 import pytest
 
 import bcad
+from tests.support import fd_grad
 
 so = pytest.importorskip("scipy.optimize")
 special = pytest.importorskip("scipy.special")
-
-
-def fd_grad(f, x, *args, eps=1e-6):
-    return np.array([(f(x + eps * e, *args) - f(x - eps * e, *args)) / (2 * eps)
-                     for e in np.eye(len(x))])
 
 
 def minimize_counting(f, x0, method, target, tol, jac=None, **kw):
