@@ -27,6 +27,8 @@ _DIRECT = frozenset(SCALARS | {arrays.np.float32, arrays.np.complex64, arrays.np
 _PLAIN = SCALARS | {list, tuple, str, bytes}
 _NUMBERS = (float, complex, int)       # (their subclasses reach here without Python dunders)
 _SYMBOL = [b[0] for b in _BIN] + [i[0] for i in _INPLACE]
+_NP_SCALARS = frozenset(t for t in vars(arrays.np).values()
+                        if isinstance(t, type) and issubclass(t, arrays._inexact))
 
 
 def _record_binary(tape, k, p, r, a, b, site):
@@ -206,7 +208,8 @@ def _taint_result(name, operands):
                 key = s.pop() if operands == 2 else slice(*_pop2(s))
                 s[-1] = array_ops.flat_getitem(_active[0], s[-1], key, ins)
                 return ins.next
-            if type(s[-operands]) is _ndarray:
+            if type(c) is _ndarray or type(c) in _NP_SCALARS and id(c) in _active[0].ids:
+                # (a tracked numpy scalar too: x[None], x[...], x[()] are arrays of it)
                 f.pc = ins.index            # (the site of what gets recorded)
                 key = s.pop() if operands == 2 else slice(*_pop2(s))
                 a = s[-1]

@@ -230,8 +230,9 @@ class _Accumulator:
             return
         if tx is _float64 and (type(c) is float or type(c) is _float64):
             cur = ct[i]                         # (an element of an array, in numbers)
-            ct[i] = c if cur is None else cur + c
-            return
+            if cur is None or type(cur) is not np.ndarray:
+                ct[i] = c if cur is None else cur + c
+                return
         if type(c) is Scatter:
             cur = ct[i]
             if cur is None or i not in self.owned:

@@ -62,8 +62,14 @@ def _setitem_vjp(g, ans, args, kwargs, owned):
     if not owned or not g.flags.c_contiguous:
         g = np.array(g, order="C")
     view = g.reshape(-1) if flat else g
-    if value is not None:
-        gv = np.array(view[key])
+    gv = None if value is None else np.array(view[key])
+    if gv is not None and gv.size == 0:
+        # Nothing was written (an all-False mask: np.place(a, cond, v) where
+        # cond holds nowhere): the value has no cotangent at all, not a zero
+        # one, which an infinite partial upstream would turn into nan
+        # (scipy.stats' bounds `-inf * scale + loc`).
+        cts = (None,) * (np.size(value) if type(value) is list or type(value) is tuple else 1)
+    elif value is not None:
         if not _distinct(key):
             gv = gv * _winners(meta, key, flat, gv.shape)
         ct = unbroadcast(value, gv)
