@@ -227,6 +227,7 @@ def _operator_k():
     for name, k in names.items():
         out[getattr(operator, name)] = k
         out[getattr(operator, "i" + name)] = k + 13
+    out[pow] = 8            # (builtin pow(a, b) of two arguments: a ** b)
     return out
 
 

@@ -616,3 +616,59 @@ def test_element_reads_in_a_loop_accumulate(dtype):
     want = np.conj(want) if np.iscomplexobj(p) else want.real
     assert g.dtype == p.dtype
     np.testing.assert_allclose(g, want.astype(dtype), rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+# ---------------------------------------------------- numpy scalars, subscripted
+@pytest.mark.parametrize("key", [(), Ellipsis, None], ids=["()", "...", "None"])
+def test_subscripts_of_a_numpy_scalar_keep_its_gradient(key):
+    """s[()], s[...], s[None] of a differentiable numpy scalar are new objects
+    (a scalar, a 0-d or 1-d array): they were silent zeros
+    (scipy.stats.multivariate_normal's `np.array(log_pdet, dtype=float)[()]`)."""
+    def f(x):
+        s = x.sum()
+        return float(np.sum(s[key] * 2.0) + s * 3.0)      # a read and arithmetic, mixed
+    np.testing.assert_allclose(bcad.grad(f)(np.array([1.0, 2.0])), [5.0, 5.0])
+
+    def g(x):
+        s = x.sum() * np.ones(())          # float64 times a 0-d array: a numpy scalar
+        return s[key]
+    np.testing.assert_allclose(np.sum(bcad.grad(lambda x: np.sum(g(x)))(np.array([1.0, 2.0]))),
+                               2.0)
+
+
+def test_subscript_of_a_float32_scalar():
+    def f(x):
+        return x[0][()] * x[1][...]
+    g = bcad.grad(lambda x: float(np.sum(f(x))))(np.array([2.0, 3.0], dtype=np.float32))
+    assert g.dtype == np.float32
+    np.testing.assert_allclose(g, [3.0, 2.0])
+
+
+def test_a_write_through_an_all_false_mask_gives_its_value_no_cotangent():
+    """Nothing is written, so the value gets no cotangent at all: a zero one
+    times an infinite partial upstream would be nan (scipy.stats' bounds
+    `-inf * scale + loc` placed where no argument is out of range)."""
+    def f(x):
+        out = np.zeros(2)
+        np.place(out, np.array([False, False]), np.array([-np.inf]) * x)
+        out[np.array([False, False])] = np.inf * x
+        return float(out.sum() + 2.0 * x)
+    with np.errstate(invalid="raise"):
+        assert bcad.grad(f)(1.5) == 2.0
+
+
+def test_builtin_pow_of_arrays_is_the_power_operator():
+    x = np.array([0.5, 1.5, 2.0])
+    check(lambda x: np.sum(pow(x, 3.0)) + pow(x[0], 2.0) + pow(2.0, x[1]), x)
+
+
+@pytest.mark.skipif(not isinstance(getattr(np, "vecdot", None), np.ufunc), reason="numpy < 2")
+@pytest.mark.parametrize("axis, bshape", [(0, (2, 1)), (-2, (2, 3)), (1, (1, 3)), (-1, (3,)),
+                                          (0, (2,))])
+def test_vecdot_along_an_axis(axis, bshape):
+    """axis= is each operand's own core axis (b of shape (2,) with axis=0
+    pairs with a's first axis)."""
+    a = np.arange(6.0).reshape(2, 3) / 5 + 0.1
+    b = np.linspace(-1.0, 2.0, int(np.prod(bshape))).reshape(bshape)
+    check(lambda a: np.sum(np.vecdot(a, b, axis=axis) ** 2), a)
+    check(lambda b: np.sum(np.vecdot(a, b, axis=axis) ** 2), b)

@@ -35,6 +35,7 @@ BINARY = [
     ("betaln", sp.betaln, "pos", "pos"), ("beta", sp.beta, "pos", "pos"),
     ("xlogy", sp.xlogy, "real", "pos"), ("xlog1py", sp.xlog1py, "real", "pos"),
     ("rel_entr", sp.rel_entr, "pos", "pos"), ("kl_div", sp.kl_div, "pos", "pos"),
+    ("poch", sp.poch, "pos", "pos"),
 ]
 SHAPES = [(), (3,), (2, 3)]
 
@@ -71,8 +72,9 @@ def test_xlogy_at_zero():
 
 
 @pytest.mark.parametrize("f, first", [(sp.jv, 1.5), (sp.yv, 0.5), (sp.iv, 2.0), (sp.kv, 0.7),
-                                      (sp.gammainc, 2.5), (sp.gammaincc, 1.3), (sp.zeta, 3.0)],
-                         ids=["jv", "yv", "iv", "kv", "gammainc", "gammaincc", "zeta"])
+                                      (sp.gammainc, 2.5), (sp.gammaincc, 1.3), (sp.zeta, 3.0),
+                                      (sp.stdtr, 2.5)],
+                         ids=["jv", "yv", "iv", "kv", "gammainc", "gammaincc", "zeta", "stdtr"])
 def test_functions_of_a_fixed_first_argument(f, first):
     x = sample("pos", (3,)) + 0.5
     check_grads(lambda x: np.sum(f(first, x)), (x,), order=1, rtol=1e-5)
@@ -126,3 +128,16 @@ def test_binary_of_lists(name, f, dx, dy):
     np.testing.assert_allclose(
         bcad.grad(lambda x, y: float(np.sum(f(list(x), list(y)))), argnums=(0, 1))(x, y),
         bcad.grad(lambda x, y: float(np.sum(f(x, y))), argnums=(0, 1))(x, y), rtol=1e-12)
+
+
+@pytest.mark.parametrize("f", [sp.betainc, sp.betaincc], ids=["betainc", "betaincc"])
+def test_incomplete_beta_in_x(f):
+    """d/dx of I_x(a, b) is the beta density (negated for betaincc); the
+    shapes a, b have no rule and refuse."""
+    x = np.array([0.05, 0.3, 0.55, 0.9])
+    for a, b in ((2.5, 1.5), (0.7, 3.0), (1.0, 1.0)):
+        check_grads(lambda x: np.sum(f(a, b, x)), (x,), order=1, rtol=1e-5)
+    with pytest.raises(bcad.NonDifferentiableError, match="argument 0"):
+        bcad.grad(lambda a: float(np.sum(f(a, 2.0, x))))(1.5)
+    with pytest.raises(bcad.NonDifferentiableError, match="argument 1"):
+        bcad.grad(lambda b: float(np.sum(f(1.5, b, x))))(2.0)

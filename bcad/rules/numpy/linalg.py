@@ -110,17 +110,22 @@ defarray(np.tensordot, _tensordot_vjp)
 
 
 def _vecdot_vjp(g, ans, args, kwargs):
-    # vecdot(a, b) = sum(conj(a) * b, axis=-1), broadcast
+    # vecdot(a, b, axis=k) = sum(conj(a) * b) over each operand's own axis k
+    # (a gufunc's core axis): moved last, the rule is that of the last axis.
     a, b = np.asarray(args[0]), np.asarray(args[1])
+    k = kwargs.get("axis", -1)
+    ka, kb = k % a.ndim, k % b.ndim
+    a_, b_ = np.moveaxis(a, ka, -1), np.moveaxis(b, kb, -1)
     g = np.asarray(g)[..., None]
-    ga = np.conj(g) * b if np.iscomplexobj(a) or np.iscomplexobj(b) or np.iscomplexobj(g) \
-        else g * b
-    return (unbroadcast(a, ga), unbroadcast(b, g * a)) + (None,) * (len(args) - 2 + len(kwargs))
+    ga = np.conj(g) * b_ if np.iscomplexobj(a) or np.iscomplexobj(b) or np.iscomplexobj(g) \
+        else g * b_
+    return (np.moveaxis(unbroadcast(a_, ga), -1, ka), np.moveaxis(unbroadcast(b_, g * a_), -1, kb)) \
+        + (None,) * (len(args) - 2 + len(kwargs))
 
 
 def _vecdot_check(args, kwargs):
-    if set(kwargs) - {"dtype", "casting"} or len(args) != 2:
-        return "vecdot is differentiated on the last axis, without out=/axes=/axis="
+    if set(kwargs) - {"dtype", "casting", "axis"} or len(args) != 2:
+        return "vecdot is differentiated without out= and axes= (axis= is supported)"
     return None
 
 

@@ -74,6 +74,34 @@ _binary(sp.gammaincc, None,
         lambda g, a, s, x: -g * np.exp(-x + (s - 1) * np.log(x) - sp.gammaln(s)),
         check=_fixed(0, what="the shape a"))
 
+# poch(z, m) = gamma(z + m) / gamma(z) (scipy.stats.t.logpdf in its df)
+_binary(sp.poch, lambda g, a, z, m: g * a * (sp.digamma(z + m) - sp.digamma(z)),
+        lambda g, a, z, m: g * a * sp.digamma(z + m))
+
+
+def _beta_density(a, b, x):
+    """d/dx of the regularized incomplete beta function I_x(a, b)."""
+    return np.exp((a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - sp.betaln(a, b))
+
+
+def _incomplete_beta(f, sign):
+    """betainc(a, b, x) / betaincc(a, b, x): a rule in x (scipy.stats' t and
+    F distributions' cdf, pearsonr's p-value); none in the shapes a, b."""
+    def vjp(g, ans, args, kwargs):
+        a, b, x = (_arr(v) for v in args[:3])
+        return (None, None, unbroadcast(x, sign * g * _beta_density(a, b, x))) + \
+            (None,) * (len(args) - 3 + len(kwargs))
+    defarray(f, vjp, save=True, check=_fixed(0, 1, what="the shapes a, b"),
+             name=f"scipy.special.{f.__name__}")
+
+
+_incomplete_beta(sp.betainc, 1.0)
+_incomplete_beta(sp.betaincc, -1.0)
+# stdtr(df, t), Student's t cdf (scipy.stats.t.cdf): d/dt is the t density.
+_binary(sp.stdtr, None, lambda g, a, df, t: g * np.exp(
+    sp.gammaln((df + 1) / 2) - sp.gammaln(df / 2) - 0.5 * np.log(df * np.pi)
+    - (df + 1) / 2 * np.log1p(t * t / df)), check=_fixed(0, what="the degrees of freedom"))
+
 # -- error functions and the normal distribution ----------------------------------
 _unary(sp.erf, lambda g, a, x: g * conj(2 / _SQRT_PI * np.exp(-x * x)))
 _unary(sp.erfc, lambda g, a, x: -g * conj(2 / _SQRT_PI * np.exp(-x * x)))
