@@ -164,8 +164,23 @@ def _loop_sum(c):
     return s
 
 
+def _place_nowhere(c):
+    a = _a(c).ravel()
+    out = np.zeros(a.size)
+    np.place(out, np.zeros(a.size, dtype=bool), -np.inf * a[:1])   # (nothing is written)
+    return out.sum() + a.sum()
+
+
 CONSUMERS = [
     ("np.sum", lambda c: np.sum(c)),
+    # numpy scalars subscripted (a new object each: once a silent zero)
+    ("scalar[()]", lambda c: np.sum(c)[()] * 2.0),
+    ("scalar[...]", lambda c: np.sum(c)[...].sum()),
+    ("scalar[None]", lambda c: np.sum(c)[None].sum()),
+    ("0-d product[()]", lambda c: (np.sum(c) * np.ones(()))[()]),
+    ("np.array(scalar)[()]", lambda c: np.array(np.max(c), dtype=float)[()]),
+    ("np.place-nowhere", _place_nowhere),
+    ("builtin-pow", lambda c: np.sum(pow(_a(c), 3.0))),
     ("sum-axis0@w", lambda c: np.sum(_a(c).reshape(-1)[:2] * np.array([1.0, 2.0]))),
     ("method-sum", lambda c: _a(c).sum()),
     ("np.prod", lambda c: np.prod(c)),
