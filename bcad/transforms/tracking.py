@@ -356,6 +356,13 @@ def _is_exact(fn, args):
     return boundary._is_number(number)
 
 
+def _is_parser(fn):
+    try:
+        return fn in PARSERS
+    except TypeError:       # (an unhashable callable: pybind11's instancemethod)
+        return False
+
+
 _STORES_REFERENCE = frozenset({"append", "appendleft", "insert"})
 
 
@@ -440,7 +447,7 @@ def call_c(fn, args, kwargs):
         if tape.callbacks != before:
             check_result(tape, fn, out, [fn], None, objs)
             return out
-        if fn in PARSERS and args and type(args[0]) in boundary._STRINGS and \
+        if args and type(args[0]) in boundary._STRINGS and _is_parser(fn) and \
                 type(out) in TRACKED_TYPES and _equals_tracked(tape, out):
             refuse(fn, f"parsed the number {out!r} from text, and a differentiable value equals "
                    f"it (the text was probably made from that value: the gradient would be "

@@ -80,3 +80,14 @@ def test_quad_never_silently_zero():
 def test_lfilter_fir_interpreted(f, expected):
     x = np.array([1.0, 2.0, 0.5, -1.0])
     np.testing.assert_allclose(bcad.grad(lambda x: float(f(x)))(x), expected, atol=1e-12)
+
+
+def test_linprog_of_a_differentiable_cost_is_refused():
+    """HiGHS is C++ behind pybind11 (whose callables are unhashable: the
+    boundary once failed with a TypeError of its own there)."""
+    import scipy.optimize as so
+
+    def f(c):
+        return so.linprog([c, 1.0], bounds=[(0, 1), (0, 1)]).fun
+    with pytest.raises(bcad.NonDifferentiableError):
+        bcad.grad(f)(0.3)

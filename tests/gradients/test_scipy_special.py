@@ -30,12 +30,18 @@ UNARY = [
     ("entr", sp.entr, "pos"),
     ("i0", sp.i0, "real"), ("i1", sp.i1, "real"), ("i0e", sp.i0e, "real"), ("i1e", sp.i1e, "real"),
     ("j0", sp.j0, "real"), ("j1", sp.j1, "real"), ("y0", sp.y0, "pos"), ("y1", sp.y1, "pos"),
+    ("k0", sp.k0, "pos"), ("k1", sp.k1, "pos"), ("k0e", sp.k0e, "pos"), ("k1e", sp.k1e, "pos"),
+    ("log1p", sp.log1p, "pos"), ("expm1", sp.expm1, "real"), ("cbrt", sp.cbrt, "pos"),
+    ("cosm1", sp.cosm1, "real"), ("exp2", sp.exp2, "real"), ("exp10", sp.exp10, "sym"),
+    ("exprel", sp.exprel, "real"), ("erfi", sp.erfi, "real"),
+    ("exp1", sp.exp1, "pos"), ("expi", sp.expi, "pos"), ("spence", sp.spence, "pos"),
+    ("ellipk", sp.ellipk, "unit"), ("ellipe", sp.ellipe, "unit"),
 ]
 BINARY = [
     ("betaln", sp.betaln, "pos", "pos"), ("beta", sp.beta, "pos", "pos"),
     ("xlogy", sp.xlogy, "real", "pos"), ("xlog1py", sp.xlog1py, "real", "pos"),
     ("rel_entr", sp.rel_entr, "pos", "pos"), ("kl_div", sp.kl_div, "pos", "pos"),
-    ("poch", sp.poch, "pos", "pos"),
+    ("poch", sp.poch, "pos", "pos"), ("binom", sp.binom, "pos", "unit"),
 ]
 SHAPES = [(), (3,), (2, 3)]
 
@@ -73,8 +79,12 @@ def test_xlogy_at_zero():
 
 @pytest.mark.parametrize("f, first", [(sp.jv, 1.5), (sp.yv, 0.5), (sp.iv, 2.0), (sp.kv, 0.7),
                                       (sp.gammainc, 2.5), (sp.gammaincc, 1.3), (sp.zeta, 3.0),
-                                      (sp.stdtr, 2.5)],
-                         ids=["jv", "yv", "iv", "kv", "gammainc", "gammaincc", "zeta", "stdtr"])
+                                      (sp.stdtr, 2.5), (sp.expn, 0.0), (sp.expn, 3.0),
+                                      (sp.huber, 0.8), (sp.pseudo_huber, 0.8), (sp.chdtr, 3.0),
+                                      (sp.chdtrc, 3.0), (sp.pdtr, 2.0)],
+                         ids=["jv", "yv", "iv", "kv", "gammainc", "gammaincc", "zeta", "stdtr",
+                              "expn0", "expn3", "huber", "pseudo_huber", "chdtr", "chdtrc",
+                              "pdtr"])
 def test_functions_of_a_fixed_first_argument(f, first):
     x = sample("pos", (3,)) + 0.5
     check_grads(lambda x: np.sum(f(first, x)), (x,), order=1, rtol=1e-5)
@@ -141,3 +151,21 @@ def test_incomplete_beta_in_x(f):
         bcad.grad(lambda a: float(np.sum(f(a, 2.0, x))))(1.5)
     with pytest.raises(bcad.NonDifferentiableError, match="argument 1"):
         bcad.grad(lambda b: float(np.sum(f(1.5, b, x))))(2.0)
+
+
+@pytest.mark.parametrize("f", [sp.boxcox, sp.boxcox1p, sp.inv_boxcox],
+                         ids=["boxcox", "boxcox1p", "inv_boxcox"])
+@pytest.mark.parametrize("lmbda", [0.0, 0.5, -0.7])
+def test_box_cox_in_x(f, lmbda):
+    x = sample("unit", (4,))       # (1 + lmbda * x > 0 for inv_boxcox)
+    check_grads(lambda x: np.sum(f(x, lmbda)), (x,), order=1, rtol=1e-5)
+    with pytest.raises(bcad.NonDifferentiableError, match="argument 1"):
+        bcad.grad(lambda lm: float(np.sum(f(x, lm))))(0.5)
+
+
+def test_piecewise_constant_functions_have_no_gradient():
+    x = np.array([0.4, 1.6, -2.2])
+    np.testing.assert_array_equal(bcad.grad(lambda x: float(np.sum(sp.round(3 * x) + x)))(x),
+                                  np.ones(3))
+    np.testing.assert_array_equal(bcad.grad(lambda x: float(np.sum(sp.gammasgn(x) * x)))(x),
+                                  sp.gammasgn(x))

@@ -7,7 +7,7 @@ import numpy as np
 import scipy.special as sp
 
 from ...tape.tape import active
-from ..numpy import defarray, unbroadcast, conj
+from ..numpy import defarray, defzero_array, unbroadcast, conj
 
 _SQRT_PI = np.sqrt(np.pi)
 _SQRT_2PI = np.sqrt(2 * np.pi)
@@ -156,3 +156,68 @@ for _f, _p in ((sp.jv, lambda v, x: 0.5 * (sp.jv(v - 1, x) - sp.jv(v + 1, x))),
                (sp.kv, lambda v, x: -0.5 * (sp.kv(v - 1, x) + sp.kv(v + 1, x)))):
     _binary(_f, None, (lambda p: lambda g, a, v, x: g * p(v, x))(_p),
             check=_fixed(0, what="the order v"))
+_unary(sp.k0, lambda g, a, x: -g * sp.k1(x))
+_unary(sp.k1, lambda g, a, x: -g * (sp.k0(x) + a / x), save=True)
+_unary(sp.k0e, lambda g, a, x: g * (a - sp.k1e(x)), save=True)
+_unary(sp.k1e, lambda g, a, x: g * (a * (1 - 1 / x) - sp.k0e(x)), save=True)
+
+# -- elementary functions scipy.special has its own versions of ---------------------
+_unary(sp.log1p, lambda g, a, x: g * conj(1 / (1 + x)))
+_unary(sp.expm1, lambda g, a, x: g * conj(a + 1), save=("ans",))
+_unary(sp.cbrt, lambda g, a, x: g / (3 * a * a), save=("ans",))
+_unary(sp.cosm1, lambda g, a, x: -g * np.sin(x))
+_unary(sp.exp2, lambda g, a, x: g * a * np.log(2.0), save=("ans",))
+_unary(sp.exp10, lambda g, a, x: g * a * np.log(10.0), save=("ans",))
+# exprel(x) = (e^x - 1) / x, d/dx = (x e^x - e^x + 1) / x^2, 1/2 at 0
+_unary(sp.exprel, lambda g, a, x: g * np.where(
+    np.asarray(x) == 0, 0.5, (np.exp(x) - a) / np.where(np.asarray(x) == 0, 1, x)), save=True)
+_unary(sp.erfi, lambda g, a, x: g * conj(2 / _SQRT_PI * np.exp(x * x)))
+# (no rule for dawsn: it is the worked example of docs/rules.md and
+# examples/custom_rule.py, a function users give a rule themselves)
+_unary(sp.exp1, lambda g, a, x: -g * conj(np.exp(-x) / x))
+_unary(sp.expi, lambda g, a, x: g * conj(np.exp(x) / x))
+# spence(z) = integral from 1 to z of log(t) / (1 - t)
+_unary(sp.spence, lambda g, a, z: g * conj(np.log(z) / (1 - z)))
+# ellipk(m) = K(m): dK/dm = (E(m) - (1 - m) K(m)) / (2 m (1 - m))
+_unary(sp.ellipk, lambda g, a, m: g * (sp.ellipe(m) - (1 - m) * a) / (2 * m * (1 - m)),
+       save=True)
+_unary(sp.ellipe, lambda g, a, m: g * (a - sp.ellipk(m)) / (2 * m), save=True)
+# expn(n, x): d/dx = -expn(n - 1, x) (n an integer order, no derivative)
+_binary(sp.expn, None, lambda g, a, n, x: -g * np.where(np.asarray(n) == 0,
+                                                         a * (1 + 1 / x), sp.expn(np.maximum(
+                                                             np.asarray(n) - 1, 0), x)),
+        check=_fixed(0, what="the order n"))
+# binom(n, k) = Gamma(n + 1) / (Gamma(k + 1) Gamma(n - k + 1))
+_binary(sp.binom, lambda g, a, n, k: g * a * (sp.digamma(n + 1) - sp.digamma(n - k + 1)),
+        lambda g, a, n, k: g * a * (sp.digamma(n - k + 1) - sp.digamma(k + 1)))
+# Huber losses (in r; delta is a constant of the loss)
+_binary(sp.huber, None, lambda g, a, d, r: g * np.clip(r, -d, d),
+        check=_fixed(0, what="delta"))
+_binary(sp.pseudo_huber, None, lambda g, a, d, r: g * r / np.sqrt(1 + (r / d) ** 2),
+        check=_fixed(0, what="delta"))
+# Box-Cox (in x; the exponent lmbda is refused)
+_binary(sp.boxcox, lambda g, a, x, lm: g * np.where(np.asarray(lm) == 0, 1 / x,
+                                                    np.power(x, lm - 1)),
+        None, check=_fixed(1, what="lmbda"))
+_binary(sp.boxcox1p, lambda g, a, x, lm: g * np.where(np.asarray(lm) == 0, 1 / (1 + x),
+                                                      np.power(1 + x, lm - 1)),
+        None, check=_fixed(1, what="lmbda"))
+def _inv_boxcox_dy(g, a, y, lm):
+    lm = np.asarray(lm, dtype=float)
+    safe = np.where(lm == 0, 1.0, lm)
+    return g * np.where(lm == 0, a, np.power(1 + safe * y, 1 / safe - 1))
+
+
+_binary(sp.inv_boxcox, _inv_boxcox_dy, None, check=_fixed(1, what="lmbda"))
+# chdtr(v, x) = gammainc(v/2, x/2); gdtr(a, b, x) = gammainc(b, a x); pdtr(k, m) = gammaincc(k+1, m)
+_binary(sp.chdtr, None, lambda g, a, v, x: g * np.exp(
+    (v / 2 - 1) * np.log(x / 2) - x / 2 - sp.gammaln(v / 2)) / 2,
+        check=_fixed(0, what="the degrees of freedom"))
+_binary(sp.chdtrc, None, lambda g, a, v, x: -g * np.exp(
+    (v / 2 - 1) * np.log(x / 2) - x / 2 - sp.gammaln(v / 2)) / 2,
+        check=_fixed(0, what="the degrees of freedom"))
+_binary(sp.pdtr, None, lambda g, a, k, m: -g * np.exp(
+    np.floor(k) * np.log(m) - m - sp.gammaln(np.floor(k) + 1)),
+        check=_fixed(0, what="k"))
+# Piecewise constant in every argument: no gradient.
+defzero_array(sp.round, sp.gammasgn)
