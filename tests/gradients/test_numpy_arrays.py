@@ -672,3 +672,21 @@ def test_vecdot_along_an_axis(axis, bshape):
     b = np.linspace(-1.0, 2.0, int(np.prod(bshape))).reshape(bshape)
     check(lambda a: np.sum(np.vecdot(a, b, axis=axis) ** 2), a)
     check(lambda b: np.sum(np.vecdot(a, b, axis=axis) ** 2), b)
+
+
+def test_reshape_of_a_vector_in_fortran_order():
+    """order='F' fills the result column by column even from a 1-d array
+    (it was read as 'C': a silently wrong gradient)."""
+    x = np.array([0.3, 1.2, -2.5, 0.9, 1.7, -0.6])
+    check(lambda x: np.sum(x.reshape((3, 2), order="F")[0] ** 2), x)
+    check(lambda x: np.sum(np.reshape(x, (2, 3), "F")[0] * np.arange(3.0)), x)
+
+
+def test_axes_given_as_an_integer_array():
+    """np.rot90 transposes with an ndarray of axes: kept as ints on the tape."""
+    x = np.arange(6.0).reshape(2, 3) / 4 + 0.1
+    w = np.arange(6.0).reshape(3, 2)
+    for k in (1, 2, 3):
+        check(lambda x: np.sum(np.rot90(x, k) ** 2 * (w if k % 2 else w.T)), x)
+    check(lambda x: np.sum(x.transpose(np.array([1, 0])) * w), x)
+    check(lambda x: np.sum(np.transpose(x, axes=np.array([1, 0])) * w), x)

@@ -181,6 +181,16 @@ CONSUMERS = [
     ("np.array(scalar)[()]", lambda c: np.array(np.max(c), dtype=float)[()]),
     ("np.place-nowhere", _place_nowhere),
     ("builtin-pow", lambda c: np.sum(pow(_a(c), 3.0))),
+    # orders and axes given as arrays (once read from a Meta, or ignored)
+    ("reshape-F", lambda c: (_a(c).ravel().reshape((-1, 2), order="F")[0] ** 2).sum()),
+    ("ravel-F", lambda c: (np.ravel(_a(c), order="F") * np.arange(_a(c).size)).sum()),
+    ("rot90", lambda c: (np.rot90(_a(c).reshape(2, -1)) ** 3).sum()),
+    ("transpose-array-axes", lambda c: (_a(c).reshape(2, -1).transpose(np.array([1, 0]))[0]
+                                        ** 2).sum()),
+    ("repeat-array", lambda c: (np.repeat(_a(c).ravel()[:3], np.array([1, 3, 2])) ** 2).sum()),
+    ("take-array", lambda c: (np.take(_a(c).ravel(), np.array([2, 0, 2])) ** 2).sum()),
+    ("swapaxes", lambda c: (np.swapaxes(_a(c).reshape(2, -1), 0, 1)[0] ** 2).sum()),
+    ("moveaxis", lambda c: (np.moveaxis(_a(c).reshape(2, -1, 1), 0, -1)[0] ** 2).sum()),
     ("sum-axis0@w", lambda c: np.sum(_a(c).reshape(-1)[:2] * np.array([1.0, 2.0]))),
     ("method-sum", lambda c: _a(c).sum()),
     ("np.prod", lambda c: np.prod(c)),

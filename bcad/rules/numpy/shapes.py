@@ -146,8 +146,10 @@ def memory_order(x):
 
 
 def resolve_order(x, order):
-    """'C', 'F', or the permutation that order 'K'/'A' means for array x."""
-    if order in ("C", None) or x.ndim <= 1:
+    """'C', 'F', or the permutation that order 'K'/'A' means for array x.
+    ('F' stays 'F' even for a 1-d x: `x.reshape((3, 2), order='F')` fills
+    the result column by column.)"""
+    if order in ("C", None) or order != "F" and x.ndim <= 1:
         return "C"
     if order == "A":
         return "F" if x.flags.f_contiguous and not x.flags.c_contiguous else "C"
@@ -211,8 +213,20 @@ def _transpose_back(g, x, args, kwargs):
     return np.transpose(g, np.argsort([a % len(shape_of(x)) for a in axes]))
 
 
-defarray(ndarray.transpose, _vjp0(_transpose_back), save=())
-defarray(np.transpose, _vjp0(_transpose_back), save=())
+def _axes_as_ints(args, kwargs):
+    """Record time: axes given as an integer array (np.rot90's
+    `m.transpose(axes_list)`) kept as ints (an array would be kept as its
+    shape only)."""
+    def ints(a):
+        return tuple(int(k) for k in a) if type(a) is ndarray else a
+    args = (args[0],) + tuple(ints(a) for a in args[1:])
+    if "axes" in kwargs:
+        kwargs = dict(kwargs, axes=ints(kwargs["axes"]))
+    return args, kwargs
+
+
+for _f in (ndarray.transpose, np.transpose):
+    defarray(_f, _vjp0(_transpose_back), save=()).prepare = _axes_as_ints
 
 
 def _swapaxes_back(g, x, args, kwargs):
