@@ -592,4 +592,8 @@ def attr_hook(obj, name, r):
     if type(r) in TRACKED_TYPES and id(r) not in tape.ids and r != 0:
         refuse(getattr(type(obj), name, obj), f"(attribute .{name}) computed a new number from a "
                f"differentiable value")
+    if isinstance(obj, arrays.np.generic) and id(r) not in tape.ids:
+        # A numpy scalar's .flat, .data, ... hold a copy of its value: the
+        # boundary taints them (numbers read from them refuse).
+        check_result(tape, f"the attribute .{name}", r, [obj], None, (obj,))
     return r

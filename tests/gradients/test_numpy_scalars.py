@@ -40,6 +40,16 @@ def test_writes_into_the_view_of_a_numpy_scalar_reach_its_base():
     assert bcad.grad(g)(X) == pytest.approx(5.0)
 
 
+@pytest.mark.parametrize("f", [
+    lambda x: list(np.sin(x).flat)[0] * 3.0,
+    lambda x: np.sin(x).flat[0] * 3.0,
+    lambda x: bytes(np.sin(x).data)[0] * 3.0,
+], ids=["list_flat", "flat_index", "data"])
+def test_copies_of_a_numpy_scalar_in_its_attributes_refuse(f):
+    with pytest.raises(NonDifferentiableError, match=r"attribute \.(flat|data)"):
+        bcad.grad(f)(X)
+
+
 def test_plain_attributes_of_a_numpy_scalar_still_differentiate():
     assert bcad.grad(lambda x: np.sin(x).real * 3.0)(X) == pytest.approx(C)
     assert bcad.grad(lambda x: np.sin(x).T * 3.0)(X) == pytest.approx(C)
