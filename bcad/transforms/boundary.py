@@ -40,6 +40,7 @@ Fast paths first: exact builtin scalars and strings are classified by type
 without a scan, and the deep scan stops at modules, classes, functions and
 code.
 """
+import _abc
 import array
 import collections
 import functools
@@ -78,6 +79,10 @@ SAFE_C = {
 # Never given a scan: their result is a type, an identity or a size.
 NO_SCAN = {len, isinstance, issubclass, type, id, callable, hasattr, vars, dir, locals,
            globals, print, super}
+# isinstance/issubclass against an ABC (abc.ABCMeta's Python methods call
+# these; scipy's issparse(a) is one): a bool about the object's class.
+NO_SCAN |= {_abc._abc_instancecheck, _abc._abc_subclasscheck}
+SAFE_C |= {_abc._abc_instancecheck, _abc._abc_subclasscheck}
 # Methods of these containers only store, fetch and compare references.
 SAFE_METHOD_TYPES = {list, dict, set, frozenset, tuple, collections.deque}
 UNSAFE_METHODS = {"sort", "index", "count", "remove", "__contains__"}

@@ -474,3 +474,44 @@ def test_plain_numpy_calls_on_constants_still_give_right_gradients():
     A = np.arange(6.0).reshape(2, 3)
     c = A @ np.ones(3) + np.array([1.0, 2.0])
     assert bcad.grad(f)(1.5) == pytest.approx(np.sqrt(np.abs(c)).sum() + c.sum(), rel=1e-12)
+
+
+class _Hooked(__import__("abc").ABC):
+    """An ABC whose __subclasshook__ (run natively by _abc) sees classes only."""
+    seen = []
+
+    @classmethod
+    def __subclasshook__(cls, C):
+        cls.seen.append(C)
+        return NotImplemented
+
+
+def test_isinstance_against_an_abc_is_a_question_about_the_class():
+    # ABCMeta.__instancecheck__ is interpreted; the C _abc_instancecheck it
+    # calls reads only the instance's class (a bool: no gradient to carry).
+    import collections.abc
+    import numbers
+    import scipy.sparse
+
+    def f(x):
+        a = x * 2.0
+        s = np.sin(a)
+        assert not isinstance(s, collections.abc.Sequence)
+        assert not isinstance(s, _Hooked)
+        assert not scipy.sparse.issparse(s)
+        assert isinstance(float(s[0]), numbers.Real)
+        assert issubclass(type(s), collections.abc.Hashable) is False
+        return float(np.sum(s))
+    x = np.array([0.3, 0.7])
+    np.testing.assert_allclose(bcad.grad(f)(x), 2.0 * np.cos(2.0 * x))
+    assert np.ndarray in _Hooked.seen
+
+
+def test_scipy_linalg_reaches_its_own_code_past_issparse():
+    # scipy.linalg.svd(a) asks issparse(a) first: the refusal names the
+    # LAPACK wrapper scipy calls, not abc's isinstance machinery.
+    import scipy.linalg
+    with pytest.raises(NonDifferentiableError, match=r"scipy\.linalg") as e:
+        bcad.grad(lambda x: scipy.linalg.svd(np.diag(x), compute_uv=False).sum())(
+            np.array([1.0, 2.0]))
+    assert "_abc" not in str(e.value).split("\n")[0]
