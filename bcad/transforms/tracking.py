@@ -462,6 +462,12 @@ def call_c(fn, args, kwargs):
         if fn is setattr and len(args) == 3:
             boundary.check_store(args[0], args[2], f"setattr(..., {args[1]!r}, ...) of")
         out = calls.call_static(fn, type(fn), args, kwargs)
+        if bound is not None and fn.__name__ in _POPS:
+            # list.pop(), dict.popitem(), deque.popleft()...: what they return
+            # was in the container (or is the default given), a reference
+            # moved; the container no longer holds it for the check to see.
+            check_result(tape, fn, out, found, taint, (bound, *objs, kwargs, out), True)
+            return out
         check_result(tape, fn, out, found, taint, (bound, *objs, kwargs), True)
         return out
     if found and _is_exact(fn, args):
@@ -476,6 +482,9 @@ def call_c(fn, args, kwargs):
     check_result(tape, fn, out, found, taint, (bound, *objs, kwargs))
     boundary.check_receiver(tape, fn, args, kwargs)   # (after: the result says more)
     return out
+
+
+_POPS = frozenset({"pop", "popitem", "popleft"})
 
 
 def _construct(tape, cls, args, kwargs, found, taint):

@@ -515,3 +515,30 @@ def test_scipy_linalg_reaches_its_own_code_past_issparse():
         bcad.grad(lambda x: scipy.linalg.svd(np.diag(x), compute_uv=False).sum())(
             np.array([1.0, 2.0]))
     assert "_abc" not in str(e.value).split("\n")[0]
+
+
+def test_pop_methods_hand_back_an_element_they_held():
+    # The popped element is no longer in the container when the result is
+    # checked: a constant beside a differentiable value is not "new".
+    # (uncertainties' LinearCombination.expand pops (factor, variable) pairs.)
+    def f(x):
+        pairs = [(x * 2.0, "a"), (3.0, "b")]
+        a, _ = pairs.pop()
+        b, _ = pairs.pop(0)
+        d = {"k": x * 3.0, "c": 0.5}
+        c = d.pop("c") + d.pop("k") + d.pop("missing", 0.25)
+        e = {"q": x, "r": 1.0}.popitem()[1]
+        q = collections.deque([x * 5.0, 7.0])
+        g = q.pop() + q.popleft()
+        return a + b + c + e + g
+    assert bcad.grad(f)(1.5) == pytest.approx(2.0 + 3.0 + 5.0)
+    assert bcad.value_and_grad(f)(1.5)[0] == pytest.approx(f(1.5))
+
+
+def test_a_number_computed_natively_from_a_popped_element_still_refuses():
+    # (the pop is a reference move; what C code computes from it is not)
+    def f(x):
+        pairs = [x * 2.0, x * 3.0]
+        return float(np.float64(pairs.pop()).as_integer_ratio()[0]) + x
+    with pytest.raises(NonDifferentiableError):
+        bcad.grad(f)(1.5)
