@@ -53,6 +53,7 @@ import struct
 import sys
 import threading
 import types
+import typing
 
 from ..errors import NonDifferentiableError
 from ..interpreter.frame import Frame
@@ -106,6 +107,8 @@ REFERENCE_HOLDERS = {
     type(iter(())), type(iter({})), type(iter(set())), type(iter(range(0))),
     type(iter(reversed([]))), type({}.keys()), type({}.values()), type({}.items()),
     type(iter({}.values())), type(iter({}.items())), types.MappingProxyType,
+    # (a C type on 3.12+: class Q(Generic[T]) instances are plain objects)
+    typing.Generic,
 }
 _REFERENCE_MODULES = ("itertools", "operator", "functools", "weakref", "re", "_sre",
                       "collections", "_collections")

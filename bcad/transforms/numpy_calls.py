@@ -62,7 +62,7 @@ def direct_found(tape, full, kwargs):
     return found
 
 
-_UFUNC = arrays.np.ufunc
+_UFUNC = UFUNC = arrays.np.ufunc
 _PREDICATES = {}
 
 

@@ -22,7 +22,7 @@ from ..interpreter.objects import STATIC
 from ..interpreter.state import restore_profile
 from ..rules import RULES, ATTRS
 from ..tape.tape import active, Primitive, TRACKED_TYPES
-from . import boundary, arrays, array_ops, numpy_calls
+from . import boundary, arrays, array_ops, numpy_calls, numpy_overrides
 from .boundary import (SAFE_C, NO_SCAN, SAFE_METHOD_TYPES, UNSAFE_METHODS, EXACT_NAMES,
                        PARSERS, current_site, where, refuse, reach, check_result,
                        is_user_file, fname)
@@ -377,6 +377,9 @@ def call_c(fn, args, kwargs):
         # stored, None returned; nothing to classify (a solver appending a
         # step to its list of steps would otherwise scan the list each time).
         return fn(*args)
+    if type(fn) is types.MethodWrapperType and type(fn.__self__) is numpy_calls.UFUNC and \
+            fn.__name__ == "__call__":
+        fn = fn.__self__        # getattr(ufunc, "__call__"), as __array_ufunc__ code does
     if type(fn) is _LRU_WRAPPER:
         # functools.lru_cache/cache: a cached result is a number computed in
         # an earlier call (no gradient), and a miss would run the function
@@ -388,6 +391,16 @@ def call_c(fn, args, kwargs):
             return out
     args = numpy_calls.iterated(tape, fn, args)
     prim, self_args = rule_of(fn)
+    tf = type(fn)
+    if tf in numpy_overrides.CALLABLES or tf is BuiltinFunctionType and \
+            type(fn.__self__) is numpy_calls.UFUNC:
+        # (an operand of a Python class: its __array_ufunc__/__array_function__
+        # interpreted, or no rule applies)
+        out = numpy_overrides.dispatch(fn, args, kwargs)
+        if out is numpy_overrides.NO_RULE:
+            prim = None
+        elif out is not numpy_overrides.NOT_SPECIAL:
+            return out
     if prim is not None and not prim.general and _converts(fn):
         converted = _as_floats(args)
         if converted is not args:

@@ -40,10 +40,11 @@ NATIVE_BINARY = [b[3] for b in _BIN] + [i[2] for i in _INPLACE]
 
 def _has_python(tp, *names):
     """Does a Python-level implementation of one of `names` exist on `tp`
-    (a function, or any descriptor whose type is a Python class)?"""
+    (a function, or any descriptor whose type is a Python class)?  numpy's
+    operators call a class's `__array_ufunc__` from C: it counts."""
     if STATIC[tp]:
         return False
-    for n in names:
+    for n in (*names, "__array_ufunc__"):
         m = lookup(tp, n)
         if type(m) is FunctionType or (m is not NULL and not STATIC[type(m)]):
             return True
