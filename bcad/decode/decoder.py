@@ -53,6 +53,9 @@ class Instr:
 
 
 _BCAD_DIR = __file__.rsplit("/decode/", 1)[0] + "/"
+# The derivative rules are ordinary numpy code, not the interpreter: forward
+# mode differentiates a VJP rule by interpreting it (transforms/forward.py).
+_RULES_DIR = _BCAD_DIR + "rules/"
 
 
 class Code:
@@ -73,7 +76,8 @@ class Code:
         self.slot = {n: i for i, n in reversed(list(enumerate(names)))}
         self.nfree = len(co.co_freevars)
         # bcad's own functions are never interpreted (they are the interpreter)
-        self.native = co.co_filename.startswith(_BCAD_DIR)
+        self.native = co.co_filename.startswith(_BCAD_DIR) and \
+            not co.co_filename.startswith(_RULES_DIR)
         # Calls with exactly this many positional arguments and nothing else
         # bind by copying (-1: always use the full binder).
         plain = not (co.co_flags & 0x3AC) and not co.co_kwonlyargcount and not self.native

@@ -50,9 +50,13 @@ class Primitive:
     An array primitive (`kind`, see rules/numpy) is general too; `save` says
     which arguments' values its VJP reads (True: all; else a tuple of
     positions, "ans" for the output): the others are kept as shapes only.
+    `jvp`, when set, is the primitive's forward rule: `jvp(tangents, ans,
+    *args)` for a scalar primitive, `jvp(tangents, ans, args, kwargs)` for
+    a general one (tangents parallel to args, None for zero); without it,
+    forward mode derives one from the VJP (transforms/forward.py).
     """
     __slots__ = ("name", "fn", "vjps", "general", "iterables", "nondiff", "multi", "kind", "save", "check",
-                 "single", "prepare")
+                 "single", "prepare", "jvp", "jvp_leaves")
 
     def __init__(self, name, fn, vjps=(), general=False, iterables=(), nondiff=False):
         self.multi = None
@@ -61,6 +65,8 @@ class Primitive:
         self.check = None    # array rules: check(args, kwargs) -> None, or why not covered
         self.single = None   # multi-output rules: the output a non-tuple result is
         self.prepare = None  # array rules: (args, kwargs) -> what the tape keeps of them
+        self.jvp = None      # forward mode: explicit JVP, else derived (transforms/forward.py)
+        self.jvp_leaves = False  # jvp takes the tangents of the argument leaves as recorded
         self.name = name
         self.fn = fn
         self.vjps = tuple(vjps)

@@ -80,10 +80,32 @@ def check_vjp(f, *args, rtol=None, eps=None, seed=0, copy=True):
             xs[i] = base + t * vs[i]
         return np.asarray(f(*xs))
 
-    lhs = _pairing(u, (at(eps) - at(-eps)) / (2 * eps))
+    fd = (at(eps) - at(-eps)) / (2 * eps)
+    lhs = _pairing(u, fd)
     scale = max(abs(lhs), abs(rhs), 1.0)
     assert abs(lhs - rhs) <= rtol * scale, (lhs, rhs)
+    check_jvp(f, args, diff, vs, fd, u, rhs, rtol, cp)
     return cts
+
+
+def check_jvp(f, args, diff, vs, fd, u, rhs, rtol, cp):
+    """Forward mode on the same case: bcad.jvp along the direction `vs`
+    against the central difference `fd` (entrywise), and paired with `u`
+    against reverse mode's <vjp(u), v> (the same number, to rounding)."""
+    def of_diff(*xs):
+        a = list(args)
+        for i, x in zip(diff, xs):
+            a[i] = x
+        return f(*a)
+    out, t_out = bcad.jvp(of_diff, [cp(args[i]) for i in diff], [vs[i] for i in diff])
+    t_out = np.asarray(t_out)
+    assert t_out.shape == np.shape(out), (t_out.shape, np.shape(out))
+    assert (t_out.dtype.kind == "c") == (np.asarray(out).dtype.kind == "c"), t_out.dtype
+    fwd = _pairing(u, t_out)
+    assert abs(fwd - rhs) <= rtol * max(abs(rhs), abs(fwd), 1.0), \
+        ("forward and reverse mode differ", fwd, rhs)
+    scale = max(float(np.max(np.abs(fd), initial=0.0)), 1.0)
+    np.testing.assert_allclose(t_out, fd, rtol=rtol, atol=rtol * scale)
 
 
 def case_id(case):

@@ -89,6 +89,24 @@ def check_vjp(fun, args, ct=None, rtol=1e-7, atol=1e-9):
             want, noise = complex(re, im), max(n1, n2)
         assert close(got[i], want, rtol, atol + noise), \
             f"argument {i}: bcad {got[i]!r}, finite differences {want!r}"
+    check_jvp(fun, args, ct, got)
+
+
+def check_jvp(fun, args, ct, cts):
+    """Forward mode along each real coordinate of each argument, paired with
+    the cotangent `ct`, equals reverse mode's cotangents `cts` there (the
+    two modes read the same rules; they agree to rounding)."""
+    for i, a in enumerate(args):
+        for e in ((1.0,) if type(a) is float else (1.0, 1j)):
+            tangents = [None] * len(args)
+            tangents[i] = e if type(a) is complex or e == 1.0 else e
+            if type(a) is complex:
+                tangents[i] = complex(e)
+            out, t_out = bcad.jvp(fun, args, tangents)
+            fwd = sum((complex(c).conjugate() * t).real for c, t in zip(ct, _outs(t_out)))
+            rev = cts[i].real if e == 1.0 else complex(cts[i]).imag
+            assert close(fwd, rev, 1e-9, 1e-12) or math.isnan(fwd) and math.isnan(rev), \
+                f"argument {i}, direction {e}: forward mode {fwd!r}, reverse mode {rev!r}"
 
 
 def check(fun, args, order=2):

@@ -169,3 +169,4 @@ from . import scalars, ufuncs, reductions, shapes, linalg, creation, interpolati
 scalars._register_array_rules()
 ufuncs._operator_methods()   # (after linalg: matmul's rule)
 from .shapes import SETITEM, GATHER, GETITEM  # noqa: E402,F401
+from . import jvps  # noqa: E402,F401  (after the tables it completes)

@@ -10,12 +10,32 @@ from . import defarray, defzero_array, unbroadcast, conj
 um = np._core.umath if hasattr(np, "_core") else np.core.umath
 
 
+def _push(d, t, ans, *xs):
+    """The JVP from an elementwise derivative `d(g, ans, *xs)` = g * conj(f')
+    (the VJP's, before unbroadcasting): t * f' = conj(d(conj(t))).  For a
+    real-valued f of a complex x (absolute) it is the real part, which the
+    tangent of a real output keeps (transforms/forward.py)."""
+    if _complex(t) or _complex(ans) or any(_complex(x) for x in xs):
+        return np.conj(d(np.conj(t), ans, *xs))
+    return d(t, ans, *xs)
+
+
+def _complex(x):
+    dt = getattr(x, "dtype", None)      # (an array, numpy scalar or Meta)
+    if dt is not None:
+        return dt.kind == "c"
+    return isinstance(x, complex) or type(x) is tuple and np.iscomplexobj(x)
+
+
 def _unary(ufunc, d, save=True):
     """d(g, ans, x): the cotangent of x (before unbroadcasting)."""
     def vjp(g, ans, args, kwargs):
         x = args[0]
         return (unbroadcast(x, d(g, ans, x)),) + (None,) * (len(args) - 1 + len(kwargs))
-    defarray(ufunc, vjp, save=save)
+
+    def jvp(ts, ans, args, kwargs):
+        return None if ts[0] is None else _push(d, ts[0], ans, args[0])
+    defarray(ufunc, vjp, save=save).jvp = jvp
 
 
 def _values(x):
@@ -31,7 +51,18 @@ def _binary(ufunc, dx, dy, save=True):
         cx = None if dx is None else unbroadcast(x, dx(g, ans, x, y))
         cy = None if dy is None else unbroadcast(y, dy(g, ans, x, y))
         return (cx, cy) + (None,) * (len(args) - 2 + len(kwargs))
-    defarray(ufunc, vjp, save=save)
+
+    def jvp(ts, ans, args, kwargs):
+        x, y = args[0], args[1]
+        if save:
+            x, y = _values(x), _values(y)
+        out = None
+        for t, d in ((ts[0], dx), (ts[1], dy)):
+            if t is not None and d is not None:
+                c = _push(d, t, ans, x, y)
+                out = c if out is None else out + c
+        return out
+    defarray(ufunc, vjp, save=save).jvp = jvp
 
 
 def _nz(x, fill):
@@ -194,6 +225,12 @@ def _swapped(vjp):
     return swapped
 
 
+def _swapped_jvp(jvp):
+    if jvp is None:
+        return None
+    return lambda ts, ans, args, kwargs: jvp((ts[1], ts[0]), ans, (args[1], args[0]), kwargs)
+
+
 def _swap_save(save):
     if save is True:
         return True
@@ -211,10 +248,11 @@ def _operator_methods():
     nd = np.ndarray
     for name, u in _OPERATOR_METHODS:
         p = RULES[u]
-        defarray(getattr(nd, f"__{name}__"), p.vjps[0], save=p.save)
-        defarray(getattr(nd, f"__r{name}__"), _swapped(p.vjps[0]), save=_swap_save(p.save))
+        defarray(getattr(nd, f"__{name}__"), p.vjps[0], save=p.save).jvp = p.jvp
+        defarray(getattr(nd, f"__r{name}__"), _swapped(p.vjps[0]),
+                 save=_swap_save(p.save)).jvp = _swapped_jvp(p.jvp)
     for name, u in _OPERATOR_UNARY:
         p = RULES[u]
-        defarray(getattr(nd, f"__{name}__"), p.vjps[0], save=p.save)
+        defarray(getattr(nd, f"__{name}__"), p.vjps[0], save=p.save).jvp = p.jvp
     for name in ("floordiv", "rfloordiv"):
         defzero_array(getattr(nd, f"__{name}__"))

@@ -1,0 +1,88 @@
+"""Explicit JVPs (forward-mode rules) of numpy primitives that are linear or
+multilinear in their differentiable arguments, and of subscripts, writes
+and views.  The ufuncs' JVPs are in ufuncs.py, beside their VJPs (the same
+elementwise derivative); every other rule gets one derived from its VJP
+(bcad/transforms/forward.py).
+
+`jvp(tangents, ans, args, kwargs)`: `tangents` is parallel to `args` (None
+for an argument without a tangent); returns the output's tangent.
+"""
+import numpy as np
+
+from . import RULES
+from .shapes import GETITEM, GATHER, SETITEM, SET_SHAPE
+
+ndarray = np.ndarray
+
+
+def _multilinear(fn):
+    """J t of a function linear in each differentiable argument (a product:
+    f(.., 0, ..) = 0): the sum over arguments of f with that argument's
+    tangent in its place (the product rule)."""
+    method = getattr(fn, "__objclass__", None) is ndarray
+
+    def jvp(ts, ans, args, kwargs):
+        out = None
+        for i, t in enumerate(ts):
+            if t is None:
+                continue
+            a = list(args)
+            a[i] = np.asarray(t) if method and i == 0 else t
+            r = fn(*a, **kwargs)
+            out = r if out is None else out + r
+        return out
+    return jvp
+
+
+# Products: multilinear in their operands.
+_PRODUCTS = [np.matmul, np.dot, ndarray.dot, np.vdot, np.inner, np.outer, np.tensordot,
+             np.kron, np.einsum, ndarray.__matmul__, ndarray.__rmatmul__]
+if hasattr(np, "vecdot"):
+    _PRODUCTS.append(np.vecdot)
+# Linear in their one differentiable argument (the others are axes, shapes,
+# indices, counts).
+_LINEAR = [ndarray.sum, ndarray.mean, ndarray.cumsum, np.cumsum, ndarray.squeeze, np.squeeze,
+           np.expand_dims, ndarray.copy, np.copy, ndarray.swapaxes, np.swapaxes, np.broadcast_to,
+           ndarray.conj, ndarray.conjugate, ndarray.diagonal, np.diagonal, ndarray.trace,
+           ndarray.take, np.take, ndarray.repeat, np.repeat, ndarray.astype, ndarray.__copy__,
+           ndarray.item]
+
+for _fn in _PRODUCTS + _LINEAR:
+    _p = RULES.get(_fn)
+    if _p is not None and _p.prepare is None:
+        _p.jvp = _multilinear(_fn)
+
+
+def _getitem_jvp(ts, ans, args, kwargs):
+    return np.asarray(ts[0])[args[1]]
+
+
+def _gather_jvp(ts, ans, args, kwargs):
+    return np.ravel(ts[0])[args[1]]
+
+
+def _setitem_jvp(ts, ans, args, kwargs):
+    """The new version after `old[key] = value`: old's tangent with the
+    value's written at key (`flat`: key holds flat positions)."""
+    meta, key, value, flat = args
+    t_old = ts[0]
+    new = np.zeros(meta.shape, meta.dtype) if t_old is None else \
+        np.array(t_old, dtype=meta.dtype, order="C")
+    if type(value) is list or type(value) is tuple:
+        tv = np.array([0.0 if t is None else t for t in ts[1:]]).reshape(np.shape(value))
+    else:
+        tv = 0.0 if ts[1] is None else ts[1]
+    if np.iscomplexobj(tv) and meta.dtype.kind != "c":
+        tv = np.real(tv)
+    view = new.reshape(-1) if flat else new
+    view[key] = tv
+    return new
+
+
+# (these three take the tangents of the leaves as recorded: the owner's or
+# operand's first, then a written value's leaves)
+GETITEM.jvp = _getitem_jvp
+GATHER.jvp = _gather_jvp
+SETITEM.jvp = _setitem_jvp
+GETITEM.jvp_leaves = GATHER.jvp_leaves = SETITEM.jvp_leaves = True
+SET_SHAPE.jvp = lambda ts, ans, args, kwargs: np.reshape(ts[0], ans.shape)
