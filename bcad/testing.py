@@ -63,16 +63,21 @@ def _inner(ct_leaves, out):
     return math.fsum(_dot(c, x) for c, x in zip(ct_leaves, leaves))
 
 
-def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
-    """Compare bcad's reverse-mode derivatives of `fun` at `args` with central
-    finite differences along random directions.  Float leaves of `args` are
+def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, modes=("rev",)):
+    """Compare bcad's derivatives of `fun` at `args` with central finite
+    differences along random directions.  Float leaves of `args` are
     differentiated; other arguments (ints, strings, ...) are passed as they are.
 
-    order=1 checks the VJP; order=2 also checks the derivative of the
-    gradient (the gradient, differentiated by finite differences along a
-    second direction, against a second-order difference of `fun`).
+    `modes`: "rev" checks reverse mode (the VJP), "fwd" forward mode (the
+    JVP, bcad.jvp, along the same direction).  order=1 checks first
+    derivatives; order=2 also checks the derivative of the gradient (the
+    gradient, differentiated by finite differences along a second
+    direction, against a second-order difference of `fun`).
     Raises AssertionError with both numbers on a mismatch.
     """
+    modes = (modes,) if isinstance(modes, str) else tuple(modes)
+    if not modes or any(m not in ("fwd", "rev") for m in modes):
+        raise ValueError(f"check_grads: modes must be 'fwd' and/or 'rev', got {modes!r}")
     from .transforms.reverse import run_forward, gradients
     args = tuple(args)
     rng = random.Random(seed)
@@ -101,11 +106,25 @@ def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
             total += 0.0 if gj is None else _dot(gj, direction[k])
         return total
 
+    def jvp_dot(direction):
+        # (fun itself is what bcad records: a wrapper defined here would be
+        # bcad's own code, which runs natively)
+        from .api_forward import _Linearized
+        lin = _Linearized(fun, args, {}, tuple(diff_args))
+        tangents = []
+        for i in diff_args:
+            leaves, tree = flatten(args[i])
+            tangents.append(unflatten(tree, [direction[idx[(i, j)]] if (i, j) in idx else None
+                                             for j in range(len(leaves))]))
+        return _inner(ct, lin.push(tangents))
+
     fd = (scalar(_perturb(args, idx, v, eps)) - scalar(_perturb(args, idx, v, -eps))) / (2 * eps)
-    ad = grad_dot(args, v)
-    if not math.isclose(fd, ad, rel_tol=rtol, abs_tol=atol):
-        raise AssertionError(f"check_grads: first order mismatch: reverse mode {ad!r}, "
-                             f"finite differences {fd!r}")
+    for mode in modes:
+        ad = grad_dot(args, v) if mode == "rev" else jvp_dot(v)
+        if not math.isclose(fd, ad, rel_tol=rtol, abs_tol=atol):
+            raise AssertionError(f"check_grads: first order mismatch: "
+                                 f"{'reverse' if mode == 'rev' else 'forward'} mode {ad!r}, "
+                                 f"finite differences {fd!r}")
     if order >= 2:
         u = [_random_like(rng, s) for s in shapes]
         e2 = max(eps, 1e-4)
