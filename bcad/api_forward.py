@@ -5,7 +5,10 @@ import functools
 import numpy as np
 
 from .transforms.reverse import run_forward, gradients
-from .transforms.forward import push, like, zeros_like_value
+from .rules import derived
+from .tape.tape import active
+from .transforms.forward import push, zeros_like_value
+from .transforms.nested import kernel
 from .transforms.tree import flatten, unflatten
 from .api import _argnums
 
@@ -37,8 +40,8 @@ class _Linearized:
         for _, leaf, m in self.input_leaves():
             t = seeds_by_leaf.get(id(leaf))
             if m and t is not None:
-                seeds[res.input_var[id(leaf)]] = like(leaf, t)
-        tan = push(res.tape, seeds) if seeds else None
+                seeds[res.input_var[id(leaf)]] = kernel(derived.like, leaf, t)
+        tan = push(res.tape, seeds, res.start or 0) if seeds else None
         out = []
         for leaf in self.out_leaves:
             if not _differentiable(leaf):
@@ -67,9 +70,11 @@ class _Linearized:
 
 def _owned(x, t):
     """A tangent the caller may keep and write (not a view of the tape's)."""
+    if active() is not None:
+        return t                # (inside another transform: the recorded value itself)
     if type(t) is np.ndarray and (t.base is not None or not t.flags.writeable):
         return np.array(t)
-    return like(x, t) if type(x) is not type(t) else t
+    return t
 
 
 def _check_tangent(x, t, k):
@@ -147,16 +152,10 @@ def _assemble(lin, rows_or_cols, forward):
                 if not m or not _differentiable(o):
                     blocks.append(None if not m else np.zeros(oshape + ishape))
                     continue
-                parts = rows_or_cols[(j, id(leaf))]
-                if forward:     # one column (an output tangent) per input element
-                    blk = np.stack([np.asarray(c, dtype=float).reshape(oshape) for c in parts],
-                                   axis=-1).reshape(oshape + ishape)
-                else:           # one row (an input cotangent) per output element
-                    blk = np.stack([np.asarray(r, dtype=float).reshape(ishape) for r in parts],
-                                   axis=0).reshape(oshape + ishape)
-                blk = blk.astype(_block_dtype(o, leaf), copy=False)
-                blocks.append(float(blk) if blk.ndim == 0 and isinstance(o, float)
-                              and isinstance(leaf, float) else blk)
+                blocks.append(kernel(derived.block, rows_or_cols[(j, id(leaf))], oshape, ishape,
+                                     forward, _block_dtype(o, leaf),
+                                     not oshape and not ishape and isinstance(o, float)
+                                     and isinstance(leaf, float)))
             args.append(unflatten(treedef, blocks))
         per_out.append(args)
     return per_out
@@ -251,3 +250,24 @@ def _split_aux(lin, has_aux):
                         f"(out, aux), got {type(out).__name__}")
     lin.out_leaves, lin.out_tree = flatten(out[0])
     return out[1]
+
+
+# ------------------------------------------------------ second order
+
+def hessian(fun, argnums=0, has_aux=False):
+    """The Hessian of a real scalar `fun` with respect to argument(s)
+    `argnums`: `jacfwd(jacrev(fun))` (forward over reverse).  For inputs x
+    and y the block has shape `np.shape(x) + np.shape(y)` (a float for two
+    floats), nested in the arguments' structure."""
+    return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)
+
+
+def hvp(fun, primals, tangents):
+    """The Hessian of a real scalar `fun` at `primals` applied to `tangents`
+    (shaped like the primals), without forming the Hessian: the forward-mode
+    derivative of the gradient (one recorded gradient, one tangent push).
+    Returns a tuple shaped like `primals`."""
+    from .api import grad
+    primals = tuple(primals)
+    g = grad(fun, argnums=tuple(range(len(primals))))
+    return jvp(g, primals, tuple(tangents))[1]

@@ -21,11 +21,10 @@ _float64 = np.float64
 
 @contextlib.contextmanager
 def recording(tape):
-    """Run interpreted code in differentiation mode, recording on `tape`."""
+    """Run interpreted code in differentiation mode, recording on `tape`.
+    (A transform called while a tape records does not get here: nested.py.)"""
     if active() is not None:
-        raise NonDifferentiableError(
-            "nested differentiation (grad of a function that itself calls bcad.grad/vjp) is "
-            "not supported yet")
+        raise AssertionError("bcad internal error: a second tape while one records")
     saved = (frame.AD_MODE[0], calls.AD_CALL[0], list(objects.AD_HOOKS), calls.AD_CALLBACK[0])
     frame.AD_MODE[0] = True
     calls.AD_CALL[0] = tracking.call_c
@@ -350,6 +349,7 @@ class VJPResult:
         self.tape = tape
         self.out = out
         self.inputs = inputs      # list of (leaves, treedef, mask) per argument
+        self.start = None         # inside another transform: where its equations begin
         # The input variables (an array input written in place has later
         # versions under the same id).
         self.input_var = dict(tape.ids) if tape is not None else {}
@@ -357,7 +357,11 @@ class VJPResult:
 
 def run_forward(fun, args, kwargs, diff_positions, tape=None):
     """Interpret fun(*args, **kwargs) recording on a tape, with the float
-    leaves of args[i] (i in diff_positions) as inputs."""
+    leaves of args[i] (i in diff_positions) as inputs.  Called while a tape
+    records (a transform inside a transform), it records on that tape."""
+    if tape is None and active() is not None:
+        from .nested import run_forward as run_nested
+        return run_nested(fun, args, kwargs, diff_positions)
     tape = tape if tape is not None else Tape()
     args = list(args)
     inputs = []
@@ -403,6 +407,9 @@ LAST_STATS = {}
 
 def gradients(res, out_leaves, cts):
     """Cotangents of the inputs given cotangents `cts` of `out_leaves`."""
+    if res.start is not None:
+        from .nested import gradients as nested_gradients
+        return nested_gradients(res, out_leaves, cts)
     tape = res.tape
     seeds = {}
     for leaf, c in zip(out_leaves, cts):
