@@ -6,9 +6,8 @@ import numpy as np
 
 from .transforms.reverse import run_forward, gradients
 from .rules import derived
-from .tape.tape import active
 from .transforms.forward import push, zeros_like_value
-from .transforms.nested import kernel
+from .transforms.nested import kernel, outer_tape
 from .transforms.tree import flatten, unflatten
 from .api import _argnums
 
@@ -70,7 +69,7 @@ class _Linearized:
 
 def _owned(x, t):
     """A tangent the caller may keep and write (not a view of the tape's)."""
-    if active() is not None:
+    if outer_tape() is not None:
         return t                # (inside another transform: the recorded value itself)
     if type(t) is np.ndarray and (t.base is not None or not t.flags.writeable):
         return np.array(t)

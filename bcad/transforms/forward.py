@@ -54,8 +54,8 @@ def push(tape, seeds, start=0):
     for v, t in seeds.items():
         tan[v] = t
     vals, prims, A, B = tape.vals, tape.prim, tape.a, tape.b
-    nested = active() is not None
     with ENTRY_LOCK:
+        nested = active() is not None
         set_needs(None)
         for v in range(start, n):
             p = prims[v]

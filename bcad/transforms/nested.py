@@ -29,17 +29,26 @@ import numpy as np
 
 from ..decode import decode
 from ..errors import NonDifferentiableError
-from ..interpreter import run_call
+from ..interpreter import run_call, ENTRY_LOCK
 from ..rules import derived
 from ..rules.numpy import Scatter, set_needs, GETITEM, GATHER
 from ..tape.tape import active, INPUT, GENERAL
 from .tree import flatten, unflatten, paths
 
 
+def outer_tape():
+    """The tape recording in this thread, if any: a transform called now is
+    inside another.  (Another thread's recording holds the interpreter's
+    entry lock; a transform here waits for it, and is not inside it.)"""
+    if ENTRY_LOCK._is_owned():
+        return active()
+    return None
+
+
 def kernel(fn, *args):
-    """fn(*args), interpreted while a tape records (so that the transform
-    around sees what it computes), called directly otherwise."""
-    if active() is not None:
+    """fn(*args), interpreted while a tape records in this thread (so that
+    the transform around sees what it computes), called directly otherwise."""
+    if outer_tape() is not None:
         return run_call(fn, args, {})
     return fn(*args)
 

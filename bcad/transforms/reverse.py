@@ -359,7 +359,7 @@ def run_forward(fun, args, kwargs, diff_positions, tape=None):
     """Interpret fun(*args, **kwargs) recording on a tape, with the float
     leaves of args[i] (i in diff_positions) as inputs.  Called while a tape
     records (a transform inside a transform), it records on that tape."""
-    if tape is None and active() is not None:
+    if tape is None and ENTRY_LOCK._is_owned() and active() is not None:
         from .nested import run_forward as run_nested
         return run_nested(fun, args, kwargs, diff_positions)
     tape = tape if tape is not None else Tape()

@@ -115,11 +115,11 @@ def test_piecewise_constant_is_zero_not_error():
     assert bcad.grad(lambda x: float(math.floor(x)) + round(x, 1) + x * 0.0)(1.26) == 0.0
 
 
-def test_nested_grad_is_refused():
+def test_nested_grad_is_differentiated():
+    # (refused before nested transforms: tests/gradients/test_forward.py)
     def outer(x):
-        return bcad.grad(lambda y: y * y)(x) * x
-    with pytest.raises(NonDifferentiableError, match="nested"):
-        bcad.grad(outer)(2.0)
+        return bcad.grad(lambda y: y * y)(x) * x      # 2x^2
+    assert bcad.grad(outer)(2.0) == 8.0
 
 
 async def coro(x):

@@ -314,11 +314,32 @@ def test_rosenbrock_in_the_unit_disk():
 
 # ------------------------------------------------------ what does not work, or needs care
 
-def test_hessian_needs_nested_grad_which_is_refused():
-    v = np.ones(3)
+def test_hessian_vector_products_are_rosen_hess():
+    v = np.array([0.5, -1.0, 2.0])
+    x = np.array([-0.3, 0.8, 1.1])
     hessp = bcad.grad(lambda x: float(bcad.grad(rosenbrock)(x) @ v))
-    with pytest.raises(bcad.NonDifferentiableError, match="nested differentiation"):
-        hessp(np.zeros(3))
+    np.testing.assert_allclose(hessp(x), so.rosen_hess(x) @ v, rtol=1e-13)
+    np.testing.assert_allclose(bcad.hvp(rosenbrock, (x,), (v,))[0], so.rosen_hess_prod(x, v),
+                               rtol=1e-13)
+    np.testing.assert_allclose(bcad.hessian(rosenbrock)(x), so.rosen_hess(x), rtol=1e-13)
+
+
+@pytest.mark.parametrize("how", ["hess", "hessp"])
+@pytest.mark.parametrize("method", ["trust-constr", "Newton-CG", "trust-exact", "trust-krylov"])
+def test_minimize_with_bcad_second_derivatives(method, how):
+    if method == "trust-exact" and how == "hessp":
+        pytest.skip("trust-exact takes hess only")
+    x0 = np.array([-1.2, 1.0, -0.5])
+    kw = {"hess": bcad.hessian(rosenbrock)} if how == "hess" else \
+        {"hessp": lambda x, p: bcad.hvp(rosenbrock, (x,), (p,))[0]}
+    exact = {"hess": so.rosen_hess} if how == "hess" else {"hessp": so.rosen_hess_prod}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = so.minimize(rosenbrock, x0, jac=bcad.grad(rosenbrock), method=method, **kw)
+        r_ex = so.minimize(so.rosen, x0, jac=so.rosen_der, method=method, **exact)
+    assert r.success and r_ex.success
+    np.testing.assert_allclose(r.x, 1.0, atol=1e-4)
+    assert abs(r.nit - r_ex.nit) <= 2, (r.nit, r_ex.nit)
 
 
 def test_a_one_element_array_result_is_refused():
