@@ -138,4 +138,27 @@ def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, mode
         if not math.isclose(fd2, d_grad, rel_tol=max(rtol, 1e-3), abs_tol=max(atol, 1e-4)):
             raise AssertionError(f"check_grads: second order mismatch: derivative of the "
                                  f"gradient {d_grad!r}, finite differences {fd2!r}")
+        if "fwd" in modes:
+            # The same second derivative by AD: forward mode over the
+            # reverse-mode gradient of <ct, fun>, along u, paired with v.
+            from .api import grad
+            from .api_forward import _Linearized
+            from .rules.derived import contraction
+            g = grad(contraction(fun, ct), argnums=tuple(diff_args))
+            lin = _Linearized(g, args, {}, tuple(diff_args))
+            tangents = []
+            for i in diff_args:
+                leaves, tree = flatten(args[i])
+                tangents.append(unflatten(tree, [u[idx[(i, j)]] if (i, j) in idx else None
+                                                 for j in range(len(leaves))]))
+            hu = lin.push(tangents)
+            ad2 = 0.0
+            for i, hi in zip(diff_args, hu):
+                h_leaves, _ = flatten(hi)
+                for (ii, j), k in idx.items():
+                    if ii == i and h_leaves[j] is not None:
+                        ad2 += _dot(h_leaves[j], v[k])
+            if not math.isclose(fd2, ad2, rel_tol=max(rtol, 1e-3), abs_tol=max(atol, 1e-4)):
+                raise AssertionError(f"check_grads: second order mismatch: forward over reverse "
+                                     f"mode {ad2!r}, finite differences {fd2!r}")
     return True

@@ -175,3 +175,17 @@ def fresh(x):
     if type(x) is np.ndarray:
         return x.copy()
     return -(-x)
+
+
+def contraction(fun, ct):
+    """*args -> sum_k Re<ct_k, out_k> over the leaves of fun's output (a
+    real scalar to take derivatives of, bcad.testing.check_grads)."""
+    from ..transforms.tree import flatten
+
+    def contracted(*args):
+        leaves, _ = flatten(fun(*args))
+        total = 0.0
+        for c, x in zip(ct, leaves):
+            total = total + _inner(c, x)
+        return total
+    return contracted

@@ -409,3 +409,23 @@ def test_custom_vjp_inside_nested_transform_is_refused():
     assert bcad.grad(cube)(2.0) == 12.0
     with pytest.raises(NonDifferentiableError, match="inside another transform"):
         bcad.grad(bcad.grad(cube))(2.0)
+
+
+def test_check_grads_second_order_by_forward_over_reverse():
+    x = np.array([0.3, 0.7])
+    assert bcad.testing.check_grads(lambda x, y: np.sin(x) * y ** 3, (x, 1.3), order=2,
+                                    modes=("fwd", "rev"))
+    # A rule whose VJP is right but not differentiable as written (the
+    # derivative's own dependence on x cut): its first derivatives and the
+    # finite differences of its gradients are right, its second derivative
+    # by AD is not, and check_grads(order=2, modes="fwd") says so.
+    from bcad.rules import RULES
+    p = RULES[math.sin]
+    saved = p.vjps
+    p.vjps = (lambda g, ans, x: g * bcad.stop_gradient(math.cos(x)),)
+    try:
+        assert bcad.testing.check_grads(math.sin, (0.4,), order=2, modes="rev")
+        with pytest.raises(AssertionError, match="forward over reverse"):
+            bcad.testing.check_grads(math.sin, (0.4,), order=2, modes="fwd")
+    finally:
+        p.vjps = saved

@@ -349,10 +349,16 @@ def generate():
     return tuple(c for c in cases if c is not None)
 
 
-def classify(case):
+def classify(case, mode="rev"):
+    """bcad on one case: the gradient paired with V (mode "rev"), or the
+    forward-mode derivative along V (mode "fwd"), against the finite
+    difference along V."""
     ctx = _quiet()
     try:
-        value, g = bcad.value_and_grad(case.fn)(X0.copy())
+        if mode == "fwd":
+            value, t = bcad.jvp(case.fn, (X0.copy(),), (V.copy(),))
+        else:
+            value, g = bcad.value_and_grad(case.fn)(X0.copy())
     except CLEAR_ERRORS as e:
         return Result(case.name, "clear error", f"{type(e).__name__}: {e}")
     except Exception as e:   # noqa: BLE001
@@ -360,10 +366,16 @@ def classify(case):
     finally:
         _unquiet(ctx)
     res = Result(case.name, None, value=value, fd=case.fd)
-    if type(g) is not np.ndarray or g.shape != X0.shape or g.dtype != X0.dtype:
+    if mode == "fwd":
+        if type(t) is not float:
+            res.outcome, res.error = "wrong", f"tangent {type(t).__name__} {t!r}"
+            return res
+        res.directional = t
+    elif type(g) is not np.ndarray or g.shape != X0.shape or g.dtype != X0.dtype:
         res.outcome, res.error = "wrong", f"gradient {type(g).__name__} {getattr(g, 'shape', '')}"
         return res
-    res.directional = float(np.sum(g * V))
+    else:
+        res.directional = float(np.sum(g * V))
     tol = FD_STEP.get(case.carrier, (H, RTOL))[1]
     if not _close(float(value), case.native, 1e-12 if case.carrier != "float32" else 1e-6):
         res.outcome, res.error = "wrong", f"value {value!r} != native {case.native!r}"
@@ -377,10 +389,11 @@ def classify(case):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("-k", dest="substring")
+    p.add_argument("--fwd", action="store_true", help="forward mode (bcad.jvp)")
     args = p.parse_args(argv)
     t0 = time.perf_counter()
     cases = [c for c in generate() if not args.substring or args.substring in c.name]
-    results = [classify(c) for c in cases]
+    results = [classify(c, "fwd" if args.fwd else "rev") for c in cases]
     counts = collections.Counter(r.outcome for r in results)
     print(f"bcad array soundness sweep, Python {sys.version.split()[0]}: {len(results)} cases "
           f"(of {len(CARRIERS)} carriers x {len(CONSUMERS)} consumers) in "

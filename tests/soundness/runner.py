@@ -35,7 +35,7 @@ def result_to_dict(r):
     return {k: _jsonable(v) for k, v in vars(r).items()}
 
 
-def _worker(out_path, names_path):
+def _worker(out_path, names_path, mode="rev"):
     import faulthandler
     faulthandler.enable()          # a crash prints the Python stack to stderr
     with open(names_path) as fh:
@@ -45,7 +45,7 @@ def _worker(out_path, names_path):
         for name in wanted:
             out.write(json.dumps({"begin": name}) + "\n")
             out.flush()
-            res = classify(by_name[name])
+            res = classify(by_name[name], mode)
             # Collect this case's reference cycles now, so that a crash in
             # the garbage collector is blamed on the case that made them
             # (generation 1 only: a full collection per case costs ~10 ms).
@@ -70,7 +70,7 @@ def _read(out_path):
     return done, pending
 
 
-def _run_worker(names, tmp):
+def _run_worker(names, tmp, mode):
     """Run one worker over `names`; returns (results, pending, detail)."""
     out_path = os.path.join(tmp, "out.jsonl")
     names_path = os.path.join(tmp, "names.json")
@@ -80,7 +80,7 @@ def _run_worker(names, tmp):
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
     with open(os.path.join(tmp, "stderr"), "w+") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.soundness.runner", out_path, names_path],
+            [sys.executable, "-m", "tests.soundness.runner", out_path, names_path, mode],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
         size, last_progress = -1, time.monotonic()
         while proc.poll() is None:
@@ -108,14 +108,14 @@ def _run_worker(names, tmp):
     return done, pending, detail
 
 
-def run_isolated(cases):
+def run_isolated(cases, mode="rev"):
     """Results of `cases` (in order), run in worker processes."""
     by_name = {c.name: c for c in cases}
     remaining = [c.name for c in cases]
     results = {}
     with tempfile.TemporaryDirectory(prefix="bcad-sweep-") as tmp:
         while remaining:
-            done, pending, detail = _run_worker(remaining, tmp)
+            done, pending, detail = _run_worker(remaining, tmp, mode)
             results.update(done)
             if pending is not None:
                 c = by_name[pending]
@@ -126,4 +126,4 @@ def run_isolated(cases):
 
 
 if __name__ == "__main__":
-    _worker(sys.argv[1], sys.argv[2])
+    _worker(*sys.argv[1:4])

@@ -185,12 +185,17 @@ def _native_exc(case):
     return None
 
 
-def classify(case):
-    """Run bcad on one case and return its Result."""
+def classify(case, mode="rev"):
+    """Run bcad on one case and return its Result: reverse mode (the
+    gradient) or, with mode="fwd", forward mode (bcad.jvp along 1.0: the
+    same derivative), both against the finite difference."""
     res = Result(case.name, case.carrier, case.consumer, None, native=case.native, fd=case.fd)
     try:
         with _deadline(TIMEOUT), _quiet():
-            value, grad = bcad.value_and_grad(case.fn)(case.x0)
+            if mode == "fwd":
+                value, grad = bcad.jvp(case.fn, (case.x0,), (1.0,))
+            else:
+                value, grad = bcad.value_and_grad(case.fn)(case.x0)
     except CLEAR_ERRORS as e:
         res.outcome, res.error = "clear error", f"{type(e).__name__}: {e}"
         return res
@@ -219,13 +224,13 @@ def classify(case):
     return res
 
 
-def run(cases, isolated=True):
+def run(cases, isolated=True, mode="rev"):
     """Results of `cases`: in a worker process that a crashing case cannot
     take down (runner.py), or in this process."""
     if isolated:
         from tests.soundness.runner import run_isolated
-        return run_isolated(cases)
-    return [classify(c) for c in cases]
+        return run_isolated(cases, mode)
+    return [classify(c, mode) for c in cases]
 
 
 # --- reporting -------------------------------------------------------------------
@@ -291,13 +296,14 @@ def main(argv=None):
     parser.add_argument("--json", metavar="FILE", help="write per-case outcomes to FILE")
     parser.add_argument("--in-process", action="store_true",
                         help="run the cases in this process (a crashing case ends the sweep)")
+    parser.add_argument("--fwd", action="store_true", help="forward mode (bcad.jvp)")
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
     cases = generate()
     if args.substring:
         cases = [c for c in cases if args.substring in c.name]
-    results = run(cases, isolated=not args.in_process)
+    results = run(cases, isolated=not args.in_process, mode="fwd" if args.fwd else "rev")
     report(results, elapsed=time.perf_counter() - t0)
     if args.json:
         from tests.soundness.runner import result_to_dict

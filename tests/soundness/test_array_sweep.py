@@ -23,9 +23,10 @@ def test_scipy_consumers():
     assert sum(c.consumer in names for c in CASES) >= 1000
 
 
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_case(case):
-    r = classify(case)
+def test_case(case, mode):
+    r = classify(case, mode)
     assert r.outcome in ("correct", "clear error"), (
         f"{case.name}: {r.outcome}\n  bcad value {r.value!r}, native {case.native!r}\n"
         f"  <grad, v> {r.directional!r}, finite difference {case.fd!r}\n  {r.error or ''}")

@@ -33,17 +33,40 @@ def test_false_refusal_table_is_generated():
     assert not missing, f"not generated: {sorted(missing)}"
 
 
+def _selected(request, test):
+    return [item.callspec.params["case"] for item in request.session.items
+            if getattr(item, "function", None) is test]
+
+
 @pytest.fixture(scope="session")
 def sweep_results(request):
     """Results of the test_case items pytest selected, by case name."""
-    selected = [item.callspec.params["case"] for item in request.session.items
-                if getattr(item, "function", None) is test_case]
-    return {r.name: r for r in run(selected, isolated=True)}
+    return {r.name: r for r in run(_selected(request, test_case), isolated=True)}
+
+
+@pytest.fixture(scope="session")
+def sweep_results_fwd(request):
+    """The same in forward mode (test_case_fwd)."""
+    return {r.name: r for r in run(_selected(request, test_case_fwd), isolated=True,
+                                   mode="fwd")}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_case(case, request):
     r = classify(case) if IN_PROCESS else request.getfixturevalue("sweep_results")[case.name]
+    _check(case, r)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case_fwd(case, request):
+    # Forward mode on the same cases: a missing JVP is a clear error, never
+    # a zero tangent; a false refusal in reverse mode is one here too.
+    r = classify(case, "fwd") if IN_PROCESS else \
+        request.getfixturevalue("sweep_results_fwd")[case.name]
+    _check(case, r)
+
+
+def _check(case, r):
     allowed = ("correct",) if case.name in FALSE_REFUSAL_EXPECTED else ("correct", "clear error")
     assert r.outcome in allowed, (
         f"{case.name}: {r.outcome} (allowed: {', '.join(allowed)})\n"
