@@ -10,11 +10,28 @@ from . import defarray, defzero_array, unbroadcast, conj
 um = np._core.umath if hasattr(np, "_core") else np.core.umath
 
 
+def _strong_zero(g, c):
+    """The cotangent `c` an elementwise rule computed from `g`, with 0 where
+    `g` is 0 and the local derivative was nan or infinite (0 * nan is nan).
+    An entry of the output that nothing downstream uses sends back nothing,
+    even when the value there was nan: scikit-learn's variance update
+    computes `x / 0` (nan) in entries it then overwrites (`v[mask] = ...`),
+    and a nan gradient came back through the overwritten entries."""
+    s = np.sum(c)
+    if s == s:              # (one pass: no nan anywhere)
+        return c
+    bad = np.isnan(c) & (np.asarray(g) == 0)
+    if not bad.any():
+        return c
+    return np.where(bad, 0, c) if isinstance(c, np.ndarray) else type(c)(0)
+
+
 def _unary(ufunc, d, save=True):
     """d(g, ans, x): the cotangent of x (before unbroadcasting)."""
     def vjp(g, ans, args, kwargs):
         x = args[0]
-        return (unbroadcast(x, d(g, ans, x)),) + (None,) * (len(args) - 1 + len(kwargs))
+        return (unbroadcast(x, _strong_zero(g, d(g, ans, x))),) + \
+            (None,) * (len(args) - 1 + len(kwargs))
     defarray(ufunc, vjp, save=save)
 
 
@@ -28,8 +45,8 @@ def _binary(ufunc, dx, dy, save=True):
         x, y = args[0], args[1]
         if save:
             x, y = _values(x), _values(y)
-        cx = None if dx is None else unbroadcast(x, dx(g, ans, x, y))
-        cy = None if dy is None else unbroadcast(y, dy(g, ans, x, y))
+        cx = None if dx is None else unbroadcast(x, _strong_zero(g, dx(g, ans, x, y)))
+        cy = None if dy is None else unbroadcast(y, _strong_zero(g, dy(g, ans, x, y)))
         return (cx, cy) + (None,) * (len(args) - 2 + len(kwargs))
     defarray(ufunc, vjp, save=save)
 
