@@ -21,6 +21,12 @@ def apply(tape, prim, fn, args, kwargs, site):
         why = prim.check(args, kwargs)
         if why:
             refuse(fn, f"received a differentiable value, but {why}")
+    if isinstance(fn, np.ufunc) and len(args) > fn.nin and "out" not in kwargs:
+        # np.exp(y, y): a positional out is out= (once the write went unseen:
+        # y handed back kept its old tape value, a silently wrong gradient)
+        outs = args[fn.nin:]
+        args = args[:fn.nin]
+        kwargs = dict(kwargs, out=outs if len(outs) > 1 else outs[0])
     if kwargs and isinstance(fn, np.ufunc):
         o = kwargs.get("out")
         if o is not None and o is not Ellipsis or "where" in kwargs:

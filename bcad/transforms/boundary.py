@@ -138,6 +138,9 @@ try:
     _TYPE_QUESTIONS = {_np.result_type, _np.broadcast, _np.can_cast, _np.promote_types,
                        _np.min_scalar_type, _np.dtype, _np.shape, _np.ndim, _np.isscalar,
                        _np.iscomplexobj, _np.isrealobj}
+    # Memory questions: a bool about where the arrays' data lie (scikit-learn's
+    # check_array asks np.may_share_memory whether it must copy).
+    _TYPE_QUESTIONS |= {_np.may_share_memory, _np.shares_memory}
     # (and the C functions numpy's dispatchers wrap)
     SAFE_C |= _TYPE_QUESTIONS | {getattr(f, "_implementation", f) for f in _TYPE_QUESTIONS}
 except ImportError:     # pragma: no cover - numpy is a dependency
@@ -341,16 +344,26 @@ def _counts(fn):
     return fn is len or getattr(fn, "__name__", None) in COUNT_NAMES
 
 
-def _members(objs):
+class _Held(set):
+    """ids, with the objects they name kept alive (an id seen before a call
+    must not be reused by an object the call makes)."""
+    __slots__ = ("objects",)
+
+
+def _members(objs, keep=False):
     """ids of the objects in `objs` and in the containers among them: what a
     C function can hand back by reference (max(x, 1.0) returns the 1.0)."""
-    out = set()
+    out = _Held() if keep else set()
+    if keep:
+        out.objects = alive = []
     todo = list(objs)
     while todo:
         o = todo.pop()
         if id(o) in out:
             continue
         out.add(id(o))
+        if keep:
+            alive.append(o)
         t = type(o)
         if t is float or t is int or t is str or t is bytes or t is complex:
             continue
@@ -364,12 +377,30 @@ def _members(objs):
     return out
 
 
-def check_result(tape, fn, out, found, taint, inputs=(), moves_references=False):
+_PLAIN = frozenset({float, int, complex, str, bytes, bool, list, tuple, dict, set, frozenset,
+                    type(None)})
+
+
+def members_before(objs):
+    """`_members(objs)` for a call that may consume an iterator among `objs`
+    (list(zip(xs, ys)) hands back xs's floats, but once the list iterator
+    inside the zip is exhausted it no longer refers to xs); None when every
+    object is a plain container or number (check_result looks afterwards)."""
+    for o in objs:
+        if type(o) not in _PLAIN and not (_NDARRAY and type(o) is _NDARRAY):
+            return _members(objs, keep=True)
+    return None
+
+
+def check_result(tape, fn, out, found, taint, inputs=(), moves_references=False,
+                 members=None):
     """Classify what `fn` (a C callable or an operator name) returned while
     `found` (tracked values) or `taint` (a description) reached it; objects
     among `inputs` handed back unchanged are fine.  `moves_references`: `fn`
     only builds containers of what it is given (dict(), zip(), sorted()...),
-    so text inside its result is not made from numbers."""
+    so text inside its result is not made from numbers.  `members`: the ids
+    `members_before(inputs)` took before the call (an iterator the call
+    exhausted no longer shows what it held)."""
     ids = tape.ids
     if id(out) in ids:
         return
@@ -377,7 +408,6 @@ def check_result(tape, fn, out, found, taint, inputs=(), moves_references=False)
     made = taint or f"the result of {head} on a differentiable value (at {where()})"
     todo = [out]
     seen = set()
-    members = None
     while todo:
         o = todo.pop()
         t = type(o)

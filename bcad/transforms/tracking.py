@@ -474,6 +474,8 @@ def call_c(fn, args, kwargs):
             fn.__name__ not in UNSAFE_METHODS:
         if fn is setattr and len(args) == 3:
             boundary.check_store(args[0], args[2], f"setattr(..., {args[1]!r}, ...) of")
+        inputs = (bound, *objs, kwargs)
+        members = boundary.members_before(inputs)
         out = calls.call_static(fn, type(fn), args, kwargs)
         if bound is not None and fn.__name__ in _POPS:
             # list.pop(), dict.popitem(), deque.popleft()...: what they return
@@ -481,7 +483,7 @@ def call_c(fn, args, kwargs):
             # moved; the container no longer holds it for the check to see.
             check_result(tape, fn, out, found, taint, (bound, *objs, kwargs, out), True)
             return out
-        check_result(tape, fn, out, found, taint, (bound, *objs, kwargs), True)
+        check_result(tape, fn, out, found, taint, inputs, True, members)
         return out
     if found and _is_exact(fn, args):
         refuse(fn, "is an exact conversion of a differentiable value (its result carries "

@@ -542,3 +542,32 @@ def test_a_number_computed_natively_from_a_popped_element_still_refuses():
         return float(np.float64(pairs.pop()).as_integer_ratio()[0]) + x
     with pytest.raises(NonDifferentiableError):
         bcad.grad(f)(1.5)
+
+
+# list(zip(xs, a)) hands back xs's floats, but the exhausted list iterator
+# inside the zip no longer refers to xs: they were taken for new numbers
+# (uncertainties' correlated_values refused).
+ZIPPED = {
+    "list(zip(list, array))": lambda a: list(zip([1.0, 2.0], np.sqrt(a)))[1][1] * 3.0,
+    "tuple(zip(array, list))": lambda a: sum(p * q for p, q in tuple(zip(np.sqrt(a), [1.5, 2.5]))),
+    "dict(zip(list, array))": lambda a: dict(zip([0.5, 1.5], a * a))[1.5],
+    "sorted(zip(list, array))": lambda a: sorted(zip([2.0, 1.0], np.exp(a)))[0][1],
+    "list(iter(list of tracked))": lambda a: list(iter([4.0, a[0] * a[1]]))[1],
+}
+
+
+@pytest.mark.parametrize("name", ZIPPED)
+def test_consumed_iterator_hands_back_its_elements(name):
+    f = ZIPPED[name]
+    a = np.array([1.3, 0.4])
+    from tests.support import fd_grad
+    np.testing.assert_allclose(bcad.grad(f)(a), fd_grad(f, a), rtol=1e-6, atol=1e-9)
+
+
+def test_numpy_memory_questions_are_bools():
+    # scikit-learn's check_array asks whether it must copy
+    def f(a):
+        b = a * 2.0
+        assert not np.may_share_memory(b, a) and np.shares_memory(b, b[1:])
+        return b.sum()
+    np.testing.assert_allclose(bcad.grad(f)(np.array([1.0, 2.0])), [2.0, 2.0])

@@ -690,3 +690,27 @@ def test_axes_given_as_an_integer_array():
         check(lambda x: np.sum(np.rot90(x, k) ** 2 * (w if k % 2 else w.T)), x)
     check(lambda x: np.sum(x.transpose(np.array([1, 0])) * w), x)
     check(lambda x: np.sum(np.transpose(x, axes=np.array([1, 0])) * w), x)
+
+
+POSITIONAL_OUT = {
+    # out given by position: once the ufunc handed back its (tracked) out
+    # array and the write went unseen, a silently wrong gradient
+    "np.exp(y, y)": lambda y: np.exp(y, y),
+    "np.multiply(y, y, y)": lambda y: np.multiply(y, y, y),
+    "np.sin(y, z)": lambda y: np.sin(y, np.empty_like(y)),
+    "np.add(y, 1, y, where=)": lambda y: np.add(y, 1.0, y, where=np.array([True, False, True])),
+    "np.power(y, 3, (y,))": lambda y: np.power(y, 3.0, y),
+}
+
+
+@pytest.mark.parametrize("name", POSITIONAL_OUT)
+def test_ufunc_with_positional_out(name):
+    from tests.support import fd_grad
+    op = POSITIONAL_OUT[name]
+
+    def f(x):
+        y = 2.0 * x
+        r = op(y)
+        return float((r * y).sum() + y.sum())
+    x = np.array([0.3, -0.5, 0.8])
+    np.testing.assert_allclose(bcad.grad(f)(x), fd_grad(f, x), rtol=1e-6, atol=1e-9)

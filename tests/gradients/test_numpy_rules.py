@@ -681,3 +681,21 @@ def test_cumprod_with_zeros():
     check_vjp(lambda x: np.cumprod(x, axis=1), x)
     check_vjp(lambda x: np.cumprod(x), x)
     check_vjp(lambda x: np.cumprod(x, axis=0), x)
+
+
+def test_nan_in_overwritten_entries_sends_back_nothing():
+    # scikit-learn's _incremental_mean_and_var: 0/0 in entries then
+    # overwritten; 0 * nan in the elementwise rules made the gradient nan.
+    def f(a):
+        cnt = np.zeros(a.size)
+        cnt[0] = 2.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = a ** 2 + cnt / cnt * (a / cnt - a) ** 2
+        v[cnt == 0] = (a ** 2)[cnt == 0]
+        return v.sum()
+    a = np.array([1.0, -2.0, 3.0])
+    np.testing.assert_allclose(bcad.grad(f)(a), [2.5, -4.0, 6.0])
+    # a nan the output does use still gives nan
+    with np.errstate(invalid="ignore"):
+        g = bcad.grad(lambda a: np.sum(np.sqrt(a)))(np.array([-1.0, 4.0]))
+    assert np.isnan(g[0]) and g[1] == 0.25

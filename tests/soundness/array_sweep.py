@@ -171,8 +171,38 @@ def _place_nowhere(c):
     return out.sum() + a.sum()
 
 
+def _masked_nan(c):
+    """scikit-learn's variance update: nan (0/0) computed in entries that are
+    then overwritten; no gradient may come back through them (once nan)."""
+    a = _a(c).ravel()
+    cnt = np.zeros(a.size)
+    cnt[0] = 2.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = a ** 2 + cnt / cnt * (a / cnt - a) ** 2
+    v[cnt == 0] = (a ** 2)[cnt == 0]
+    return v.sum()
+
+
+def _positional_out(c):
+    """np.exp(a, a): out given by position (scikit-learn's laplacian_kernel;
+    once a silently wrong gradient, the write unseen)."""
+    a = _a(c) * 1.0
+    np.exp(a, a)
+    np.multiply(a, a, a)
+    return a.sum()
+
+
+def _positional_out_where(c):
+    a = _a(c) * 1.0
+    np.add(a, a, a, where=np.arange(a.size).reshape(a.shape) % 2 == 0)
+    return (a * a).sum()
+
+
 CONSUMERS = [
     ("np.sum", lambda c: np.sum(c)),
+    ("ufunc positional out", _positional_out),
+    ("ufunc positional out where=", _positional_out_where),
+    ("masked-nan-overwrite", _masked_nan),
     # numpy scalars subscripted (a new object each: once a silent zero)
     ("scalar[()]", lambda c: np.sum(c)[()] * 2.0),
     ("scalar[...]", lambda c: np.sum(c)[...].sum()),

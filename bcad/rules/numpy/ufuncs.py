@@ -27,14 +27,32 @@ def _complex(x):
     return isinstance(x, complex) or type(x) is tuple and np.iscomplexobj(x)
 
 
+def _strong_zero(g, c):
+    """The cotangent `c` an elementwise rule computed from `g`, with 0 where
+    `g` is 0 and the local derivative was nan or infinite (0 * nan is nan).
+    An entry of the output that nothing downstream uses sends back nothing,
+    even when the value there was nan: scikit-learn's variance update
+    computes `x / 0` (nan) in entries it then overwrites (`v[mask] = ...`),
+    and a nan gradient came back through the overwritten entries."""
+    s = np.sum(c)
+    if s == s:              # (one pass: no nan anywhere)
+        return c
+    bad = np.isnan(c) & (np.asarray(g) == 0)
+    if not bad.any():
+        return c
+    return np.where(bad, 0, c) if isinstance(c, np.ndarray) else type(c)(0)
+
+
 def _unary(ufunc, d, save=True):
     """d(g, ans, x): the cotangent of x (before unbroadcasting)."""
     def vjp(g, ans, args, kwargs):
         x = args[0]
-        return (unbroadcast(x, d(g, ans, x)),) + (None,) * (len(args) - 1 + len(kwargs))
+        return (unbroadcast(x, _strong_zero(g, d(g, ans, x))),) + \
+            (None,) * (len(args) - 1 + len(kwargs))
 
     def jvp(ts, ans, args, kwargs):
-        return None if ts[0] is None else _push(d, ts[0], ans, args[0])
+        t = ts[0]
+        return None if t is None else _strong_zero(t, _push(d, t, ans, args[0]))
     defarray(ufunc, vjp, save=save).jvp = jvp
 
 
@@ -48,8 +66,8 @@ def _binary(ufunc, dx, dy, save=True):
         x, y = args[0], args[1]
         if save:
             x, y = _values(x), _values(y)
-        cx = None if dx is None else unbroadcast(x, dx(g, ans, x, y))
-        cy = None if dy is None else unbroadcast(y, dy(g, ans, x, y))
+        cx = None if dx is None else unbroadcast(x, _strong_zero(g, dx(g, ans, x, y)))
+        cy = None if dy is None else unbroadcast(y, _strong_zero(g, dy(g, ans, x, y)))
         return (cx, cy) + (None,) * (len(args) - 2 + len(kwargs))
 
     def jvp(ts, ans, args, kwargs):
@@ -59,7 +77,7 @@ def _binary(ufunc, dx, dy, save=True):
         out = None
         for t, d in ((ts[0], dx), (ts[1], dy)):
             if t is not None and d is not None:
-                c = _push(d, t, ans, x, y)
+                c = _strong_zero(t, _push(d, t, ans, x, y))
                 out = c if out is None else out + c
         return out
     defarray(ufunc, vjp, save=save).jvp = jvp
