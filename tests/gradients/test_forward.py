@@ -429,3 +429,23 @@ def test_check_grads_second_order_by_forward_over_reverse():
             bcad.testing.check_grads(math.sin, (0.4,), order=2, modes="fwd")
     finally:
         p.vjps = saved
+
+
+def _power(x, n):
+    """x**n by recursion (squaring)."""
+    if n == 0:
+        return 1.0
+    half = _power(x, n // 2)
+    return half * half * (x if n % 2 else 1.0)
+
+
+def test_nested_through_recursion_and_generators():
+    x = 1.1
+    assert bcad.grad(bcad.grad(_power))(x, 7) == pytest.approx(42 * x ** 5, rel=1e-13)
+    assert bcad.jvp(lambda x: bcad.grad(_power)(x, 5), (x,), (1.0,))[1] == \
+        pytest.approx(20 * x ** 3, rel=1e-13)
+
+    def moments(x):
+        return sum(x ** k / k for k in (gen for gen in range(1, 5)))
+    assert bcad.hessian(moments)(0.5) == pytest.approx(sum((k - 1) * 0.5 ** (k - 2)
+                                                           for k in range(2, 5)))
