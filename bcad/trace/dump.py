@@ -20,8 +20,8 @@ def dump_if_requested(res, fun=None, argnums=(0,), single=None, out=None):
     Returns the paths written (an empty list when not requested).  A failure
     to dump is reported on stderr and never breaks the gradient call."""
     folder = os.environ.get(ENV)
-    if not folder:
-        return []
+    if not folder or getattr(res, "start", None) is not None:
+        return []       # (a transform inside another: its equations are on the outer trace)
     try:
         from .trace import Trace
         nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)

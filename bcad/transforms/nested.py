@@ -128,7 +128,7 @@ def gradients(res, out_leaves, cts):
         p = tape.prim[v]
         if p is INPUT:
             continue
-        for i, c in _vjp_equation(tape, v, p, g):
+        for i, c in _vjp_equation(tape, v, p, g, start):
             if i >= start and c is not None:
                 c = kernel(derived.like, tape.vals[i], c)
                 ct[i] = c if i not in ct else kernel(derived.add, ct[i], c)
@@ -153,15 +153,16 @@ def _zero(x):
     return 0j if type(x) is complex else 0.0
 
 
-def _vjp_equation(tape, v, p, g):
+def _vjp_equation(tape, v, p, g, start):
     """(input variable, cotangent) pairs of equation v given its output's
-    cotangent g, every rule interpreted."""
+    cotangent g, every rule interpreted (none for inputs before `start`:
+    values of the outer computation, constants to this pass)."""
     vals = tape.vals
     if tape.b[v] != GENERAL:
         args = tape.operands(v)
         out = []
         for k, i in enumerate((tape.a[v], tape.b[v])):
-            if i >= 0 and k < len(p.vjps) and p.vjps[k] is not None:
+            if i >= start and k < len(p.vjps) and p.vjps[k] is not None:
                 out.append((i, run_call(interpretable(p, p.vjps[k]), (g, vals[v], *args), {})))
         return out
     prm = tape.params[v]
@@ -169,6 +170,8 @@ def _vjp_equation(tape, v, p, g):
     ans = prm[2] if len(prm) > 2 else vals[v]
     in_vars = tape.a[v]
     undo = _relink(tape, v, in_vars, args, kwargs, ans)
+    set_needs(tuple([i >= start for i in in_vars])
+              if len(in_vars) == len(args) + len(kwargs) else None)
     try:
         vjp = interpretable(p, p.vjps[0])
         if p.kind == "flat":
@@ -181,6 +184,7 @@ def _vjp_equation(tape, v, p, g):
             else:
                 flat = run_call(derived.flat_cts, (cts, args, kwargs), {})
     finally:
+        set_needs(None)
         for i, old in undo:
             if old is None:
                 tape.ids.pop(i, None)
