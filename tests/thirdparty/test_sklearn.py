@@ -130,3 +130,71 @@ def test_fitting_a_linear_model_is_a_clear_refusal():
         return float(LinearRegression().fit(X, y).coef_.sum())
     with pytest.raises(NonDifferentiableError, match=r"lstsq.*test_sklearn\.py:\d+"):
         bcad.grad(coef)(Y.copy())
+
+
+# ----------------------------------------------------------------- Gaussian processes
+
+def kernel(theta):
+    return ConstantKernel(theta[0]) * RBF(length_scale=theta[1]) + WhiteKernel(theta[2])
+
+
+KERNELS = {
+    "C * RBF + White (X, X)": lambda t: float(np.sum(kernel(t)(X))),
+    "C * RBF + White (X, Y)": lambda t: float(np.sum(kernel(t)(X, X[:3] + 0.2))),
+    "Matern nu=2.5": lambda t: float(np.sum(Matern(length_scale=t[1], nu=2.5)(X))),
+    "Matern nu=1.5, ARD": lambda t: float(np.sum(Matern(length_scale=t, nu=1.5)(X))),
+    "RationalQuadratic": lambda t: float(np.sum(RationalQuadratic(length_scale=t[1],
+                                                                  alpha=t[0])(X))),
+}
+
+
+@pytest.mark.parametrize("name", KERNELS)
+def test_kernel_value_wrt_hyperparameters(name):
+    check(KERNELS[name], np.array([1.5, 0.8, 0.1]))
+
+
+def test_kernel_gradient_matches_sklearns_own():
+    """sklearn's kernels return their gradient with respect to log theta."""
+    t = np.array([1.5, 0.8, 0.1])
+    k = kernel(t)
+    K, dK = k(X, eval_gradient=True)
+    g = bcad.grad(lambda t: float(np.sum(kernel(t)(X))))(t)
+    np.testing.assert_allclose(g * t, dK.sum(axis=(0, 1)), rtol=1e-10)
+
+
+GP_KERNEL = ConstantKernel(1.0) * RBF(length_scale=1.0) + WhiteKernel(0.1)
+GP = GaussianProcessRegressor(kernel=GP_KERNEL, optimizer=None).fit(X, Y)
+
+
+def gp_log_marginal_likelihood(log_theta):
+    return GP.log_marginal_likelihood(log_theta)
+
+
+def test_gp_marginal_likelihood_matches_sklearns_gradient():
+    log_theta = np.array([0.1, -0.3, np.log(0.1)])
+    value, g = bcad.value_and_grad(gp_log_marginal_likelihood)(log_theta)
+    ref, ref_grad = GP.log_marginal_likelihood(log_theta, eval_gradient=True)
+    assert value == gp_log_marginal_likelihood(log_theta)
+    np.testing.assert_allclose(g, ref_grad, rtol=1e-8)
+    np.testing.assert_allclose(g, fd_grad(gp_log_marginal_likelihood, log_theta), rtol=1e-6)
+
+
+def test_gp_fit_then_predict_wrt_data():
+    """Fit (Cholesky through scipy.linalg) and predict, both interpreted:
+    the posterior mean at a point, differentiated w.r.t. the targets."""
+    def posterior_mean(y):
+        gp = GaussianProcessRegressor(kernel=GP_KERNEL, optimizer=None).fit(X, y)
+        return float(gp.predict(np.array([[0.1, 0.2, -0.3]]))[0])
+    g = check(posterior_mean, Y.copy())
+    # the mean is linear in y: k*^T (K + s I)^-1 y
+    np.testing.assert_allclose(g @ Y, posterior_mean(Y), rtol=1e-8)
+
+
+def test_gp_predict_wrt_inputs():
+    check(lambda Z: float(np.sum(GP.predict(Z))), Z0.copy())
+
+
+def test_fitting_ridge_is_a_clear_refusal():
+    # Ridge solves with scipy.linalg.solve(assume_a="pos", overwrite_a=True)
+    with pytest.raises(NonDifferentiableError, match=r"solve.*overwrite_a.*test_sklearn\.py:\d+"):
+        bcad.grad(lambda y: float(Ridge(alpha=1.0).fit(X, y).coef_.sum()))(Y.copy())
