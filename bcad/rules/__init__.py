@@ -16,6 +16,10 @@ RULES = {}
 BINARY = [None] * 26        # BINARY_OP argument -> Primitive (None: not differentiable)
 UNARY = {}                  # "__neg__"/"__pos__"/"__abs__"/"__invert__" -> Primitive
 ATTRS = {}                  # (type, attribute name) -> Primitive of one argument
+# Python functions with a rule (RULES) whose calls the rule's check does not
+# cover are interpreted instead of refused (scipy.spatial.distance.cdist with
+# a callable metric is Python code all the way).
+INTERPRET_UNCOVERED = set()
 
 
 def defvjp(fn, *vjps, name=None, iterables=()):

@@ -3,6 +3,8 @@
 attributes, operators and in-place operators, the methods and functions
 that write into arrays, and numpy's `_array_converter`.  The values, the
 tape's records, views and writes they build on are in arrays.py."""
+import inspect
+
 import numpy as np
 
 from .arrays import (ndarray, is_array_value, Meta, root, record, record_multi, register_view,
@@ -17,10 +19,6 @@ _float64 = np.float64
 
 def apply(tape, prim, fn, args, kwargs, site):
     """Call `fn` (whose array rule is `prim`) and record what it returned."""
-    if prim.check is not None:
-        why = prim.check(args, kwargs)
-        if why:
-            refuse(fn, f"received a differentiable value, but {why}")
     if isinstance(fn, np.ufunc) and len(args) > fn.nin and "out" not in kwargs:
         # np.exp(y, y): a positional out is out= (once the write went unseen:
         # y handed back kept its old tape value, a silently wrong gradient)
@@ -31,6 +29,16 @@ def apply(tape, prim, fn, args, kwargs, site):
         o = kwargs.get("out")
         if o is not None and o is not Ellipsis or "where" in kwargs:
             return ufunc_out(tape, prim, fn, args, kwargs, site)
+    elif not isinstance(fn, np.ufunc):
+        k = _out_index(fn)
+        if k is not None and ("out" in kwargs and kwargs["out"] is not None and
+                              kwargs["out"] is not Ellipsis or
+                              0 <= k < len(args) and args[k] is not None):
+            return given_out(tape, prim, fn, args, kwargs, site, k)
+    if prim.check is not None:     # (out= handled above: the rule sees the call without it)
+        why = prim.check(args, kwargs)
+        if why:
+            refuse(fn, f"received a differentiable value, but {why}")
     out = fn(*args, **kwargs)
     if prim.nondiff:
         return out
@@ -61,6 +69,57 @@ def apply(tape, prim, fn, args, kwargs, site):
         if out.base is not None:
             register_view(tape, out)
     return out
+
+
+_OUT_INDEX = {}
+
+
+def _out_index(fn):
+    """The position of `fn`'s `out` parameter (-1: keyword only; None: it has
+    none, or its signature is unknown)."""
+    try:
+        return _OUT_INDEX[fn]
+    except KeyError:
+        pass
+    except TypeError:
+        return None
+    k = None
+    try:
+        for i, p in enumerate(inspect.signature(fn).parameters.values()):
+            if p.name == "out":
+                k = i if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) else -1
+                break
+            if p.kind is p.VAR_POSITIONAL:
+                k = -1
+    except (TypeError, ValueError):
+        k = None
+    _OUT_INDEX[fn] = k
+    return k
+
+
+def given_out(tape, prim, fn, args, kwargs, site, k):
+    """`np.dot(a, b, out=o)`, `a.sum(0, None, o)`, `a.round(1, out=a)`: the
+    function's value computed without `out` by its rule, then written into
+    o (a rule applied with the out array handed back unseen was a silently
+    wrong gradient when o held, or viewed, a differentiable value)."""
+    if "out" in kwargs:
+        kwargs = dict(kwargs)
+        o = kwargs.pop("out")
+    else:
+        o = args[k]
+        args = args[:k] + (None,) + args[k + 1:]
+    if type(o) is tuple and len(o) == 1:
+        o = o[0]
+    if type(o) is not ndarray:
+        refuse(fn, f"received a differentiable value and an out= that is not an ndarray "
+               f"({type(o).__name__})")
+    value = apply(tape, prim, fn, args, kwargs, site)
+    if np.shape(value) != o.shape:
+        refuse(fn, f"received a differentiable value and an out= of shape {o.shape} for a "
+               f"result of shape {np.shape(value)}")
+    write(tape, o, Ellipsis, value, f"{getattr(fn, '__name__', 'function')}(out=...)",
+          lambda: np.copyto(o, value, casting="unsafe"))
+    return o
 
 
 def ufunc_out(tape, prim, fn, args, kwargs, site):

@@ -384,10 +384,11 @@ _PLAIN = frozenset({float, int, complex, str, bytes, bool, list, tuple, dict, se
 def members_before(objs):
     """`_members(objs)` for a call that may consume an iterator among `objs`
     (list(zip(xs, ys)) hands back xs's floats, but once the list iterator
-    inside the zip is exhausted it no longer refers to xs); None when every
-    object is a plain container or number (check_result looks afterwards)."""
+    inside the zip is exhausted it no longer refers to xs); None when no
+    iterator is among them (check_result looks afterwards)."""
     for o in objs:
-        if type(o) not in _PLAIN and not (_NDARRAY and type(o) is _NDARRAY):
+        t = type(o)
+        if t not in _PLAIN and not (_NDARRAY and t is _NDARRAY) and hasattr(t, "__next__"):
             return _members(objs, keep=True)
     return None
 

@@ -20,7 +20,7 @@ from ..interpreter import calls, objects
 from ..interpreter.calls import LOOKASIDES, METHOD_LOOKASIDES
 from ..interpreter.objects import STATIC
 from ..interpreter.state import restore_profile
-from ..rules import RULES, ATTRS
+from ..rules import RULES, ATTRS, INTERPRET_UNCOVERED
 from ..tape.tape import active, Primitive, TRACKED_TYPES
 from . import boundary, arrays, array_ops, numpy_calls, numpy_overrides
 from .boundary import (SAFE_C, NO_SCAN, SAFE_METHOD_TYPES, UNSAFE_METHODS, EXACT_NAMES,
@@ -383,7 +383,17 @@ def call_c(fn, args, kwargs):
     if type(fn) is _LRU_WRAPPER:
         # functools.lru_cache/cache: a cached result is a number computed in
         # an earlier call (no gradient), and a miss would run the function
-        # natively: interpret the function itself, every call.
+        # natively: interpret the function itself, every call.  Except a
+        # function of no arguments already cached (narwhals' entry-point
+        # discovery, reached from scikit-learn's check_array, reads every
+        # installed package's metadata): a sure hit runs no code, and its
+        # result was made before this call's values existed.
+        if not args and not kwargs and fn.cache_info().currsize:
+            refusal = tape.refusal
+            with _Guard(fn):
+                out = calls.call_static(fn, type(fn), args, kwargs)
+            boundary.reraise_pending(tape, refusal)
+            return out
         return calls.call_ex(fn.__wrapped__, args, kwargs)
     if numpy_calls.maybe_special(fn):
         out = numpy_calls.special(tape, fn, args, kwargs)
@@ -392,6 +402,9 @@ def call_c(fn, args, kwargs):
     args = numpy_calls.iterated(tape, fn, args)
     prim, self_args = rule_of(fn)
     tf = type(fn)
+    if prim is not None and tf is FunctionType_ and fn in INTERPRET_UNCOVERED and \
+            prim.check(args, kwargs):
+        prim = None         # (interpreted below, as the library wrote it)
     if tf in numpy_overrides.CALLABLES or tf is BuiltinFunctionType and \
             type(fn.__self__) is numpy_calls.UFUNC:
         # (an operand of a Python class: its __array_ufunc__/__array_function__

@@ -571,3 +571,24 @@ def test_numpy_memory_questions_are_bools():
         assert not np.may_share_memory(b, a) and np.shares_memory(b, b[1:])
         return b.sum()
     np.testing.assert_allclose(bcad.grad(f)(np.array([1.0, 2.0])), [2.0, 2.0])
+
+
+@functools.cache
+def _installed_table():
+    return [1.5, 2.5]
+
+
+def test_cached_function_of_no_arguments_is_served_from_its_cache():
+    # (narwhals' entry-point discovery, reached from every scikit-learn
+    # check_array: interpreted at each call it read all package metadata)
+    _installed_table()
+    hits = _installed_table.cache_info().hits
+    assert bcad.grad(lambda x: _installed_table()[1] * x)(2.0) == 2.5
+    assert _installed_table.cache_info().hits == hits + 1
+
+    @functools.cache
+    def never_called():
+        return 4.0
+    # not cached yet: interpreted (and not cached by bcad)
+    assert bcad.grad(lambda x: never_called() * x)(2.0) == 4.0
+    assert never_called.cache_info().currsize == 0

@@ -41,9 +41,11 @@ CASES = {
                             r"_qagse\(\) ran the Python function"),
     "integrate.odeint": (lambda x: si.odeint(lambda y, t: -x[0, 0] * y, 1.0, [0.0, 1.0])[-1],
                          r"odeint\(\) ran the Python function"),
-    "spatial.distance.cdist": (lambda x: sd.cdist(x, x), r"cdist_euclidean\(\)"),
-    # (refused on the way in, at an isinstance against an ABC; pdist is in the stack)
-    "spatial.distance.pdist": (lambda x: sd.pdist(x), r"pdist"),
+    # (sqeuclidean, euclidean and cityblock have rules: bcad/rules/scipy/spatial.py;
+    # the other metrics are refused at their compiled kernel)
+    "spatial.distance.cdist": (lambda x: sd.cdist(x, x, "minkowski", p=3),
+                               r"cdist_minkowski\(\)"),
+    "spatial.distance.pdist": (lambda x: sd.pdist(x, "chebyshev"), r"pdist_chebyshev"),
     "signal.lfilter-iir": (lambda x: ss.lfilter([1.0], [1.0, -0.5], x[0]), r"_linear_filter\(\)"),
     "signal.sosfilt": (lambda x: ss.sosfilt([[1.0, 0, 0, 1.0, -0.5, 0]], x[0]), r"sosfilt"),
     "ndimage.gaussian_filter": (lambda x: nd.gaussian_filter(x, 1.0), r"correlate1d\(\)"),

@@ -198,8 +198,29 @@ def _positional_out_where(c):
     return (a * a).sum()
 
 
+def _function_out(c):
+    """out= of numpy functions and methods with rules, by position and by
+    keyword (np.cumsum(a, 0, None, a) once handed back a unseen: wrong)."""
+    a = _a(c).ravel() * 1.0
+    np.cumsum(a, 0, None, a)
+    z = np.zeros(())
+    a.sum(0, None, z)
+    np.multiply.accumulate(a, out=a)
+    return float((a * a).sum() + z * a[0])
+
+
+def _dot_out(c):
+    """np.dot(M, m, o) into an array that holds a differentiable value."""
+    a = _a(c).ravel() * 1.0
+    o = a * 0.5
+    np.dot(np.eye(a.size) * 3.0 + 1.0, a, o)
+    return float((o * o).sum() + a.sum())
+
+
 CONSUMERS = [
     ("np.sum", lambda c: np.sum(c)),
+    ("np.dot out", _dot_out),
+    ("function out=", _function_out),
     ("ufunc positional out", _positional_out),
     ("ufunc positional out where=", _positional_out_where),
     ("masked-nan-overwrite", _masked_nan),

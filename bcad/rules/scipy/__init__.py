@@ -4,3 +4,4 @@ Python code (scipy.special.logsumexp, softmax, polygamma, ...) is
 interpreted down to them."""
 from . import special  # noqa: F401
 from . import linalg  # noqa: F401,E402
+from . import spatial  # noqa: F401,E402
