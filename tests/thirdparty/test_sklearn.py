@@ -123,13 +123,28 @@ def test_standard_scaler_fit_is_the_z_score():
                                bcad.grad(by_hand)(X.copy()), rtol=1e-10, atol=1e-12)
 
 
-def test_fitting_a_linear_model_is_a_clear_refusal():
-    # LinearRegression.fit solves with scipy.linalg.lstsq (LAPACK gelsd),
-    # which has no rule
-    def coef(y):
-        return float(LinearRegression().fit(X, y).coef_.sum())
-    with pytest.raises(NonDifferentiableError, match=r"(?s)(_lstsq|gelsd)\(\).*test_sklearn\.py:\d+"):
-        bcad.grad(coef)(Y.copy())
+def ols_prediction(y):
+    """LinearRegression.fit (scipy.linalg.lstsq on centered data) w.r.t. the
+    targets: a prediction at a new point, linear in y."""
+    m = LinearRegression().fit(X, y)
+    return float(m.coef_ @ np.array([1.0, 2.0, 3.0]) + m.intercept_)
+
+
+def ols_wrt_design(Xd):
+    m = LinearRegression().fit(Xd, Y)
+    return float(m.coef_ @ np.array([1.0, 2.0, 3.0]) + m.intercept_ + m.singular_.sum())
+
+
+def test_linear_regression_fit_wrt_targets():
+    g = check(ols_prediction, Y.copy())
+    np.testing.assert_allclose(g @ Y, ols_prediction(Y), rtol=1e-10)
+    Xc = X - X.mean(0)
+    expected = Xc @ np.linalg.solve(Xc.T @ Xc, [1.0, 2.0, 3.0] - X.mean(0)) + 1 / len(Y)
+    np.testing.assert_allclose(g, expected, rtol=1e-8)
+
+
+def test_linear_regression_fit_wrt_design():
+    check(ols_wrt_design, X.copy())
 
 
 # ----------------------------------------------------------------- Gaussian processes
