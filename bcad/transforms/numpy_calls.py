@@ -206,6 +206,11 @@ def special(tape, fn, args, kwargs):
                 arrays.is_numpy_operand(args[0]) or arrays.is_numpy_operand(args[1])):
             # operator.mul(a, b) is a * b: numpy's operator, recorded as one.
             return objects.binary_op(args[0], args[1], _OPERATOR_K[fn])
+        elif fn in _OPERATOR_CMP and len(args) == 2 and not kwargs and (
+                arrays.is_numpy_operand(args[0]) or arrays.is_numpy_operand(args[1])):
+            # operator.gt(a, b) is a > b (pint's Quantity compares magnitudes
+            # so): a comparison, not a C function that may write into a
+            return objects.compare(args[0], args[1], _OPERATOR_CMP[fn])
         elif fn in _OPERATOR_UNARY and len(args) == 1 and not kwargs and \
                 arrays.is_numpy_operand(args[0]) and type(args[0]) not in TRACKED_TYPES:
             return objects.unary(args[0], _OPERATOR_UNARY[fn])
@@ -233,6 +238,10 @@ def _operator_k():
 
 _OPERATOR_K = _operator_k()
 _OPERATOR_UNARY = {}
+_OPERATOR_CMP = {}
+for _k, _n in enumerate(("lt", "le", "eq", "ne", "gt", "ge")):     # (COMPARE_OP's order)
+    _OPERATOR_CMP[getattr(__import__("operator"), _n)] = _k
+    _OPERATOR_CMP[getattr(__import__("operator"), f"__{_n}__")] = _k
 for _n in ("neg", "pos", "abs"):
     _OPERATOR_UNARY[getattr(__import__("operator"), _n)] = f"__{_n}__"
     _OPERATOR_UNARY[getattr(__import__("operator"), f"__{_n}__")] = f"__{_n}__"
@@ -301,7 +310,8 @@ def maybe_special(fn):
     """Cheap test before `special` (call_c runs it on every C call)."""
     return fn is abs or fn is sum or fn is _COPYTO or fn is _CONVERTER or fn is _PLACE or \
         type(fn) is BuiltinFunctionType and (type(fn.__self__) in _SPECIAL_SELF
-                                             or fn in _OPERATOR_K or fn in _OPERATOR_UNARY)
+                                             or fn in _OPERATOR_K or fn in _OPERATOR_UNARY
+                                             or fn in _OPERATOR_CMP)
 
 
 def iterated(tape, fn, args):

@@ -592,3 +592,15 @@ def test_cached_function_of_no_arguments_is_served_from_its_cache():
     # not cached yet: interpreted (and not cached by bcad)
     assert bcad.grad(lambda x: never_called() * x)(2.0) == 4.0
     assert never_called.cache_info().currsize == 0
+
+
+def test_operator_comparisons_of_arrays_are_comparisons():
+    # operator.gt(a, b) with arrays (pint's Quantity compares magnitudes so)
+    # was taken for a C function that may write into a
+    import operator as op
+
+    def f(x):
+        m = op.gt(x, np.array([0.5, 0.5])) | op.__le__(x, 0.0)
+        return float(np.where(m, x, 2 * x).sum() + op.le(x[0], 0.4) * x[1]
+                     + np.sum(op.eq(x, x) * x))
+    np.testing.assert_allclose(bcad.grad(f)(np.array([0.3, 0.9])), [3.0, 3.0])

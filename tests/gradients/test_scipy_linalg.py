@@ -272,3 +272,48 @@ def test_factorizations_refused(call):
     name = ("cho_factor", "cho_solve", "lu_factor", "lu_solve")
     with pytest.raises(bcad.NonDifferentiableError, match="|".join(name)):
         bcad.grad(lambda M: float(np.sum(np.abs(call(M)))))(SPD4.copy())
+
+
+LS_A = RNG.standard_normal((7, 3))
+LS_b = RNG.standard_normal(7)
+LS_B = RNG.standard_normal((7, 2))
+LS_w = RNG.standard_normal(3)
+LSTSQ = {
+    "x wrt a": (lambda a: float(sl.lstsq(a, LS_b)[0] @ LS_w), LS_A),
+    "x wrt b": (lambda v: float(sl.lstsq(LS_A, v)[0] @ LS_w), LS_b),
+    "X wrt B (2 columns)": (lambda v: float(np.sum(sl.lstsq(LS_A, v)[0] * W[:, :2])), LS_B),
+    "X wrt a (2 columns)": (lambda a: float(np.sum(sl.lstsq(a, LS_B)[0] ** 2)), LS_A),
+    "residues wrt a": (lambda a: float(sl.lstsq(a, LS_b)[1]), LS_A),
+    "residues wrt b": (lambda v: float(sl.lstsq(LS_A, v)[1]), LS_b),
+    "residues (2 columns)": (lambda a: float(np.sum(sl.lstsq(a, LS_B)[1] * [1.0, 3.0])), LS_A),
+    "singular values": (lambda a: float(sl.lstsq(a, LS_b)[3] @ LS_w), LS_A),
+    "square": (lambda a: float(sl.lstsq(a, LS_b[:3])[0] @ LS_w), LS_A[:3]),
+    "keywords": (lambda a: float(sl.lstsq(a=a, b=LS_b, lapack_driver="gelsy")[0] @ LS_w), LS_A),
+}
+
+
+@pytest.mark.parametrize("name", LSTSQ)
+def test_lstsq(name):
+    f, x = LSTSQ[name]
+    value, g = bcad.value_and_grad(f)(x.copy())
+    assert value == f(x)
+    np.testing.assert_allclose(g, fd_grad(f, x), rtol=1e-6, atol=1e-8)
+
+
+def test_lstsq_closed_form():
+    g = bcad.grad(lambda v: float(sl.lstsq(LS_A, v)[0] @ LS_w))(LS_b)
+    np.testing.assert_allclose(g, LS_A @ np.linalg.solve(LS_A.T @ LS_A, LS_w), rtol=1e-10)
+
+
+@pytest.mark.parametrize("a", [np.c_[LS_A, LS_A[:, :1]], LS_A[:2].copy()],
+                         ids=["rank-deficient", "underdetermined"])
+def test_lstsq_minimum_norm_refused(a):
+    with pytest.raises(bcad.NonDifferentiableError, match=r"rank-deficient.*test_scipy_linalg"):
+        bcad.grad(lambda a: float(np.sum(sl.lstsq(a, LS_b[:len(a)])[0])))(a)
+
+
+def test_lstsq_cond_cutoff_refused():
+    # cond truncates the smallest singular value: a minimum-norm solution
+    s = np.linalg.svd(LS_A, compute_uv=False)
+    with pytest.raises(bcad.NonDifferentiableError, match="rank-deficient"):
+        bcad.grad(lambda a: float(np.sum(sl.lstsq(a, LS_b, cond=(s[-1] / s[0]) * 1.01)[0])))(LS_A)

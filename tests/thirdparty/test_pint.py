@@ -92,7 +92,17 @@ def path_length_miles(xy_km):
     return seg.sum().to("mile").magnitude
 
 
+def clipped_extension_mm(x_m):
+    """Quantity comparisons (pint compares magnitudes with operator.gt)
+    selecting a branch per element with np.where."""
+    x = Q_(x_m, "m")
+    limit = Q_(50.0, "cm")
+    y = np.where(x > limit, limit + 0.1 * (x - limit), x)
+    return float(np.sum(y ** 2).to("mm**2").magnitude)
+
+
 ARRAY_CASES = {
+    "comparison and np.where": (clipped_extension_mm, np.array([0.3, 0.9, 0.45, 1.2])),
     "spring energy": (spring_energy_array, np.array([2.0, 0.5, 1.5])),
     "rms speed": (rms_speed, np.array([50.0, 80.0, 120.0, 30.0])),
     "path length": (path_length_miles, np.array([0.0, 0.0, 3.0, 4.0, 6.0, 8.5, 7.0, 12.0])),

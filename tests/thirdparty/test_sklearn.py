@@ -6,6 +6,8 @@ validate_params), its estimator classes and kernel algebra are interpreted
 unchanged; scipy.spatial.distance's cdist/pdist/squareform have rules
 (bcad/rules/scipy/spatial.py).  Checked against central finite differences
 and closed forms."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -19,6 +21,10 @@ from sklearn import metrics  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.linear_model import LinearRegression, Ridge  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
+from sklearn.preprocessing import PowerTransformer, QuantileTransformer  # noqa: E402
+from sklearn.mixture import GaussianMixture  # noqa: E402
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis  # noqa: E402
+from sklearn.neural_network import MLPRegressor  # noqa: E402
 from sklearn.gaussian_process import GaussianProcessRegressor  # noqa: E402
 from sklearn.gaussian_process.kernels import (RBF, Matern, WhiteKernel,  # noqa: E402
                                               ConstantKernel, RationalQuadratic)
@@ -100,7 +106,23 @@ def ridge_risk(Z):
     return float(np.sum((LINEAR.predict(SCALER.inverse_transform(SCALER.transform(Z))) - 1) ** 2))
 
 
+POWER = PowerTransformer().fit(np.abs(X) + 0.5)
+QUANTILE = QuantileTransformer(n_quantiles=10).fit(X)
+MIXTURE = GaussianMixture(2, random_state=0).fit(X)
+LDA = LinearDiscriminantAnalysis().fit(X, Y > 0)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")     # (not converged in 50 iterations: fine here)
+    MLP = MLPRegressor(hidden_layer_sizes=(5,), max_iter=50, random_state=0).fit(X, Y)
+
 ESTIMATORS = {
+    "PowerTransformer (Yeo-Johnson)": lambda Z: float(POWER.transform(np.abs(Z) + 0.5).sum()),
+    "QuantileTransformer": lambda Z: float(QUANTILE.transform(Z).sum()),
+    "GaussianMixture.score_samples": lambda Z: float(MIXTURE.score_samples(Z).sum()),
+    "LinearDiscriminantAnalysis.predict_proba": lambda Z: float(LDA.predict_proba(Z)[:, 1] @
+                                                                [1.0, 2.0]),
+    "MLPRegressor.predict": lambda Z: float(MLP.predict(Z).sum()),
+    "pairwise_kernels(callable metric)": lambda Z: float(pairwise.pairwise_kernels(
+        Z, X[:3], metric=lambda a, b: np.exp(-np.sum((a - b) ** 2))).sum()),
     "StandardScaler.transform": lambda Z: float((SCALER.transform(Z) ** 2).sum()),
     "StandardScaler.fit_transform": lambda Z: float(StandardScaler().fit_transform(Z)[:, 0] @ Y),
     "LinearRegression.predict": lambda Z: float(LINEAR.predict(Z) @ np.arange(len(Z))),
@@ -123,13 +145,28 @@ def test_standard_scaler_fit_is_the_z_score():
                                bcad.grad(by_hand)(X.copy()), rtol=1e-10, atol=1e-12)
 
 
-def test_fitting_a_linear_model_is_a_clear_refusal():
-    # LinearRegression.fit solves with scipy.linalg.lstsq (LAPACK gelsd),
-    # which has no rule
-    def coef(y):
-        return float(LinearRegression().fit(X, y).coef_.sum())
-    with pytest.raises(NonDifferentiableError, match=r"(?s)(_lstsq|gelsd)\(\).*test_sklearn\.py:\d+"):
-        bcad.grad(coef)(Y.copy())
+def ols_prediction(y):
+    """LinearRegression.fit (scipy.linalg.lstsq on centered data) w.r.t. the
+    targets: a prediction at a new point, linear in y."""
+    m = LinearRegression().fit(X, y)
+    return float(m.coef_ @ np.array([1.0, 2.0, 3.0]) + m.intercept_)
+
+
+def ols_wrt_design(Xd):
+    m = LinearRegression().fit(Xd, Y)
+    return float(m.coef_ @ np.array([1.0, 2.0, 3.0]) + m.intercept_ + m.singular_.sum())
+
+
+def test_linear_regression_fit_wrt_targets():
+    g = check(ols_prediction, Y.copy())
+    np.testing.assert_allclose(g @ Y, ols_prediction(Y), rtol=1e-10)
+    Xc = X - X.mean(0)
+    expected = Xc @ np.linalg.solve(Xc.T @ Xc, [1.0, 2.0, 3.0] - X.mean(0)) + 1 / len(Y)
+    np.testing.assert_allclose(g, expected, rtol=1e-8)
+
+
+def test_linear_regression_fit_wrt_design():
+    check(ols_wrt_design, X.copy())
 
 
 # ----------------------------------------------------------------- Gaussian processes
@@ -192,6 +229,8 @@ def test_gp_fit_then_predict_wrt_data():
 
 def test_gp_predict_wrt_inputs():
     check(lambda Z: float(np.sum(GP.predict(Z))), Z0.copy())
+    check(lambda Z: float(np.sum(GP.predict(Z, return_std=True)[1])), Z0.copy())
+    check(lambda Z: float(np.sum(GP.predict(Z, return_cov=True)[1])), Z0.copy())
 
 
 def test_fitting_ridge_is_a_clear_refusal():

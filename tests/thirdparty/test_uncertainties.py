@@ -118,3 +118,18 @@ def test_unumpy_arrays_are_a_clear_refusal():
         return xs.sum().std_dev
     with pytest.raises(NonDifferentiableError, match=r"object array.*test_uncertainties\.py:\d+"):
         bcad.grad(f)(0.3)
+
+
+def test_wrapped_function_with_numerical_derivatives():
+    """uncertainties.wrap of a plain function estimates its derivative by
+    finite differences inside uncertainties: bcad differentiates that
+    estimate (closed form 0.3 * 6x up to the estimate's own error; a
+    step-1e-6 difference of it is noise, so the reference uses 1e-3)."""
+    cube = unc.wrap(lambda t: t ** 3)
+
+    def f(x):
+        return cube(ufloat(x, 0.3)).s
+    value, g = bcad.value_and_grad(f)(1.3)
+    assert value == f(1.3)
+    assert math.isclose(g, 0.3 * 6 * 1.3, rel_tol=1e-7)
+    assert math.isclose(g, (f(1.3 + 1e-3) - f(1.3 - 1e-3)) / 2e-3, rel_tol=1e-6)

@@ -34,7 +34,7 @@ def _strong_zero(g, c):
     even when the value there was nan: scikit-learn's variance update
     computes `x / 0` (nan) in entries it then overwrites (`v[mask] = ...`),
     and a nan gradient came back through the overwritten entries."""
-    s = np.sum(c)
+    s = c.sum() if type(c) is np.ndarray else c
     if s == s:              # (one pass: no nan anywhere)
         return c
     bad = np.isnan(c) & (np.asarray(g) == 0)

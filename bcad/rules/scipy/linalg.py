@@ -398,3 +398,78 @@ def _lu_solve_check(args, kwargs):
 
 defarray(sl.lu_solve, _lu_solve_vjp, save=True, check=_lu_solve_check,
          name="scipy.linalg.lu_solve")
+
+
+# -- lstsq ------------------------------------------------------------------------------
+# x = A^+ b for A of full column rank (m >= n): with z = (A^T A)^-1 g and
+# r = b - A x, the cotangents are A z for b and r z^T - (A z) x^T for A.
+# The residues |r|^2 (m > n) by the envelope theorem, the singular values
+# by svd's rule; rank is an int.  Rank-deficient and underdetermined
+# problems (a minimum-norm solution) are refused (scikit-learn's
+# LinearRegression.fit reaches this).
+_LSTSQ = ("a", "b", "cond", "overwrite_a", "overwrite_b", "check_finite", "lapack_driver")
+
+
+def _lstsq_check(args, kwargs):
+    why = _real_only(_LSTSQ)(args, kwargs)
+    if why:
+        return why
+    o = _opts(args, kwargs, _LSTSQ)
+    a, b = np.asarray(o["a"]), np.asarray(o["b"])
+    if a.ndim != 2 or b.ndim not in (1, 2) or b.shape[0] != a.shape[0]:
+        return f"shapes {a.shape} and {b.shape} are not supported (a 2-d, b 1-d or 2-d)"
+    m, n = a.shape
+    if m < n or not np.all(np.isfinite(a)):
+        return _RANK
+    sv = np.linalg.svd(a, compute_uv=False)
+    cut = sv[0] * max(o.get("cond") or 0.0, np.finfo(float).eps * max(m, n))
+    if n and (sv[0] == 0 or sv[-1] <= cut):      # (scipy's cutoff, or numpy's if larger)
+        return _RANK
+    return None
+
+
+_RANK = "a rank-deficient or underdetermined problem (a minimum-norm solution) is not supported"
+
+
+def _full_rank(outs, args, kwargs):
+    """The rank LAPACK found (the check's estimate may differ by driver)."""
+    n = np.shape(_opts(args, kwargs, _LSTSQ)["a"])[1]
+    if outs[2] is not None and outs[2] != n:
+        raise NonDifferentiableError(f"scipy.linalg.lstsq: {_RANK} (rank {outs[2]} < {n})")
+
+
+def _lstsq_x(g, outs, args, kwargs):
+    _full_rank(outs, args, kwargs)
+    o = _opts(args, kwargs, _LSTSQ)
+    a, b = np.asarray(o["a"], dtype=float), np.asarray(o["b"], dtype=float)
+    x = outs[0]
+    z = np.linalg.solve(a.T @ a, np.asarray(g))
+    az = a @ z
+    r = b - a @ x
+    ct_a = np.outer(r, z) - np.outer(az, x) if x.ndim == 1 else r @ z.T - az @ x.T
+    return _cts(args, kwargs, _LSTSQ, a=ct_a, b=az)
+
+
+def _lstsq_residues(g, outs, args, kwargs):
+    _full_rank(outs, args, kwargs)
+    o = _opts(args, kwargs, _LSTSQ)
+    a, b = np.asarray(o["a"], dtype=float), np.asarray(o["b"], dtype=float)
+    g = np.asarray(g, dtype=float)
+    if g.size == 0:
+        return _cts(args, kwargs, _LSTSQ)
+    x = outs[0]
+    r = b - a @ x
+    rg = r * (g if b.ndim == 1 else g.reshape(1, -1))
+    ct_a = -2 * (np.outer(rg, x) if x.ndim == 1 else rg @ x.T)
+    return _cts(args, kwargs, _LSTSQ, a=ct_a, b=2 * rg)
+
+
+def _lstsq_s(g, outs, args, kwargs):
+    _full_rank(outs, args, kwargs)
+    a = np.asarray(_opts(args, kwargs, _LSTSQ)["a"], dtype=float)
+    u, _, vt = np.linalg.svd(a, full_matrices=False)
+    return _cts(args, kwargs, _LSTSQ, a=(u * np.asarray(g)) @ vt)
+
+
+defarray_multi(sl.lstsq, _lstsq_x, _lstsq_residues, None, _lstsq_s, name="scipy.linalg.lstsq",
+               check=_lstsq_check)
