@@ -20,6 +20,7 @@ from sklearn.metrics import pairwise  # noqa: E402
 from sklearn import metrics  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.linear_model import LinearRegression, Ridge  # noqa: E402
+from sklearn.kernel_ridge import KernelRidge  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 from sklearn.preprocessing import PowerTransformer, QuantileTransformer  # noqa: E402
 from sklearn.mixture import GaussianMixture  # noqa: E402
@@ -167,6 +168,16 @@ def test_linear_regression_fit_wrt_targets():
 
 def test_linear_regression_fit_wrt_design():
     check(ols_wrt_design, X.copy())
+
+
+def test_kernel_ridge_fit_then_predict():
+    """KernelRidge.fit solves with scipy.linalg.solve(assume_a="pos")."""
+    def prediction(y):
+        return float(KernelRidge(alpha=1.0, kernel="rbf").fit(X, y).predict(Z0).sum())
+    g = check(prediction, Y.copy())
+    np.testing.assert_allclose(g @ Y, prediction(Y), rtol=1e-10)     # linear in y
+    check(lambda Xd: float(KernelRidge(alpha=1.0, kernel="rbf", gamma=0.3).fit(Xd, Y)
+                           .predict(Z0).sum()), X.copy())
 
 
 # ----------------------------------------------------------------- Gaussian processes

@@ -133,15 +133,39 @@ _SOLVE = ("a", "b", "lower", "overwrite_a", "overwrite_b", "check_finite", "assu
           "transposed")
 
 
+# assume_a="sym"/"pos" (scikit-learn's KernelRidge, GP code): LAPACK reads
+# one triangle (the upper unless lower=True) as the symmetric matrix it
+# stands for, so the cotangent of that symmetric matrix lands on the triangle
+# read (off-diagonal entries count twice), as cholesky's does.
+_SYMMETRIC = ("sym", "symmetric", "pos", "positive definite")
+
+
 def _solve_vjp(g, x, args, kwargs):
     o = _opts(args, kwargs, _SOLVE)
-    ct_b = np.linalg.solve(np.asarray(o["a"]).T, np.asarray(g))
-    return _cts(args, kwargs, _SOLVE, a=-_outer(ct_b, x), b=unbroadcast(o["b"], ct_b))
+    a = np.asarray(o["a"])
+    if o.get("assume_a") in _SYMMETRIC:
+        lower = bool(o.get("lower", False))
+        t = _tri(a, lower)
+        a = t + _tri(a, lower, 1).T
+    ct_b = np.linalg.solve(a.T, np.asarray(g))
+    ct_a = -_outer(ct_b, x)
+    if o.get("assume_a") in _SYMMETRIC:
+        ct_a = _tri(ct_a + ct_a.T, lower, 1) + np.diag(np.diag(ct_a))
+    return _cts(args, kwargs, _SOLVE, a=ct_a, b=unbroadcast(o["b"], ct_b))
 
 
-defarray(sl.solve, _solve_vjp, save=True, name="scipy.linalg.solve",
-         check=_real_only(_SOLVE, {"assume_a": (None, "gen", "general"),
-                                   "transposed": (False,)}))
+def _solve_check(args, kwargs):
+    why = _real_only(_SOLVE, {"assume_a": (None, "gen", "general") + _SYMMETRIC,
+                              "transposed": (False,)})(args, kwargs)
+    if why:
+        return why
+    if _opts(args, kwargs, _SOLVE).get("assume_a") in _SYMMETRIC and \
+            np.ndim(_opts(args, kwargs, _SOLVE)["a"]) != 2:
+        return "a batched symmetric solve is not supported"
+    return None
+
+
+defarray(sl.solve, _solve_vjp, save=True, name="scipy.linalg.solve", check=_solve_check)
 
 _INV = ("a", "overwrite_a", "check_finite", "assume_a", "lower")
 
