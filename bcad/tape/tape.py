@@ -52,8 +52,9 @@ class Primitive:
     positions, "ans" for the output): the others are kept as shapes only.
     `jvp`, when set, is the primitive's forward rule: `jvp(tangents, ans,
     *args)` for a scalar primitive, `jvp(tangents, ans, args, kwargs)` for
-    a general one (tangents parallel to args, None for zero); without it,
-    forward mode derives one from the VJP (transforms/forward.py).
+    a general one (tangents parallel to args, None for zero; it may return
+    NotImplemented for a call it does not cover); without it, forward mode
+    derives one from the VJP (transforms/forward.py).
     """
     __slots__ = ("name", "fn", "vjps", "general", "iterables", "nondiff", "multi", "kind", "save", "check",
                  "single", "prepare", "jvp", "jvp_leaves")

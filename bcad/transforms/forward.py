@@ -109,17 +109,54 @@ def _push_general(tape, v, p, ts, nested):
         if kind == "flat" or p.jvp_leaves:
             return kernel(jvp, ts, ans, args, kwargs)
         n = len(args)
-        if not any(type(x) is list or type(x) is tuple for x in args):
-            if len(ts) < n:         # (a view re-read: one input, the owner)
-                return kernel(jvp, tuple(ts) + (None,) * (n - len(ts)), ans, args, kwargs)
-            if len(ts) == n + len(kwargs) and all(t is None for t in ts[n:]):
-                return kernel(jvp, tuple(ts[:n]), ans, args, kwargs)
+        if len(ts) < n and not any(type(x) is list or type(x) is tuple for x in args):
+            # (a view re-read: one input, the owner)
+            return kernel(jvp, tuple(ts) + (None,) * (n - len(ts)), ans, args, kwargs)
+        per_arg = _per_argument(args, kwargs, ts)
+        if per_arg is not None:
+            t = kernel(jvp, per_arg, ans, args, kwargs)
+            if t is not NotImplemented:     # (else: this call's JVP is derived)
+                return t
     if kind == "flat":
         raise NonDifferentiableError(f"bcad: the primitive {p.name} has no JVP rule")
     vjp = _rule(p, p.vjps[0], nested)
     if kind is None:
         return kernel(derived.general_scalar_jvp, vjp, ans, args, kwargs, ts, _is_complex(ans))
     return _transposed(p, vjp, tape.vals[v], ans, args, kwargs, ts)
+
+
+def _leaves(x):
+    tx = type(x)
+    if tx is list or tx is tuple:
+        return sum(_leaves(e) for e in x)
+    if tx is dict:
+        return sum(_leaves(e) for e in x.values())
+    return 1
+
+
+def _per_argument(args, kwargs, ts):
+    """The tangents of the leaves (as recorded: args', then kwargs' values',
+    sequences opened) as one tangent per positional argument, or None when
+    a sequence or a keyword argument carries one (then the JVP is derived:
+    an explicit JVP takes arrays and numbers)."""
+    out, k = [], 0
+    for i, a in enumerate((*args, *kwargs.values())):
+        n = _leaves(a)
+        sub = ts[k:k + n]
+        k += n
+        if n == 1 and type(a) is not list and type(a) is not tuple and type(a) is not dict:
+            t = sub[0]
+        else:
+            t = None
+            for s in sub:
+                if s is not None:
+                    return None
+        if i >= len(args):
+            if t is not None:
+                return None
+        else:
+            out.append(t)
+    return tuple(out) if k == len(ts) else None
 
 
 # ------------------------------------------------- the transpose of a VJP

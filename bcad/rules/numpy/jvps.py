@@ -19,16 +19,21 @@ def _multilinear(fn):
     """J t of a function linear in each differentiable argument (a product:
     f(.., 0, ..) = 0): the sum over arguments of f with that argument's
     tangent in its place (the product rule)."""
-    method = getattr(fn, "__objclass__", None) is ndarray
+    owner = getattr(fn, "__objclass__", None)
+    name = getattr(fn, "__name__", None)
 
     def jvp(ts, ans, args, kwargs):
         out = None
         for i, t in enumerate(ts):
             if t is None:
                 continue
-            a = list(args)
-            a[i] = np.asarray(t) if method and i == 0 else t
-            r = fn(*a, **kwargs)
+            a = (*args[:i], t, *args[i + 1:])
+            if owner is ndarray:        # a.method(...), of the tangent as an array
+                r = getattr(np.asarray(a[0]), name)(*a[1:], **kwargs)
+            elif owner is np.ufunc:     # np.add.reduce(...): the bound method
+                r = getattr(a[0], name)(*a[1:], **kwargs)
+            else:
+                r = fn(*a, **kwargs)
             out = r if out is None else out + r
         return out
     return jvp
@@ -41,7 +46,7 @@ if hasattr(np, "vecdot"):
     _PRODUCTS.append(np.vecdot)
 # Linear in their one differentiable argument (the others are axes, shapes,
 # indices, counts).
-_LINEAR = [ndarray.sum, ndarray.mean, ndarray.cumsum, np.cumsum, ndarray.squeeze, np.squeeze,
+_LINEAR = [ndarray.mean, ndarray.cumsum, np.cumsum, ndarray.squeeze, np.squeeze,
            np.expand_dims, ndarray.copy, np.copy, ndarray.swapaxes, np.swapaxes, np.broadcast_to,
            ndarray.conj, ndarray.conjugate, ndarray.diagonal, np.diagonal, ndarray.trace,
            ndarray.take, np.take, ndarray.repeat, np.repeat, ndarray.astype, ndarray.__copy__,
@@ -51,6 +56,33 @@ for _fn in _PRODUCTS + _LINEAR:
     _p = RULES.get(_fn)
     if _p is not None and _p.prepare is None:
         _p.jvp = _multilinear(_fn)
+
+
+def _initial(args, kwargs, position):
+    v = kwargs.get("initial", args[position] if len(args) > position else None)
+    return v is not None and v is not np._NoValue
+
+
+def _sum_jvp(fn, initial_at, only_add=False):
+    """A sum (ndarray.sum, np.add.reduce/accumulate) is linear, except for
+    its `initial=` (an added constant): then, and for a ufunc method of
+    another ufunc (max, prod), NotImplemented (the JVP derived from the
+    VJP)."""
+    linear = _multilinear(fn)
+
+    def jvp(ts, ans, args, kwargs):
+        if only_add and args[0] is not np.add or _initial(args, kwargs, initial_at):
+            return NotImplemented
+        return linear(ts, ans, args, kwargs)
+    return jvp
+
+
+# (positions of initial=: a.sum(axis, dtype, out, keepdims, initial, where);
+# ufunc.reduce(ufunc, a, axis, dtype, out, keepdims, initial, where);
+# accumulate has none)
+RULES[ndarray.sum].jvp = _sum_jvp(ndarray.sum, 5)
+RULES[np.ufunc.reduce].jvp = _sum_jvp(np.ufunc.reduce, 6, only_add=True)
+RULES[np.ufunc.accumulate].jvp = _sum_jvp(np.ufunc.accumulate, 99, only_add=True)
 
 
 def _getitem_jvp(ts, ans, args, kwargs):
