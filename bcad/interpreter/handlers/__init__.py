@@ -64,10 +64,35 @@ def build_handlers(code, ad=False):
             h = fuse(instrs, i, targets, ad)
             if h is not None:
                 hs[i] = h
+        if not ad and BLOCKS:
+            # line blocks (blocks.py), from each instruction where
+            # execution can arrive: after a block, or where none compiled
+            i, n = 1, len(instrs)
+            while i < n:
+                h, end = compile_block(instrs, i, _fusable(instrs, i, targets))
+                if h is None:
+                    i += 1
+                else:
+                    hs[i] = h
+                    i = end
     return hs
 
 
+def _fusable(instrs, i, targets):
+    """May instruction j join a fused sequence starting at i?  (Not a jump
+    target, same exception handler and line: unwinding at i is then the
+    same as unwinding at j.)"""
+    n = len(instrs)
+    first = instrs[i]
+
+    def ok(j):
+        return (j < n and j not in targets and instrs[j].handler == first.handler
+                and instrs[j].lineno == first.lineno)
+    return ok
+
+
 FUSE = True
+BLOCKS = True
 # Opcode names executed, when recording (tests/interpreter/test_opcodes.py).
 EXECUTED = None
 
@@ -91,5 +116,6 @@ def record_executed_opcodes(on=True):
 
 
 from .fused import fuse  # noqa: E402
+from .blocks import compile_block  # noqa: E402
 from . import stack, variables, operators, containers, control, calls, exceptions, \
     generators, patma, imports  # noqa: E402,F401  (registration)

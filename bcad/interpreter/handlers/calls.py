@@ -1,14 +1,17 @@
 """Calls, function creation and attribute access."""
+import textwrap
 import types
 
 from ...decode import NULL
 from .. import objects
 from ..calls import call_ex, call_function, call
 from ...decode.decoder import CODES
-from ..frame import Frame, push_call, run_leaf, handlers_of, ad_handlers_of
+from ..frame import Frame, unwind, handlers_of, ad_handlers_of
+from ..state import STATE
 from ..objects import type_name
 from ..versions import PY313, push_callable
 from . import op, AD_OPS
+from .. import calls as calls_module     # (PY_RULES is rebound by the differentiation mode)
 from .containers import _funcstr, _mapping_items, _has_keys
 
 FunctionType = types.FunctionType
@@ -51,54 +54,139 @@ def _keyword_call_factory(ins, kw_on_stack):
     return h
 
 
-def _positional_call_factory(ins, ad=False):
-    """CALL without keyword arguments (the common case): a Python function
-    called with exactly its positional parameters runs without the general
-    binder, in the same run loop (frame.push_call).  While differentiating
-    (`ad`), functions with a rule of their own (statistics.mean, ...) go
-    through call_ex."""
-    nxt, n, me = ins.next, ins.arg, ins.index
-    codes = CODES
-    from .. import calls as calls_module
+# ------------------------------------------------------------ positional calls
+#
+# A CALL without keyword arguments is the hottest instruction of call-heavy
+# code, and its handler is generated from source (once per shape, by
+# `call_handler_factory`) rather than written out per variant: the *body*
+# (what to do with the callable and the argument list) is shared by the
+# plain CALL handler, which takes them from the stack, and by the blocks
+# that end in a call, which compute them directly from locals,
+# constants, globals and attributes (`fib(n - 1)`, `p.step(dt)`, `f(x)`)
+# without touching the value stack (line blocks, `blocks.py`).
+#
+# The body: a Python function called with exactly its positional parameters
+# runs without the general binder, in the same run loop: the handler makes
+# the callee's frame current and returns 0, and the run loop switches to it
+# (`frame.run`).  A *leaf* callee (no calls, no exception handlers:
+# `Code.leaf`) runs to its return right here instead, since it cannot push a
+# frame.  The frame is built slot by slot (`Frame` has no `__init__`), and
+# the callee's decoded code is cached per call site, keyed by the code
+# object (which the cache keeps alive).  While differentiating (`ad`),
+# functions with a rule of their own (statistics.mean, ...) go through
+# call_ex, and the callee runs the differentiation-mode handlers.
 
-    def h(f):
-        s = f.stack
-        base = len(s) - n - 2
-        a = s[base]
-        if a is NULL:
-            fn = s[base + 1]
-            args = s[base + 2:]
-        elif s[base + 1] is NULL:
-            fn = a
-            args = s[base + 2:]
+_CALL_BODY = """
+    tf = type(fn)
+    if tf is MethodType:
+        func = fn.__func__
+        if type(func) is FunctionType:
+            args.insert(0, fn.__self__)
+            fn = func
+            tf = FunctionType
+    if tf is FunctionType{not_rule}:
+        co = fn.__code__
+        if co is cache_co:
+            code = cache_code
         else:
-            fn = a
-            args = s[base + 1:]
-        del s[base:]
-        f.pc = me
-        tf = type(fn)
-        if tf is MethodType:
-            func = fn.__func__
-            if type(func) is FunctionType:
-                args.insert(0, fn.__self__)
-                fn = func
-                tf = FunctionType
-        if tf is FunctionType and not (ad and fn in calls_module.PY_RULES):
-            code = codes.get(id(fn.__code__))
-            if code is not None and code.simple_argc == len(args):
-                args += code.null_tail
-                callee = Frame(code, args, fn.__globals__, fn.__builtins__, fn)
-                if code.leaf:
-                    hs = code.ad_handlers or ad_handlers_of(code) if ad else \
-                        code.handlers or handlers_of(code)
-                    s.append(run_leaf(f, callee, hs))
-                    return nxt
-                return push_call(f, callee, nxt)
-            s.append(call_function(fn, args, None))
+            code = codes.get(id(co))
+            if code is not None:
+                cache_co, cache_code = co, code
+        if code is not None and code.simple_argc == len(args):
+            if st.depth >= st.user_limit:
+                raise RecursionError("maximum recursion depth exceeded")
+            args += code.null_tail
+            callee = Frame()
+            callee.code = code
+            callee.fast = args
+            callee.stack = []
+            callee.globals = fn.__globals__
+            callee.builtins = fn.__builtins__
+            callee.func = fn
+            callee.back = f
+            hs = code.{handlers}
+            if hs is None:
+                hs = build(code)
+            callee.hs = hs
+            callee.pc = pc = code.start_pc
+            st.frame = callee
+            st.depth += 1
+            if not code.leaf:
+                f.resume = nxt
+                return 0            # the run loop switches to the callee
+            try:
+                while pc:
+                    pc = hs[pc](callee)
+            except BaseException as e:
+                callee.pc = pc
+                try:
+                    unwind(callee, pc, e)   # (no handler: records the entry and raises)
+                finally:
+                    st.frame = f
+                    st.depth -= 1
+            st.frame = f
+            st.depth -= 1
+            f.stack.append(callee.retval)
             return nxt
-        s.append(call_ex(fn, args, {}))
+        f.stack.append(call_function(fn, args, None))
         return nxt
-    return h
+    f.stack.append(call_ex(fn, args, {{}}))
+    return nxt
+"""
+
+# From the stack: [NULL, fn, args...] or [fn, self, args...] (3.11/3.12),
+# [fn, NULL, args...] or [fn, self, args...] (3.13).
+_FROM_STACK = """
+    f.pc = me
+    s = f.stack
+    base = len(s) - n - 2
+    a = s[base]
+    if a is NULL:
+        fn = s[base + 1]
+        args = s[base + 2:]
+    elif s[base + 1] is NULL:
+        fn = a
+        args = s[base + 2:]
+    else:
+        fn = a
+        args = s[base + 1:]
+    del s[base:]
+"""
+
+_FACTORIES = {}
+
+
+def call_handler_factory(prologue, params, ad):
+    """A factory `(nxt, me, *params) -> handler` for CALL handlers whose
+    prologue (source, indented by 4) sets `fn` and `args` (a new list)."""
+    key = (prologue, params, ad)
+    fac = _FACTORIES.get(key)
+    if fac is not None:
+        return fac
+    body = _CALL_BODY.format(not_rule=" and fn not in calls_module.PY_RULES" if ad else "",
+                             handlers="ad_handlers" if ad else "handlers")
+    src = (f"def factory({', '.join(('nxt', 'me') + params)}):\n"
+           f"    cache_co = cache_code = None\n"
+           f"    def h(f):\n"
+           f"        nonlocal cache_co, cache_code\n"
+           + _indent(textwrap.dedent(prologue), 8) + _indent(textwrap.dedent(body), 8)
+           + "    return h\n")
+    from .blocks import NAMESPACE as block_names     # (names of the blocks' prologues)
+    ns = dict(block_names, **_CALL_NAMESPACE, build=ad_handlers_of if ad else handlers_of)
+    exec(compile(src, f"<bcad CALL handler {len(_FACTORIES)}>", "exec"), ns)
+    fac = _FACTORIES[key] = ns["factory"]
+    return fac
+
+
+def _indent(src, k):
+    pad = " " * k
+    return "".join(pad + line + "\n" if line.strip() else "\n"
+                   for line in src.strip("\n").split("\n"))
+
+
+def _positional_call_factory(ins, ad=False):
+    """CALL without keyword arguments, callable and arguments on the stack."""
+    return call_handler_factory(_FROM_STACK, ("n",), ad)(ins.next, ins.index, ins.arg)
 
 
 @op("CALL")
@@ -337,3 +425,10 @@ def LOAD_BUILD_CLASS(ins):
         f.stack.append(bc)
         return nxt
     return h
+
+
+# Names the call body uses (the blocks' prologues add theirs: blocks.NAMESPACE).
+_CALL_NAMESPACE = dict(
+    NULL=NULL, MethodType=MethodType, FunctionType=FunctionType, codes=CODES, st=STATE,
+    Frame=Frame, calls_module=calls_module, unwind=unwind, call_function=call_function,
+    call_ex=call_ex)

@@ -1,0 +1,389 @@
+"""Line blocks: straight-line runs of instructions compiled to one handler.
+
+The superinstructions of `fused.py` fuse a few fixed pairs and triples; a
+*block* generalizes them.  Starting at an instruction, the compiler walks
+forward while the instructions share the first one's line and exception
+handler and none after the first is a jump target (the rule of
+`fused.py`: unwinding at the block's first index is then exactly what
+unwinding at any of its instructions would be).  It keeps a symbolic
+value stack of Python local variables and writes one Python function for
+the whole run, so `energy = 0.5 * self.v * self.v + 0.5 * self.k * self.x`
+costs one dispatch instead of a dozen, and intermediate values never touch
+`f.stack`.
+
+Each instruction is translated into the same expression its own handler
+evaluates (the native operation for C types, `objects.*` otherwise), in
+instruction order, so errors are raised in CPython's order.  Values the
+block pushed but did not consume are spilled to `f.stack` where it ends;
+when the block consumes more than it pushed, it pops `f.stack` exactly as
+the instructions would.  An exception inside a block propagates with
+`f.stack` holding the values below the ones the block had in flight; the
+unwinder truncates the stack to the handler's depth, which is never above
+them, so the result is the same.
+
+A block ends at an instruction it cannot translate (that instruction's own
+handler runs next), or with a terminator: `RETURN_VALUE`/`RETURN_CONST`,
+a conditional or unconditional jump, or a positional `CALL`, which is
+handed to the call body of `calls.py` (the callee runs with the block's
+values spilled below its result, as the CALL handler would leave them).
+
+Blocks are for plain interpretation only: in differentiation mode
+arithmetic, attribute reads and stores have handlers of their own
+(`transforms/ad_handlers.py`).
+"""
+from ...decode import NULL
+from .. import objects
+from ..objects import STATIC, NATIVE_BINARY, NATIVE_COMPARE, NATIVE_UNARY, truth
+from ..versions import PY313
+
+# opcodes a block translates (the terminators are handled apart)
+_SIMPLE = {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_CONST", "STORE_FAST", "LOAD_GLOBAL",
+           "LOAD_GLOBAL_NULL", "PUSH_NULL", "LOAD_ATTR", "LOAD_ATTR_METHOD", "STORE_ATTR",
+           "BINARY_OP", "UNARY_NEGATIVE", "UNARY_POSITIVE", "UNARY_INVERT", "COMPARE_OP",
+           "POP_TOP", "COPY", "SWAP", "NOP", "RESUME"}
+_UNARY = {"UNARY_NEGATIVE": "__neg__", "UNARY_POSITIVE": "__pos__", "UNARY_INVERT": "__invert__"}
+_JUMPS = {"POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE",
+          "POP_JUMP_IF_NOT_NONE", "JUMP"}
+
+# Smallest number of instructions worth a block of their own (shorter runs
+# keep the handlers of fused.py).
+MIN_BLOCK = 2
+
+_FACTORIES = {}
+
+
+class _Builder:
+    def __init__(self):
+        self.params = []
+        self.consts = []
+        self.lines = []
+        self.stack = []         # symbolic: variable names (or "NULL")
+        self.ntemp = 0
+        self.uses_fast = False
+        self.uses_stack = False
+
+    def const(self, v):
+        name = f"k{len(self.params)}"
+        self.params.append(name)
+        self.consts.append(v)
+        return name
+
+    def temp(self):
+        self.ntemp += 1
+        return f"t{self.ntemp}"
+
+    def emit(self, line):
+        self.lines.append(line)
+
+    def push(self, name):
+        self.stack.append(name)
+
+    def pop(self):
+        if self.stack:
+            return self.stack.pop()
+        self.uses_stack = True
+        t = self.temp()
+        self.emit(f"{t} = s.pop()")
+        return t
+
+    def peek(self, n):
+        """The n-th value from the top (1 is the top), materialized."""
+        while len(self.stack) < n:
+            # values below the block's own: pop them into temps, in order
+            self.uses_stack = True
+            t = self.temp()
+            self.emit(f"{t} = s.pop()")
+            self.stack.insert(0, t)
+        return self.stack[-n]
+
+    def release(self, *names):
+        """`del` temps an instruction consumed and nothing else holds, so
+        objects die when CPython would free them (a `__del__` runs at the
+        same point)."""
+        dead = [x for x in dict.fromkeys(names) if x[0] == "t" and x not in self.stack]
+        if dead:
+            self.emit(f"del {', '.join(dead)}")
+
+    def spill(self):
+        if self.stack:
+            self.uses_stack = True
+            items = ", ".join(self.stack)
+            self.emit(f"s += ({items},)")
+            self.stack = []
+
+
+def _load_fast(b, ins):
+    b.uses_fast = True
+    t = b.temp()
+    b.emit(f"{t} = fast[{b.const(ins.arg)}]")
+    b.emit(f"if {t} is NULL:")
+    b.emit(f"    raise unbound({b.const(ins)})")
+    b.push(t)
+
+
+def compile_block(instrs, i, ok):
+    """A handler for the block starting at instruction `i`, and the index
+    where the block ends (the instruction after its last), or (None, i)."""
+    b = _Builder()
+    j = i
+    n = len(instrs)
+    term = None
+    count = 0
+    while j < n and (j == i or ok(j)):
+        ins = instrs[j]
+        name = ins.name
+        if name in _SIMPLE:
+            _translate(b, ins)
+            j += 1
+            count += 1
+            continue
+        if name in _JUMPS or name in ("RETURN_VALUE", "RETURN_CONST"):
+            term = ins
+            count += 1
+            break
+        if name == "CALL":
+            prev = instrs[j - 1] if j > 1 else None
+            if prev is not None and prev.name == "KW_NAMES":
+                break
+            term = ins
+            count += 1
+            break
+        break
+    if count < MIN_BLOCK:
+        return None, i
+    if term is None:
+        b.spill()
+        b.emit(f"return {b.const(j)}")
+        end = j
+    else:
+        end = term.index + 1
+        _terminate(b, term)
+    if term is not None and term.name == "CALL":
+        from .calls import call_handler_factory
+        fac = call_handler_factory("\n".join(_prologue(b) + b.lines), tuple(b.params), False)
+        return fac(term.next, term.index, *b.consts), end
+    src = "\n".join(_prologue(b) + b.lines)
+    fac = _factory(src, tuple(b.params))
+    return fac(*b.consts), end
+
+
+def _prologue(b):
+    pre = []
+    if b.uses_fast:
+        pre.append("fast = f.fast")
+    if b.uses_stack:
+        pre.append("s = f.stack")
+    return pre
+
+
+def _factory(body, params):
+    key = (body, params)
+    fac = _FACTORIES.get(key)
+    if fac is None:
+        src = (f"def factory({', '.join(params)}):\n"
+               f"    def h(f):\n"
+               + "".join(f"        {line}\n" for line in body.split("\n"))
+               + "    return h\n")
+        ns = dict(NAMESPACE)
+        exec(compile(src, f"<bcad block {len(_FACTORIES)}>", "exec"), ns)
+        fac = _FACTORIES[key] = ns["factory"]
+    return fac
+
+
+def _translate(b, ins):
+    name = ins.name
+    if name in ("NOP", "RESUME"):
+        return
+    if name in ("LOAD_FAST", "LOAD_FAST_CHECK"):
+        _load_fast(b, ins)
+    elif name == "LOAD_CONST":
+        b.push(b.const(ins.arg))
+    elif name == "STORE_FAST":
+        v = b.pop()
+        b.uses_fast = True
+        b.emit(f"fast[{b.const(ins.arg)}] = {v}")
+        b.release(v)
+    elif name in ("LOAD_GLOBAL", "LOAD_GLOBAL_NULL"):
+        g = b.const(ins.arg)
+        t = b.temp()
+        b.emit(f"{t} = f.globals.get({g}, NULL)")
+        b.emit(f"if {t} is NULL:")
+        b.emit(f"    {t} = load_global(f, {g})")
+        if name == "LOAD_GLOBAL":
+            b.push(t)
+        elif PY313:
+            b.push(t)
+            b.push("NULL")
+        else:
+            b.push("NULL")
+            b.push(t)
+    elif name == "PUSH_NULL":
+        b.push("NULL")
+    elif name == "LOAD_ATTR":
+        o = b.pop()
+        a = b.const(ins.arg)
+        t = b.temp()
+        b.emit(f"if ATTR_FAST[type({o})]:")
+        b.emit(f"    {t} = getattr({o}, {a})")
+        b.emit("else:")
+        b.emit(f"    f.pc = {b.const(ins.index)}")
+        b.emit(f"    {t} = super_getattr({o}, {a}) if type({o}) is super else getattr_({o}, {a})")
+        b.release(o)
+        b.push(t)
+    elif name == "LOAD_ATTR_METHOD":
+        o = b.pop()
+        a = b.const(ins.arg)
+        t, u = b.temp(), b.temp()
+        first, second = (t, u)
+        b.emit(f"if ATTR_FAST[type({o})]:")
+        if PY313:
+            b.emit(f"    {t} = getattr({o}, {a}); {u} = NULL")
+        else:
+            b.emit(f"    {t} = NULL; {u} = getattr({o}, {a})")
+        b.emit("else:")
+        b.emit(f"    f.pc = {b.const(ins.index)}")
+        b.emit(f"    {t}, {u} = load_method_push({o}, {a})")
+        b.release(o)
+        b.push(first)
+        b.push(second)
+    elif name == "STORE_ATTR":
+        o = b.pop()
+        v = b.pop()
+        a = b.const(ins.arg)
+        b.emit(f"if ATTR_FAST[type({o})]:")
+        b.emit(f"    setattr({o}, {a}, {v})")
+        b.emit("else:")
+        b.emit(f"    f.pc = {b.const(ins.index)}")
+        b.emit(f"    setattr_({o}, {a}, {v})")
+        b.release(o, v)
+    elif name == "BINARY_OP":
+        y = b.pop()
+        x = b.pop()
+        k = ins.arg
+        nat = b.const(NATIVE_BINARY[k])
+        t = b.temp()
+        b.emit(f"{t} = {nat}({x}, {y}) if STATIC[type({x})] and STATIC[type({y})] "
+               f"else binary_op({x}, {y}, {b.const(k)})")
+        b.release(x, y)
+        b.push(t)
+    elif name in _UNARY:
+        x = b.pop()
+        dunder = _UNARY[name]
+        nat = b.const(NATIVE_UNARY[dunder])
+        t = b.temp()
+        b.emit(f"{t} = {nat}({x}) if STATIC[type({x})] else unary({x}, {dunder!r})")
+        b.release(x)
+        b.push(t)
+    elif name == "COMPARE_OP":
+        y = b.pop()
+        x = b.pop()
+        k, cast = ins.arg
+        nat = b.const(NATIVE_COMPARE[k])
+        t = b.temp()
+        b.emit(f"{t} = {nat}({x}, {y}) if STATIC[type({x})] and STATIC[type({y})] "
+               f"else compare({x}, {y}, {b.const(k)})")
+        b.release(x, y)
+        if cast:
+            b.emit(f"{t} = truth({t})")
+        b.push(t)
+    elif name == "POP_TOP":
+        b.release(b.pop())
+    elif name == "COPY":
+        b.push(b.peek(ins.arg))
+    elif name == "SWAP":
+        k = ins.arg
+        b.peek(k)
+        st = b.stack
+        st[-1], st[-k] = st[-k], st[-1]
+    else:  # pragma: no cover - _SIMPLE and _translate disagree
+        raise AssertionError(name)
+
+
+def _terminate(b, ins):
+    name = ins.name
+    if name == "RETURN_VALUE":
+        v = b.pop()
+        b.emit(f"f.retval = {v}")
+        b.emit("return 0")
+    elif name == "RETURN_CONST":
+        b.emit(f"f.retval = {b.const(ins.arg)}")
+        b.emit("return 0")
+    elif name == "JUMP":
+        b.spill()
+        b.emit(f"return {b.const(ins.target)}")
+    elif name in ("POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE"):
+        v = b.pop()
+        b.spill()
+        if name == "POP_JUMP_IF_FALSE":
+            on_true, on_false = b.const(ins.next), b.const(ins.target)
+        else:
+            on_true, on_false = b.const(ins.target), b.const(ins.next)
+        b.emit(f"if {v} is True:")
+        b.emit(f"    return {on_true}")
+        b.emit(f"if {v} is False:")
+        b.emit(f"    return {on_false}")
+        b.emit(f"return {on_true} if truth({v}) else {on_false}")
+    elif name in ("POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE"):
+        v = b.pop()
+        b.spill()
+        nxt, target = b.const(ins.next), b.const(ins.target)
+        if name == "POP_JUMP_IF_NONE":
+            b.emit(f"return {target} if {v} is None else {nxt}")
+        else:
+            b.emit(f"return {nxt} if {v} is None else {target}")
+    elif name == "CALL":
+        # [.., callable-or-NULL, self-or-NULL-or-callable, args...]: the
+        # prologue of calls.call_handler_factory's body
+        n = ins.arg
+        args = [b.pop() for _ in range(n)][::-1]
+        second = b.pop()
+        first = b.pop()
+        b.spill()
+        b.emit(f"f.pc = {b.const(ins.index)}")
+        argl = "".join(f"{a}, " for a in args)
+        if first == "NULL":
+            b.emit(f"fn = {second}")
+            b.emit(f"args = [{argl}]")
+        elif second == "NULL":
+            b.emit(f"fn = {first}")
+            b.emit(f"args = [{argl}]")
+        else:
+            # a method load: (meth, self) or, resolved at run time,
+            # (NULL, callable) / (callable, NULL)
+            b.emit(f"if {first} is NULL:")
+            b.emit(f"    fn = {second}; args = [{argl}]")
+            b.emit(f"elif {second} is NULL:")
+            b.emit(f"    fn = {first}; args = [{argl}]")
+            b.emit("else:")
+            b.emit(f"    fn = {first}; args = [{second}, {argl}]")
+        b.release(first, second, *args)
+    else:  # pragma: no cover
+        raise AssertionError(name)
+
+
+def _load_method_push(o, name):
+    """LOAD_ATTR_METHOD's two stack entries, in stack order, for an object
+    whose attribute access is not native."""
+    if type(o) is super:
+        v = objects.super_getattr(o, name)
+        return (v, NULL) if PY313 else (NULL, v)
+    meth, self = objects.load_method(o, name)
+    if meth is NULL:
+        return (self, NULL) if PY313 else (NULL, self)
+    return meth, self
+
+
+def _namespace():
+    from .variables import _global, _unbound_local, _name
+
+    def unbound(ins):
+        return _unbound_local(_name(ins))
+    return dict(
+        NULL=NULL, STATIC=STATIC, truth=truth, binary_op=objects.binary_op,
+        compare=objects.compare, unary=objects.unary, ATTR_FAST=objects.NATIVE_ATTR,
+        getattr_=objects.getattr_, super_getattr=objects.super_getattr,
+        setattr_=objects.setattr_, load_global=_global, load_method_push=_load_method_push,
+        unbound=unbound, super=super)
+
+
+NAMESPACE = _namespace()

@@ -1,0 +1,167 @@
+"""Line blocks (bcad/interpreter/handlers/blocks.py) and the generated CALL
+handlers: one handler per straight-line run of a line must behave exactly
+as the instructions one by one (values, error order, object lifetimes,
+line numbers, values left on the stack across calls)."""
+import sys
+
+import pytest
+
+import bcad
+from bcad.interpreter import handlers as H
+from bcad.decode import decode
+from bcad.interpreter.frame import handlers_of
+
+from ..support import assert_same
+
+
+class Noisy:
+    def __init__(self, name, log):
+        self.name, self.log = name, log
+
+    def __del__(self):
+        self.log.append(f"del {self.name}")
+
+
+class Prop:
+    def __init__(self, log):
+        self.log = log
+
+    @property
+    def fresh(self):
+        self.log.append("fresh")
+        return Noisy("fresh", self.log)
+
+    @property
+    def other(self):
+        self.log.append("other")
+        return 1
+
+
+def lifetime_pop_top(log):
+    Noisy("a", log); log.append("after")           # noqa: E702 - one line on purpose
+    return log
+
+
+def lifetime_attr(log):
+    p = Prop(log)
+    x = p.fresh.name + str(p.other)    # the fresh object dies before `other` runs
+    log.append(x)
+    return log
+
+
+def unbound_in_block(flag):
+    if flag:
+        y = 1
+    return y * 2 + 1
+
+
+def error_order(a):
+    return a.missing + undefined_name        # noqa: F821
+
+
+def aug_attr_with_call(o):
+    def f():
+        o.n = 100
+        return 1
+    o.n += f()
+    return o.n
+
+
+def method_shapes(xs):
+    class C:
+        def __init__(self):
+            self.v = 1.5
+
+        def m(self, a, b):
+            return self.v * a - b
+
+        def __getattr__(self, name):
+            return lambda *a: ("getattr", name, a)
+
+    c = C()
+    return c.m(2.0, 1.0), c.nope(1, 2), xs.count(1), C.m(c, 1.0, 2.0)
+
+
+def compare_chain(a, b):
+    return (a < b, a == b, a is b, -a, ~b, not a, a if a > b else b)
+
+
+def try_on_one_line(x):
+    try:
+        return 1 / x + x.real
+    except ZeroDivisionError:
+        return "zero"
+
+
+def swap_copy():
+    d = NS()
+    d.x = d.y = 3
+    a, b = d.x, d.y
+    d.x, d.y = d.y + 1, d.x + 2
+    return a, b, d.x, d.y
+
+
+class NS:
+    pass
+
+
+@pytest.mark.parametrize("fn,args", [
+    (lifetime_pop_top, ([],)),
+    (lifetime_attr, ([],)),
+    (unbound_in_block, (False,)),
+    (unbound_in_block, (True,)),
+    (error_order, (1,)),
+    (method_shapes, ([1, 2, 1],)),
+    (compare_chain, (3, 4)),
+    (try_on_one_line, (0,)),
+    (try_on_one_line, (2.0,)),
+    (swap_copy, ()),
+])
+def test_blocks_behave_like_instructions(fn, args):
+    assert_same(fn, *args)
+
+
+def test_aug_attr_with_call():
+    def run():
+        class O:
+            n = 1
+        return aug_attr_with_call(O())
+    assert_same(run)
+
+
+def test_line_of_error_in_block():
+    def f(o):
+        a = 1
+        b = o.missing
+        return a + b
+
+    try:
+        bcad.interpret(f)(object())
+    except AttributeError as e:
+        note = "".join(getattr(e, "__notes__", []))
+    assert f"line {f.__code__.co_firstlineno + 2}, in" in note
+
+
+def test_blocks_are_built():
+    def g(p, q):
+        r = p * q + p.real * 2.0
+        return r
+
+    if not H.BLOCKS or not H.FUSE:
+        pytest.skip("blocks disabled")
+    hs = handlers_of(decode(g.__code__))
+    names = {h.__code__.co_filename for h in hs[1:]}
+    assert any(n.startswith("<bcad block") for n in names)
+    assert bcad.interpret(g)(2.0, 3.0) == g(2.0, 3.0)
+
+
+def test_deep_recursion_through_blocks():
+    def down(n):
+        if n == 0:
+            return 0
+        return down(n - 1) + 1
+
+    limit = sys.getrecursionlimit()
+    assert bcad.interpret(down)(limit - 100) == limit - 100
+    with pytest.raises(RecursionError):
+        bcad.interpret(down)(limit + 100)
