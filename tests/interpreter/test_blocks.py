@@ -165,3 +165,29 @@ def test_deep_recursion_through_blocks():
     assert bcad.interpret(down)(limit - 100) == limit - 100
     with pytest.raises(RecursionError):
         bcad.interpret(down)(limit + 100)
+
+
+def numeric_edges(a, b):
+    out = []
+    for x, y in ((a, b), (b, a), (a, 0), (0.0, a), (-0.0, 0.0), (float("nan"), 1.0),
+                 (2, -1), (10 ** 30, 3), (1e308, 10.0), (True, 2), (3, 2.5)):
+        try:
+            out.append((x + y, x - y, x * y, x / y, x // y, x % y, x ** y, -x, +x,
+                        x < y, x <= y, x == y, x != y, x > y, x >= y))
+        except (ZeroDivisionError, OverflowError, ValueError) as e:
+            out.append(type(e).__name__ + str(e))
+        try:
+            out.append((a << 3, a >> 1, a & 6, a | 1, a ^ 5, ~a, x @ y))
+        except TypeError as e:
+            out.append(str(e))
+    n = a
+    n += 1.5
+    n *= 2
+    n //= 1
+    n **= 2
+    return out, n
+
+
+@pytest.mark.parametrize("a,b", [(7, 3), (7.5, -2.0), (0, 1), (-3, 2.0)])
+def test_numeric_fast_paths(a, b):
+    assert_same(numeric_edges, a, b)

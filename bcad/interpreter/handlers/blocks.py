@@ -51,11 +51,41 @@ MIN_BLOCK = 2
 
 _FACTORIES = {}
 
+# Python's operator for each BINARY_OP / COMPARE_OP argument: on operands
+# whose type is exactly int or float a block writes the operator itself
+# (what NATIVE_BINARY's operator.* would compute, without the call; an
+# in-place operator on an immutable number is the plain one).
+_BIN_SYMBOL = [sym.rstrip("=") for sym in ("+", "&", "//", "<<", "@", "*", "%", "|", "**", ">>",
+                                           "-", "/", "^", "+=", "&=", "//=", "<<=", "@=", "*=",
+                                           "%=", "|=", "**=", ">>=", "-=", "/=", "^=")]
+_CMP_SYMBOL = ["<", "<=", "==", "!=", ">", ">="]
+
+
+def _numeric(b, operands, fast, generic):
+    """Emit `fast` when every operand is exactly an int or a float (known
+    at compile time for constants), else `generic`."""
+    conds = []
+    for v in operands:
+        if v in b.known:
+            if type(b.known[v]) not in (int, float):
+                b.emit(generic)
+                return
+            continue
+        conds.append(f"((tp := type({v})) is float or tp is int)")
+    if not conds:
+        b.emit(fast)
+        return
+    b.emit(f"if {' and '.join(conds)}:")
+    b.emit(f"    {fast}")
+    b.emit("else:")
+    b.emit(f"    {generic}")
+
 
 class _Builder:
     def __init__(self):
         self.params = []
         self.consts = []
+        self.known = {}         # constant parameter -> its value
         self.lines = []
         self.stack = []         # symbolic: variable names (or "NULL")
         self.ntemp = 0
@@ -66,6 +96,7 @@ class _Builder:
         name = f"k{len(self.params)}"
         self.params.append(name)
         self.consts.append(v)
+        self.known[name] = v
         return name
 
     def temp(self):
@@ -262,8 +293,9 @@ def _translate(b, ins):
         k = ins.arg
         nat = b.const(NATIVE_BINARY[k])
         t = b.temp()
-        b.emit(f"{t} = {nat}({x}, {y}) if STATIC[type({x})] and STATIC[type({y})] "
-               f"else binary_op({x}, {y}, {b.const(k)})")
+        generic = (f"{nat}({x}, {y}) if STATIC[type({x})] and STATIC[type({y})] "
+                   f"else binary_op({x}, {y}, {b.const(k)})")
+        _numeric(b, (x, y), f"{t} = {x} {_BIN_SYMBOL[k]} {y}", f"{t} = {generic}")
         b.release(x, y)
         b.push(t)
     elif name in _UNARY:
@@ -271,7 +303,11 @@ def _translate(b, ins):
         dunder = _UNARY[name]
         nat = b.const(NATIVE_UNARY[dunder])
         t = b.temp()
-        b.emit(f"{t} = {nat}({x}) if STATIC[type({x})] else unary({x}, {dunder!r})")
+        generic = f"{t} = {nat}({x}) if STATIC[type({x})] else unary({x}, {dunder!r})"
+        if name == "UNARY_INVERT":
+            b.emit(generic)
+        else:
+            _numeric(b, (x,), f"{t} = {'-' if name == 'UNARY_NEGATIVE' else '+'}{x}", generic)
         b.release(x)
         b.push(t)
     elif name == "COMPARE_OP":
@@ -280,11 +316,11 @@ def _translate(b, ins):
         k, cast = ins.arg
         nat = b.const(NATIVE_COMPARE[k])
         t = b.temp()
-        b.emit(f"{t} = {nat}({x}, {y}) if STATIC[type({x})] and STATIC[type({y})] "
-               f"else compare({x}, {y}, {b.const(k)})")
+        generic = (f"{nat}({x}, {y}) if STATIC[type({x})] and STATIC[type({y})] "
+                   f"else compare({x}, {y}, {b.const(k)})")
+        _numeric(b, (x, y), f"{t} = {x} {_CMP_SYMBOL[k]} {y}",
+                 f"{t} = truth({generic})" if cast else f"{t} = {generic}")
         b.release(x, y)
-        if cast:
-            b.emit(f"{t} = truth({t})")
         b.push(t)
     elif name == "POP_TOP":
         b.release(b.pop())
