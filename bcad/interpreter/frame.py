@@ -140,6 +140,54 @@ def run(f, exc=None):
             FIRST_PC.pop(id(base), None)
 
 
+def run_pushed(base):
+    """`base`, running nested in its caller's CALL handler or block
+    (handlers/calls.py, `_INLINE`), pushed a callee (`STATE.frame`) because
+    no inline room was left: run it, and `base` after it, in a run loop
+    until `base` returns; give its value.  An exception that `base` does
+    not handle propagates (unwound at base)."""
+    st = STATE
+    f = st.frame
+    handlers = f.hs
+    pc = f.pc
+    while True:
+        try:
+            while pc:
+                pc = handlers[pc](f)
+            g = st.frame
+            if g is not f:                  # a call: switch to the callee
+                f = g
+                handlers = f.hs
+                pc = f.pc
+                continue
+            if f is base:
+                return f.retval
+            r = f.retval                    # return from a callee: resume its caller
+            if FIRST_PC:
+                FIRST_PC.pop(id(f), None)
+            st.frame = f = f.back
+            st.depth -= 1
+            f.stack.append(r)
+            handlers = f.hs
+            pc = f.resume
+        except BaseException as e:
+            while True:
+                f.pc = pc
+                try:
+                    pc = unwind(f, pc, e)
+                    break
+                except BaseException as escaped:
+                    if f is base:
+                        raise
+                    e = escaped                 # unwind the caller at its CALL
+                    if FIRST_PC:
+                        FIRST_PC.pop(id(f), None)
+                    st.frame = f = f.back
+                    st.depth -= 1
+                    handlers = f.hs
+                    pc = f.pc
+
+
 def chain_context(e):
     """Implicit exception chaining, as CPython's _PyErr_SetObject does it."""
     cur = current_handled()

@@ -191,3 +191,86 @@ def numeric_edges(a, b):
 @pytest.mark.parametrize("a,b", [(7, 3), (7.5, -2.0), (0, 1), (-3, 2.0)])
 def test_numeric_fast_paths(a, b):
     assert_same(numeric_edges, a, b)
+
+
+# ---- calls in the middle of a block run nested (calls._INLINE), up to
+# state.INLINE_ROOM levels; deeper ones switch frames in the run loop.
+
+def deep_sum(n):
+    def down(k):
+        if k == 0:
+            return 0
+        return down(k - 1) + 1          # a call in the middle of a block
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(4000)
+    try:
+        return down(2500)
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def deep_error(n):
+    def down(k):
+        if k == 0:
+            raise ValueError("bottom")
+        return down(k - 1) + 1
+
+    def catch(k):
+        try:
+            return down(k) + 1
+        except ValueError as e:
+            return ("caught", str(e), k)
+    return [catch(k) for k in (0, 5, 150, 250, 700)]
+
+
+def handlers_in_callee(xs):
+    def safe_div(a, b):
+        try:
+            return a / b
+        except ZeroDivisionError:
+            return float("inf")
+        finally:
+            xs.append(b)
+
+    def total(vals):
+        return sum(safe_div(1.0, v) for v in vals) + safe_div(2.0, 0) * 0.0 + len(xs)
+    return total([1, 0, 2]) + safe_div(1.0, 4.0), xs
+
+
+def frames_seen(n):
+    def inner():
+        f = sys._getframe(1)
+        return f.f_code.co_name, f.f_back.f_code.co_name
+    def middle(k):
+        return inner() if k == 0 else middle(k - 1) + ()
+    return middle(n)
+
+
+def generator_in_inline(n):
+    def gen(k):
+        for i in range(k):
+            yield i * i
+    def use(k):
+        return sum(gen(k)) + max(gen(k)) + use(k - 1) if k > 1 else 0
+    return use(n)
+
+
+@pytest.mark.parametrize("fn,args", [
+    (deep_sum, (0,)),
+    (deep_error, (0,)),
+    (handlers_in_callee, ([],)),
+    (frames_seen, (3,)),
+    (frames_seen, (300,)),
+    (generator_in_inline, (30,)),
+])
+def test_inline_calls(fn, args):
+    assert_same(fn, *args)
+
+
+def test_recursion_limit_through_inline_calls():
+    def down(k):
+        return down(k + 1) + 1
+    with pytest.raises(RecursionError):
+        bcad.interpret(down)(0)
+    from bcad.interpreter.state import STATE, INLINE_ROOM
+    assert STATE.room == INLINE_ROOM and STATE.frame is None

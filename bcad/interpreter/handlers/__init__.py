@@ -69,7 +69,7 @@ def build_handlers(code, ad=False):
             # execution can arrive: after a block, or where none compiled
             i, n = 1, len(instrs)
             while i < n:
-                h, end = compile_block(instrs, i, _fusable(instrs, i, targets))
+                h, end = compile_block(instrs, i, _fusable(instrs, i, targets), hs[i])
                 if h is None:
                     i += 1
                 else:

@@ -35,6 +35,7 @@ from ...decode import NULL
 from .. import objects
 from ..objects import STATIC, NATIVE_BINARY, NATIVE_COMPARE, NATIVE_UNARY, truth
 from ..versions import PY313
+from ..state import STATE
 
 # opcodes a block translates (the terminators are handled apart)
 _SIMPLE = {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_CONST", "STORE_FAST", "LOAD_GLOBAL",
@@ -152,50 +153,136 @@ def _load_fast(b, ins):
     b.push(t)
 
 
-def compile_block(instrs, i, ok):
+def compile_block(instrs, i, ok, fallback=None):
     """A handler for the block starting at instruction `i`, and the index
-    where the block ends (the instruction after its last), or (None, i)."""
-    b = _Builder()
-    j = i
+    where the block ends (the instruction after its last), or (None, i).
+    `fallback`: the handler of instruction `i` alone, run instead of a
+    block that makes calls in its middle when no inline room is left."""
     n = len(instrs)
+    j = i
     term = None
-    count = 0
     while j < n and (j == i or ok(j)):
         ins = instrs[j]
         name = ins.name
         if name in _SIMPLE:
-            _translate(b, ins)
             j += 1
-            count += 1
             continue
         if name in _JUMPS or name in ("RETURN_VALUE", "RETURN_CONST"):
             term = ins
-            count += 1
             break
-        if name == "CALL":
-            prev = instrs[j - 1] if j > 1 else None
-            if prev is not None and prev.name == "KW_NAMES":
-                break
-            term = ins
-            count += 1
-            break
+        if name == "CALL" and not (j > 1 and instrs[j - 1].name == "KW_NAMES"):
+            j += 1
+            continue
         break
-    if count < MIN_BLOCK:
+    body = instrs[i:j] + ([term] if term is not None else [])
+    if len(body) < MIN_BLOCK:
         return None, i
-    if term is None:
+    end = j + 1 if term is not None else j
+    b = _Builder()
+    last = body[-1]
+    mid_calls = 0
+    for ins in body:
+        if ins is term:
+            _terminate(b, ins)
+        elif ins.name == "CALL":
+            if ins is last:
+                _end_call(b, ins)
+            else:
+                mid_calls += 1
+                _mid_call(b, ins, mid_calls)
+        else:
+            _translate(b, ins)
+    if term is None and last.name != "CALL":
         b.spill()
         b.emit(f"return {b.const(j)}")
-        end = j
-    else:
-        end = term.index + 1
-        _terminate(b, term)
-    if term is not None and term.name == "CALL":
-        from .calls import call_handler_factory
-        fac = call_handler_factory("\n".join(_prologue(b) + b.lines), tuple(b.params), False)
-        return fac(term.next, term.index, *b.consts), end
-    src = "\n".join(_prologue(b) + b.lines)
-    fac = _factory(src, tuple(b.params))
+    if mid_calls and fallback is None:
+        return None, i
+    lines = _prologue(b) + b.lines
+    if mid_calls:
+        lines = ["if st.room <= 0:", f"    return {b.const(fallback)}(f)"] + lines
+    caches = [str(c) for c in range(1, mid_calls + 1)] + (["0"] if last.name == "CALL" else [])
+    fac = make_factory("\n".join(lines), tuple(b.params), caches, False)
     return fac(*b.consts), end
+
+
+def make_factory(body, params, caches, ad):
+    """A factory `(*params) -> handler` for a handler of source `body`
+    (the statements of `h(f)`), with per-site call caches `cache_co<c>`,
+    `cache_code<c>` for each `c` in `caches`.  Cached by source."""
+    key = (body, params, tuple(caches), ad)
+    fac = _FACTORIES.get(key)
+    if fac is not None:
+        return fac
+    src = [f"def factory({', '.join(params)}):"]
+    for c in caches:
+        src.append(f"    cache_co{c} = cache_code{c} = None")
+    src.append("    def h(f):")
+    if caches:
+        src.append("        nonlocal " + ", ".join(f"cache_co{c}, cache_code{c}" for c in caches))
+    src += ["        " + line for line in body.strip("\n").split("\n")]
+    src.append("    return h")
+    ns = dict(NAMESPACE)
+    if caches:
+        from .calls import CALL_NAMESPACE
+        from ..frame import handlers_of, ad_handlers_of
+        ns.update(CALL_NAMESPACE, build=ad_handlers_of if ad else handlers_of)
+    exec(compile("\n".join(src) + "\n", f"<bcad block {len(_FACTORIES)}>", "exec"), ns)
+    fac = _FACTORIES[key] = ns["factory"]
+    return fac
+
+
+def _call_operands(b, ins):
+    """The callable and arguments of CALL `ins` on the symbolic stack."""
+    n = ins.arg
+    args = [b.pop() for _ in range(n)][::-1]
+    second = b.pop()
+    first = b.pop()
+    return first, second, args
+
+
+def _emit_fn_args(b, first, second, args):
+    """`fn = ...; args = [...]` from the CALL's stack entries."""
+    argl = "".join(f"{a}, " for a in args)
+    if first == "NULL":
+        b.emit(f"fn = {second}")
+        b.emit(f"args = [{argl}]")
+    elif second == "NULL":
+        b.emit(f"fn = {first}")
+        b.emit(f"args = [{argl}]")
+    else:
+        # a method load: (meth, self) or, resolved at run time,
+        # (NULL, callable) / (callable, NULL)
+        b.emit(f"if {first} is NULL:")
+        b.emit(f"    fn = {second}; args = [{argl}]")
+        b.emit(f"elif {second} is NULL:")
+        b.emit(f"    fn = {first}; args = [{argl}]")
+        b.emit("else:")
+        b.emit(f"    fn = {first}; args = [{second}, {argl}]")
+    b.release(first, second, *args)
+
+
+def _end_call(b, ins):
+    """A CALL that ends the block: the values below it are spilled, and
+    the result is pushed (or the callee's frame is, for the run loop)."""
+    from .calls import call_source
+    first, second, args = _call_operands(b, ins)
+    b.spill()
+    b.emit(f"f.pc = {b.const(ins.index)}")
+    _emit_fn_args(b, first, second, args)
+    b.emit(f"nxt = {b.const(ins.next)}")
+    b.lines += call_source(False, "0").strip("\n").split("\n")
+
+
+def _mid_call(b, ins, c):
+    """A CALL inside a block: the callee runs nested (calls._INLINE for
+    a non-leaf one) and the result becomes a temporary."""
+    from .calls import call_source
+    first, second, args = _call_operands(b, ins)
+    b.emit(f"f.pc = {b.const(ins.index)}")
+    _emit_fn_args(b, first, second, args)
+    t = b.temp()
+    b.lines += call_source(False, str(c), t).strip("\n").split("\n")
+    b.push(t)
 
 
 def _prologue(b):
@@ -205,20 +292,6 @@ def _prologue(b):
     if b.uses_stack:
         pre.append("s = f.stack")
     return pre
-
-
-def _factory(body, params):
-    key = (body, params)
-    fac = _FACTORIES.get(key)
-    if fac is None:
-        src = (f"def factory({', '.join(params)}):\n"
-               f"    def h(f):\n"
-               + "".join(f"        {line}\n" for line in body.split("\n"))
-               + "    return h\n")
-        ns = dict(NAMESPACE)
-        exec(compile(src, f"<bcad block {len(_FACTORIES)}>", "exec"), ns)
-        fac = _FACTORIES[key] = ns["factory"]
-    return fac
 
 
 def _translate(b, ins):
@@ -367,32 +440,6 @@ def _terminate(b, ins):
             b.emit(f"return {target} if {v} is None else {nxt}")
         else:
             b.emit(f"return {nxt} if {v} is None else {target}")
-    elif name == "CALL":
-        # [.., callable-or-NULL, self-or-NULL-or-callable, args...]: the
-        # prologue of calls.call_handler_factory's body
-        n = ins.arg
-        args = [b.pop() for _ in range(n)][::-1]
-        second = b.pop()
-        first = b.pop()
-        b.spill()
-        b.emit(f"f.pc = {b.const(ins.index)}")
-        argl = "".join(f"{a}, " for a in args)
-        if first == "NULL":
-            b.emit(f"fn = {second}")
-            b.emit(f"args = [{argl}]")
-        elif second == "NULL":
-            b.emit(f"fn = {first}")
-            b.emit(f"args = [{argl}]")
-        else:
-            # a method load: (meth, self) or, resolved at run time,
-            # (NULL, callable) / (callable, NULL)
-            b.emit(f"if {first} is NULL:")
-            b.emit(f"    fn = {second}; args = [{argl}]")
-            b.emit(f"elif {second} is NULL:")
-            b.emit(f"    fn = {first}; args = [{argl}]")
-            b.emit("else:")
-            b.emit(f"    fn = {first}; args = [{second}, {argl}]")
-        b.release(first, second, *args)
     else:  # pragma: no cover
         raise AssertionError(name)
 
@@ -419,7 +466,7 @@ def _namespace():
         compare=objects.compare, unary=objects.unary, ATTR_FAST=objects.NATIVE_ATTR,
         getattr_=objects.getattr_, super_getattr=objects.super_getattr,
         setattr_=objects.setattr_, load_global=_global, load_method_push=_load_method_push,
-        unbound=unbound, super=super)
+        unbound=unbound, super=super, st=STATE)
 
 
 NAMESPACE = _namespace()

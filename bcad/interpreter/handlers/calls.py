@@ -1,12 +1,11 @@
 """Calls, function creation and attribute access."""
-import textwrap
 import types
 
 from ...decode import NULL
 from .. import objects
 from ..calls import call_ex, call_function, call
 from ...decode.decoder import CODES
-from ..frame import Frame, unwind, handlers_of, ad_handlers_of
+from ..frame import Frame, unwind, run_pushed, FIRST_PC, handlers_of, ad_handlers_of
 from ..state import STATE
 from ..objects import type_name
 from ..versions import PY313, push_callable
@@ -57,63 +56,64 @@ def _keyword_call_factory(ins, kw_on_stack):
 # ------------------------------------------------------------ positional calls
 #
 # A CALL without keyword arguments is the hottest instruction of call-heavy
-# code, and its handler is generated from source (once per shape, by
-# `call_handler_factory`) rather than written out per variant: the *body*
-# (what to do with the callable and the argument list) is shared by the
-# plain CALL handler, which takes them from the stack, and by the blocks
-# that end in a call, which compute them directly from locals,
-# constants, globals and attributes (`fib(n - 1)`, `p.step(dt)`, `f(x)`)
-# without touching the value stack (line blocks, `blocks.py`).
+# code, and its handler is generated from source (`call_source`, assembled
+# by `blocks.make_factory`, once per shape) rather than written out per
+# variant: the same call body serves the plain CALL handler, which takes
+# the callable and the argument list from the stack, and line blocks
+# (`blocks.py`), which compute them from locals, constants, globals and
+# attributes (`fib(n - 1)`, `p.step(dt)`, `f(x)`) without touching the
+# value stack, and may go on after the call.
 #
 # The body: a Python function called with exactly its positional parameters
-# runs without the general binder, in the same run loop: the handler makes
-# the callee's frame current and returns 0, and the run loop switches to it
-# (`frame.run`).  A *leaf* callee (no calls, no exception handlers:
-# `Code.leaf`) runs to its return right here instead, since it cannot push a
-# frame.  The frame is built slot by slot (`Frame` has no `__init__`), and
-# the callee's decoded code is cached per call site, keyed by the code
-# object (which the cache keeps alive).  While differentiating (`ad`),
-# functions with a rule of their own (statistics.mean, ...) go through
-# call_ex, and the callee runs the differentiation-mode handlers.
+# runs without the general binder.  The frame is built slot by slot (`Frame`
+# has no `__init__`) and made current; a *leaf* callee (no calls, no
+# exception handlers: `Code.leaf`) runs to its return right here, any other
+# runs nested too (`_INLINE`) while there is inline room, and
+# otherwise the handler returns 0 and the run loop switches to it
+# (`frame.run`).  The callee's decoded code is cached per call site, keyed by
+# the code object (which the cache keeps alive).  While differentiating
+# (`ad`), functions with a rule of their own (statistics.mean, ...) go
+# through call_ex, and the callee runs the differentiation-mode handlers.
 
-_CALL_BODY = """
-    tf = type(fn)
-    if tf is MethodType:
-        func = fn.__func__
-        if type(func) is FunctionType:
-            args.insert(0, fn.__self__)
-            fn = func
-            tf = FunctionType
-    if tf is FunctionType{not_rule}:
-        co = fn.__code__
-        if co is cache_co:
-            code = cache_code
-        else:
-            code = codes.get(id(co))
-            if code is not None:
-                cache_co, cache_code = co, code
-        if code is not None and code.simple_argc == len(args):
-            if st.depth >= st.user_limit:
-                raise RecursionError("maximum recursion depth exceeded")
-            args += code.null_tail
-            callee = Frame()
-            callee.code = code
-            callee.fast = args
-            callee.stack = []
-            callee.globals = fn.__globals__
-            callee.builtins = fn.__builtins__
-            callee.func = fn
-            callee.back = f
-            hs = code.{handlers}
-            if hs is None:
-                hs = build(code)
-            callee.hs = hs
-            callee.pc = pc = code.start_pc
-            st.frame = callee
-            st.depth += 1
-            if not code.leaf:
-                f.resume = nxt
-                return 0            # the run loop switches to the callee
+# The part of the body shared by both forms: from `fn` and `args` to the
+# callee's frame, made current.  `{c}` distinguishes the per-site caches of
+# several calls in one block.
+_CALL_COMMON = """
+tf = type(fn)
+if tf is MethodType:
+    func = fn.__func__
+    if type(func) is FunctionType:
+        args.insert(0, fn.__self__)
+        fn = func
+        tf = FunctionType
+if tf is FunctionType{not_rule}:
+    co = fn.__code__
+    if co is cache_co{c}:
+        code = cache_code{c}
+    else:
+        code = codes.get(id(co))
+        if code is not None:
+            cache_co{c}, cache_code{c} = co, code
+    if code is not None and code.simple_argc == len(args):
+        if st.depth >= st.user_limit:
+            raise RecursionError("maximum recursion depth exceeded")
+        args += code.null_tail
+        callee = Frame()
+        callee.code = code
+        callee.fast = args
+        callee.stack = []
+        callee.globals = fn.__globals__
+        callee.builtins = fn.__builtins__
+        callee.func = fn
+        callee.back = f
+        hs = code.{handlers}
+        if hs is None:
+            hs = build(code)
+        callee.hs = hs
+        callee.pc = pc = code.start_pc
+        st.frame = callee
+        st.depth += 1
+        if code.leaf:
             try:
                 while pc:
                     pc = hs[pc](callee)
@@ -126,67 +126,106 @@ _CALL_BODY = """
                     st.depth -= 1
             st.frame = f
             st.depth -= 1
+"""
+
+# The last instruction of a handler: push the result, continue at `nxt`;
+# a non-leaf callee without inline room left is switched to by the run loop.
+_CALL_END = _CALL_COMMON + """
             f.stack.append(callee.retval)
             return nxt
-        f.stack.append(call_function(fn, args, None))
-        return nxt
-    f.stack.append(call_ex(fn, args, {{}}))
+        if st.room > 0:
+{inline_r}
+            f.stack.append(r)
+            return nxt
+        f.resume = nxt
+        return 0            # the run loop switches to the callee
+    f.stack.append(call_function(fn, args, None))
     return nxt
+f.stack.append(call_ex(fn, args, {{}}))
+return nxt
 """
+
+# Inside a block: the result goes to `{res}` and the block goes on (the
+# block checked at entry that there is inline room).  The frame and the
+# argument list are dropped as the call ends, as CPython frees them.
+_CALL_MID = _CALL_COMMON + """
+            {res} = callee.retval
+        else:
+{inline_res}
+        callee = None
+    else:
+        {res} = call_function(fn, args, None)
+else:
+    {res} = call_ex(fn, args, {{}})
+fn = args = None
+"""
+
+
+# A non-leaf callee run nested in the handler (STATE.room levels at once,
+# about one native frame each): unwinding its own exceptions, and running a
+# frame it pushed (no inline room left below it) with frame.run_pushed.
+_INLINE = """
+st.room -= 1
+try:
+    while True:
+        try:
+            while pc:
+                pc = hs[pc](callee)
+            break
+        except BaseException as e:
+            callee.pc = pc
+            pc = unwind(callee, pc, e)      # (no handler: records the entry and raises)
+    {res} = callee.retval if st.frame is callee else run_pushed(callee)
+finally:
+    st.room += 1
+    st.frame = f
+    st.depth -= 1
+    if FIRST_PC:
+        FIRST_PC.pop(id(callee), None)
+"""
+
+
+def _indented(src, k, **fmt):
+    pad = " " * k
+    return "\n".join(pad + line for line in src.format(**fmt).strip("\n").split("\n"))
+
+
+def call_source(ad, c="", res=None):
+    """Source of a positional call of `fn` with the new list `args`, from
+    frame `f`: the last instruction of a handler (`res` None; uses `nxt`),
+    or an expression step of a block that stores the result in `res`."""
+    fmt = dict(c=c, res=res, not_rule=" and fn not in calls_module.PY_RULES" if ad else "",
+               handlers="ad_handlers" if ad else "handlers",
+               inline_r=_indented(_INLINE, 12, res="r"),
+               inline_res=_indented(_INLINE, 12, res=res))
+    return (_CALL_END if res is None else _CALL_MID).format(**fmt)
+
 
 # From the stack: [NULL, fn, args...] or [fn, self, args...] (3.11/3.12),
 # [fn, NULL, args...] or [fn, self, args...] (3.13).
 _FROM_STACK = """
-    f.pc = me
-    s = f.stack
-    base = len(s) - n - 2
-    a = s[base]
-    if a is NULL:
-        fn = s[base + 1]
-        args = s[base + 2:]
-    elif s[base + 1] is NULL:
-        fn = a
-        args = s[base + 2:]
-    else:
-        fn = a
-        args = s[base + 1:]
-    del s[base:]
+f.pc = me
+s = f.stack
+base = len(s) - n - 2
+a = s[base]
+if a is NULL:
+    fn = s[base + 1]
+    args = s[base + 2:]
+elif s[base + 1] is NULL:
+    fn = a
+    args = s[base + 2:]
+else:
+    fn = a
+    args = s[base + 1:]
+del s[base:]
 """
-
-_FACTORIES = {}
-
-
-def call_handler_factory(prologue, params, ad):
-    """A factory `(nxt, me, *params) -> handler` for CALL handlers whose
-    prologue (source, indented by 4) sets `fn` and `args` (a new list)."""
-    key = (prologue, params, ad)
-    fac = _FACTORIES.get(key)
-    if fac is not None:
-        return fac
-    body = _CALL_BODY.format(not_rule=" and fn not in calls_module.PY_RULES" if ad else "",
-                             handlers="ad_handlers" if ad else "handlers")
-    src = (f"def factory({', '.join(('nxt', 'me') + params)}):\n"
-           f"    cache_co = cache_code = None\n"
-           f"    def h(f):\n"
-           f"        nonlocal cache_co, cache_code\n"
-           + _indent(textwrap.dedent(prologue), 8) + _indent(textwrap.dedent(body), 8)
-           + "    return h\n")
-    from .blocks import NAMESPACE as block_names     # (names of the blocks' prologues)
-    ns = dict(block_names, **_CALL_NAMESPACE, build=ad_handlers_of if ad else handlers_of)
-    exec(compile(src, f"<bcad CALL handler {len(_FACTORIES)}>", "exec"), ns)
-    fac = _FACTORIES[key] = ns["factory"]
-    return fac
-
-
-def _indent(src, k):
-    pad = " " * k
-    return "".join(pad + line + "\n" if line.strip() else "\n"
-                   for line in src.strip("\n").split("\n"))
 
 
 def _positional_call_factory(ins, ad=False):
     """CALL without keyword arguments, callable and arguments on the stack."""
-    return call_handler_factory(_FROM_STACK, ("n",), ad)(ins.next, ins.index, ins.arg)
+    from .blocks import make_factory
+    src = _FROM_STACK + call_source(ad)
+    return make_factory(src, ("nxt", "me", "n"), ("",), ad)(ins.next, ins.index, ins.arg)
 
 
 @op("CALL")
@@ -427,8 +466,8 @@ def LOAD_BUILD_CLASS(ins):
     return h
 
 
-# Names the call body uses (the blocks' prologues add theirs: blocks.NAMESPACE).
-_CALL_NAMESPACE = dict(
+# Names the call source uses (blocks.make_factory adds them to its own).
+CALL_NAMESPACE = dict(
     NULL=NULL, MethodType=MethodType, FunctionType=FunctionType, codes=CODES, st=STATE,
     Frame=Frame, calls_module=calls_module, unwind=unwind, call_function=call_function,
-    call_ex=call_ex)
+    call_ex=call_ex, run_pushed=run_pushed, FIRST_PC=FIRST_PC)
