@@ -274,3 +274,33 @@ def test_recursion_limit_through_inline_calls():
         bcad.interpret(down)(0)
     from bcad.interpreter.state import STATE, INLINE_ROOM
     assert STATE.room == INLINE_ROOM and STATE.frame is None
+
+
+def yields_in_blocks(n):
+    def gen(k):
+        acc = 0
+        for i in range(k):
+            got = yield i * 2 + acc
+            acc += got or 1
+        return acc
+
+    def pairs(xs):
+        for a, b in zip(xs, xs[1:]):
+            yield a * b, (yield a + b)
+
+    g = gen(n)
+    out = [next(g), g.send(5), g.send(None)]
+    try:
+        g.throw(ValueError("in"))
+    except ValueError as e:
+        out.append(str(e))
+    h = gen(3)
+    next(h)
+    h.close()
+    out.append(list(pairs([1, 2, 3, 4])))
+    out.append(sum(x * x for x in gen(4) if x % 3))
+    return out
+
+
+def test_yield_blocks():
+    assert_same(yields_in_blocks, 5)

@@ -56,6 +56,7 @@ def build_handlers(code, ad=False):
     for ins in instrs[1:]:
         factory = (AD_OPS.get(ins.name) if ad else None) or OPS.get(ins.name, _unsupported_factory)
         hs.append(factory(ins))
+    plain = list(hs)
     if EXECUTED is not None:
         hs = [_exit] + [_counting(h, ins.opname) for h, ins in zip(hs[1:], instrs[1:])]
     elif FUSE:
@@ -69,9 +70,11 @@ def build_handlers(code, ad=False):
             # execution can arrive: after a block, or where none compiled
             i, n = 1, len(instrs)
             while i < n:
-                h, end = compile_block(instrs, i, _fusable(instrs, i, targets), hs[i])
+                ok = _fusable(instrs, i, targets)
+                h, end = compile_block(instrs, i, ok, hs[i])
                 if h is None:
-                    i += 1
+                    # (fused.py's FOR_ITER; STORE_FAST continues after both)
+                    i += 2 if instrs[i].name == "FOR_ITER" and hs[i] is not plain[i] else 1
                 else:
                     hs[i] = h
                     i = end

@@ -23,9 +23,11 @@ them, so the result is the same.
 
 A block ends at an instruction it cannot translate (that instruction's own
 handler runs next), or with a terminator: `RETURN_VALUE`/`RETURN_CONST`,
-a conditional or unconditional jump, or a positional `CALL`, which is
-handed to the call body of `calls.py` (the callee runs with the block's
-values spilled below its result, as the CALL handler would leave them).
+`YIELD_VALUE`, a conditional or unconditional jump.  Positional calls are
+translated anywhere: in the middle of a block the callee runs nested and
+its result becomes a temporary; a call that ends the block may instead
+push the callee's frame for the run loop (with the block's values spilled
+below, as the CALL handler would leave them).
 
 Blocks are for plain interpretation only: in differentiation mode
 arithmetic, attribute reads and stores have handlers of their own
@@ -167,7 +169,7 @@ def compile_block(instrs, i, ok, fallback=None):
         if name in _SIMPLE:
             j += 1
             continue
-        if name in _JUMPS or name in ("RETURN_VALUE", "RETURN_CONST"):
+        if name in _JUMPS or name in ("RETURN_VALUE", "RETURN_CONST", "YIELD_VALUE"):
             term = ins
             break
         if name == "CALL" and not (j > 1 and instrs[j - 1].name == "KW_NAMES"):
@@ -416,6 +418,17 @@ def _terminate(b, ins):
         b.emit("return 0")
     elif name == "RETURN_CONST":
         b.emit(f"f.retval = {b.const(ins.arg)}")
+        b.emit("return 0")
+    elif name == "YIELD_VALUE":
+        # generators.py's YIELD_VALUE: leave the run loop with the value
+        from .generators import yields_from
+        v = b.pop()
+        b.spill()
+        b.emit(f"f.retval = {v}")
+        b.emit("f.yielded = True")
+        b.emit(f"f.pc = {b.const(ins.next)}")
+        b.emit(f"f.yield_pc = {b.const(ins.index)}")
+        b.emit(f"f.yield_from = {b.const(yields_from(ins))}")
         b.emit("return 0")
     elif name == "JUMP":
         b.spill()
