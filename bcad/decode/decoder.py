@@ -84,7 +84,7 @@ class Code:
         self.simple_argc = co.co_argcount if plain else -1
         self.null_tail = [NULL] * (self.nlocalsplus - co.co_argcount)
         self.start_pc = 1
-        self.leaf = False       # no calls, no exception handlers (frame.run_leaf)
+        self.leaf = False       # no calls, no exception handlers (run inside the CALL handler)
         self.instrs = []
         self.handlers = None
         self.ad_handlers = None

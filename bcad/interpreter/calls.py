@@ -17,7 +17,7 @@ import types
 from ..decode import decode, NULL
 from . import objects
 from .binding import bind
-from .frame import Frame, run
+from .frame import new_frame, run
 from .objects import STATIC, C_BASE, lookup, type_name
 
 FunctionType = types.FunctionType
@@ -48,7 +48,7 @@ def call_function(func, args, kwargs):
             return la(*args, **(kwargs or {}))
         return func(*args, **(kwargs or {}))
     fast = bind(func, co, code.nlocalsplus, args, kwargs)
-    f = Frame(code, fast, func.__globals__, func.__builtins__, func)
+    f = new_frame(code, fast, func.__globals__, func.__builtins__, func)
     if co.co_flags & _GEN_FLAGS:
         from .generators import make_generator
         return make_generator(f, func)

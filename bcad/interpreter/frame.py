@@ -14,20 +14,14 @@ from .state import STATE, current_handled
 
 class Frame:
     """An interpreted frame.  `locals` exists only for frames with a
-    namespace mapping (class bodies, module code run by exec/eval)."""
+    namespace mapping (class bodies, module code run by exec/eval).  `hs`
+    is the handler array the frame runs (plain or differentiation mode),
+    set by whoever makes it run (`run`, the CALL handler).  The CALL
+    handler's fast path builds frames without `__init__`
+    (handlers/calls.py): a slot added here must be set there too."""
     __slots__ = ("code", "fast", "stack", "globals", "builtins", "locals", "func",
                  "back", "retval", "pc", "resume", "yielded", "exc_slot", "gen",
-                 "yield_pc", "yield_from", "__weakref__")
-
-    def __init__(self, code, fast, globals_, builtins, func):
-        # `locals` (class bodies, exec) and `retval` are set when needed.
-        self.code = code
-        self.fast = fast
-        self.stack = []
-        self.globals = globals_
-        self.builtins = builtins
-        self.func = func
-        self.pc = code.start_pc
+                 "yield_pc", "yield_from", "hs", "__weakref__")
 
     @property
     def lineno(self):
@@ -35,6 +29,22 @@ class Frame:
 
     def __repr__(self):
         return f"<bcad frame {self.code.qualname} at {self.code.filename}:{self.lineno}>"
+
+
+def new_frame(code, fast, globals_, builtins, func):
+    """A frame about to run `code` with fast locals `fast`.  (Frame has no
+    `__init__`: `Frame()` is cheaper, and the CALL handler sets the slots
+    itself.)  `locals` (class bodies, exec), `retval` and `hs` are set when
+    needed."""
+    f = Frame()
+    f.code = code
+    f.fast = fast
+    f.stack = []
+    f.globals = globals_
+    f.builtins = builtins
+    f.func = func
+    f.pc = code.start_pc
+    return f
 
 
 def handlers_of(code):
@@ -61,61 +71,22 @@ def _handlers(code):
     return code.handlers or handlers_of(code)
 
 
-def push_call(f, callee, resume):
-    """Called by the CALL handler instead of recursing: make `callee` the
-    current frame; the run loop switches to it, and when it returns, resumes
-    `f` at `resume` with the return value pushed."""
-    st = STATE
-    if st.depth >= st.user_limit:
-        raise RecursionError("maximum recursion depth exceeded")
-    callee.back = f
-    f.resume = resume
-    st.frame = callee
-    st.depth += 1
-    return 0
-
-
-def run_leaf(f, callee, handlers):
-    """Run `callee`, called by `f`, to its return and give its value, without
-    switching the run loop's frame: the callee's code makes no calls and
-    handles no exceptions (`Code.leaf`: a small method or helper), so it
-    cannot push a frame, and an exception leaves it as from the run loop
-    (its traceback entry, then the caller unwinds at its CALL)."""
-    st = STATE
-    if st.depth >= st.user_limit:
-        raise RecursionError("maximum recursion depth exceeded")
-    callee.back = f
-    st.frame = callee
-    st.depth += 1
-    pc = callee.pc
-    try:
-        while pc:
-            pc = handlers[pc](callee)
-    except BaseException as e:
-        callee.pc = pc
-        try:
-            unwind(callee, pc, e)       # (no handler: records the entry and raises)
-        finally:
-            st.frame = f
-            st.depth -= 1
-    st.frame = f
-    st.depth -= 1
-    return callee.retval
-
-
 def run(f, exc=None):
     """Run frame `f` from `f.pc` until it returns, yields or raises.
 
     Calls of plain Python functions do not recurse into another `run`: the
-    CALL handler pushes the callee (`push_call`) and returns 0, and this loop
-    switches to it; a return pops back to the caller, an exception unwinds
+    CALL handler makes the callee current (`STATE.frame`, with the caller's
+    resume index in `resume`) and returns 0, and this loop switches to it; a return pops back to the caller, an exception unwinds
     frame by frame.  `f` is this invocation's base frame.  With `exc`, the
     exception is raised at `f.pc` first (generator throw).
     """
     st = STATE
     base = f
-    ad = AD_MODE[0]         # (constant for this run: a mode switch starts its own run)
-    handlers = _handlers(f.code)
+    code = f.code
+    handlers = code.ad_handlers if AD_MODE[0] else code.handlers
+    if handlers is None:
+        handlers = _handlers(code)
+    f.hs = handlers
     f.back = st.frame
     st.frame = f
     depth0 = st.depth
@@ -133,8 +104,7 @@ def run(f, exc=None):
                 g = st.frame
                 if g is not f:                  # a call: switch to the callee
                     f = g
-                    code = f.code
-                    handlers = (code.ad_handlers if ad else code.handlers) or _handlers(code)
+                    handlers = f.hs
                     pc = f.pc
                     continue
                 if f is base:                   # return (or yield) from this run
@@ -145,8 +115,7 @@ def run(f, exc=None):
                 st.frame = f = f.back
                 st.depth -= 1
                 f.stack.append(r)
-                code = f.code
-                handlers = (code.ad_handlers if ad else code.handlers) or _handlers(code)
+                handlers = f.hs
                 pc = f.resume
             except BaseException as e:
                 while True:
@@ -162,13 +131,61 @@ def run(f, exc=None):
                             FIRST_PC.pop(id(f), None)
                         st.frame = f = f.back
                         st.depth -= 1
-                        handlers = _handlers(f.code)
+                        handlers = f.hs
                         pc = f.pc
     finally:
         st.frame = base.back
         st.depth = depth0
         if FIRST_PC:
             FIRST_PC.pop(id(base), None)
+
+
+def run_pushed(base):
+    """`base`, running nested in its caller's CALL handler or block
+    (handlers/calls.py, `_INLINE`), pushed a callee (`STATE.frame`) because
+    no inline room was left: run it, and `base` after it, in a run loop
+    until `base` returns; give its value.  An exception that `base` does
+    not handle propagates (unwound at base)."""
+    st = STATE
+    f = st.frame
+    handlers = f.hs
+    pc = f.pc
+    while True:
+        try:
+            while pc:
+                pc = handlers[pc](f)
+            g = st.frame
+            if g is not f:                  # a call: switch to the callee
+                f = g
+                handlers = f.hs
+                pc = f.pc
+                continue
+            if f is base:
+                return f.retval
+            r = f.retval                    # return from a callee: resume its caller
+            if FIRST_PC:
+                FIRST_PC.pop(id(f), None)
+            st.frame = f = f.back
+            st.depth -= 1
+            f.stack.append(r)
+            handlers = f.hs
+            pc = f.resume
+        except BaseException as e:
+            while True:
+                f.pc = pc
+                try:
+                    pc = unwind(f, pc, e)
+                    break
+                except BaseException as escaped:
+                    if f is base:
+                        raise
+                    e = escaped                 # unwind the caller at its CALL
+                    if FIRST_PC:
+                        FIRST_PC.pop(id(f), None)
+                    st.frame = f = f.back
+                    st.depth -= 1
+                    handlers = f.hs
+                    pc = f.pc
 
 
 def chain_context(e):

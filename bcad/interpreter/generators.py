@@ -70,10 +70,22 @@ def _resume(f, exc):
 def _driver(f):
     value = None
     exc = None
+    st = STATE
+    slots = st.exc_slots
+    slot = f.exc_slot
     while True:
         if exc is None:
             f.stack.append(value)
-            yielded, out = _resume(f, None)
+            if st.entries:      # _resume's common case, inline: one call less per next()
+                slots.append(slot)
+                f.yielded = False
+                try:
+                    out = run(f)
+                finally:
+                    slots.pop()
+                yielded = f.yielded
+            else:
+                yielded, out = _resume(f, None)
         else:
             yielded, out = _throw(f, exc)
         if not yielded:

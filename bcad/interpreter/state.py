@@ -9,7 +9,7 @@ import threading
 
 class State:
     __slots__ = ("frame", "depth", "exc_slots", "propagating", "tb", "user_limit",
-                 "native_limit", "native_base", "entries")
+                 "native_limit", "native_base", "entries", "room")
     # `depth` starts at the number of native Python frames below the first
     # interpret() call, so the user's recursion limit counts them as CPython does.
 
@@ -23,7 +23,13 @@ class State:
         self.native_limit = None   # the native limit while interpreting
         self.native_base = 0       # native Python frames when interpretation started
         self.entries = 0           # nesting of top-level interpret() calls
+        self.room = INLINE_ROOM    # inline call levels left (calls._INLINE)
 
+
+# How many interpreted calls may run nested in their caller's handler at
+# once (handlers/calls.py, _INLINE: about one native frame each, no C stack on
+# 3.11+); deeper calls switch frames in the run loop.
+INLINE_ROOM = 200
 
 STATE = State()
 
@@ -59,8 +65,9 @@ NATIVE_FRAMES_PER_FRAME = 12
 # str.format on 3.11), and on 3.13 with a stack under 8 MiB 1200 bytes
 # (str.format), with 25% to spare.  CPython's own check then raises
 # RecursionError before the stack runs out.  Calls of plain Python functions
-# switch frames in the run loop without native frames (frame.push_call), so
-# they still reach the user's limit; recursion through nested runs (keyword
+# run nested in their caller's handler only up to INLINE_ROOM levels at once,
+# then switch frames in the run loop without native frames (handlers/calls.py),
+# so they still reach the user's limit; recursion through nested runs (keyword
 # arguments, generators, dunders, callbacks of C functions) can hit the cap
 # first when the user's limit is raised.
 NATIVE_FRAME_BYTES = 700
@@ -167,6 +174,7 @@ def enter():
         for hook in ON_FIRST_ENTRY:
             hook()
         st.depth, st.native_base = _native_depth()
+        st.room = INLINE_ROOM
         st.user_limit = sys.getrecursionlimit()
         st.native_limit = _native_limit(st.user_limit)
         _set_native(st.native_limit)

@@ -56,6 +56,7 @@ def build_handlers(code, ad=False):
     for ins in instrs[1:]:
         factory = (AD_OPS.get(ins.name) if ad else None) or OPS.get(ins.name, _unsupported_factory)
         hs.append(factory(ins))
+    plain = list(hs)
     if EXECUTED is not None:
         hs = [_exit] + [_counting(h, ins.opname) for h, ins in zip(hs[1:], instrs[1:])]
     elif FUSE:
@@ -64,10 +65,37 @@ def build_handlers(code, ad=False):
             h = fuse(instrs, i, targets, ad)
             if h is not None:
                 hs[i] = h
+        if not ad and BLOCKS:
+            # line blocks (blocks.py), from each instruction where
+            # execution can arrive: after a block, or where none compiled
+            i, n = 1, len(instrs)
+            while i < n:
+                ok = _fusable(instrs, i, targets)
+                h, end = compile_block(instrs, i, ok, hs[i])
+                if h is None:
+                    # (fused.py's FOR_ITER; STORE_FAST continues after both)
+                    i += 2 if instrs[i].name == "FOR_ITER" and hs[i] is not plain[i] else 1
+                else:
+                    hs[i] = h
+                    i = end
     return hs
 
 
+def _fusable(instrs, i, targets):
+    """May instruction j join a fused sequence starting at i?  (Not a jump
+    target, same exception handler and line: unwinding at i is then the
+    same as unwinding at j.)"""
+    n = len(instrs)
+    first = instrs[i]
+
+    def ok(j):
+        return (j < n and j not in targets and instrs[j].handler == first.handler
+                and instrs[j].lineno == first.lineno)
+    return ok
+
+
 FUSE = True
+BLOCKS = True
 # Opcode names executed, when recording (tests/interpreter/test_opcodes.py).
 EXECUTED = None
 
@@ -91,5 +119,6 @@ def record_executed_opcodes(on=True):
 
 
 from .fused import fuse  # noqa: E402
+from .blocks import compile_block  # noqa: E402
 from . import stack, variables, operators, containers, control, calls, exceptions, \
     generators, patma, imports  # noqa: E402,F401  (registration)

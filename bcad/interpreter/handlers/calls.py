@@ -5,10 +5,12 @@ from ...decode import NULL
 from .. import objects
 from ..calls import call_ex, call_function, call
 from ...decode.decoder import CODES
-from ..frame import Frame, push_call, run_leaf, handlers_of, ad_handlers_of
+from ..frame import Frame, unwind, run_pushed, FIRST_PC, handlers_of, ad_handlers_of
+from ..state import STATE
 from ..objects import type_name
 from ..versions import PY313, push_callable
 from . import op, AD_OPS
+from .. import calls as calls_module     # (PY_RULES is rebound by the differentiation mode)
 from .containers import _funcstr, _mapping_items, _has_keys
 
 FunctionType = types.FunctionType
@@ -51,54 +53,179 @@ def _keyword_call_factory(ins, kw_on_stack):
     return h
 
 
-def _positional_call_factory(ins, ad=False):
-    """CALL without keyword arguments (the common case): a Python function
-    called with exactly its positional parameters runs without the general
-    binder, in the same run loop (frame.push_call).  While differentiating
-    (`ad`), functions with a rule of their own (statistics.mean, ...) go
-    through call_ex."""
-    nxt, n, me = ins.next, ins.arg, ins.index
-    codes = CODES
-    from .. import calls as calls_module
+# ------------------------------------------------------------ positional calls
+#
+# A CALL without keyword arguments is the hottest instruction of call-heavy
+# code, and its handler is generated from source (`call_source`, assembled
+# by `blocks.make_factory`, once per shape) rather than written out per
+# variant: the same call body serves the plain CALL handler, which takes
+# the callable and the argument list from the stack, and line blocks
+# (`blocks.py`), which compute them from locals, constants, globals and
+# attributes (`fib(n - 1)`, `p.step(dt)`, `f(x)`) without touching the
+# value stack, and may go on after the call.
+#
+# The body: a Python function called with exactly its positional parameters
+# runs without the general binder.  The frame is built slot by slot (`Frame`
+# has no `__init__`) and made current; a *leaf* callee (no calls, no
+# exception handlers: `Code.leaf`) runs to its return right here, any other
+# runs nested too (`_INLINE`) while there is inline room, and
+# otherwise the handler returns 0 and the run loop switches to it
+# (`frame.run`).  The callee's decoded code is cached per call site, keyed by
+# the code object (which the cache keeps alive).  While differentiating
+# (`ad`), functions with a rule of their own (statistics.mean, ...) go
+# through call_ex, and the callee runs the differentiation-mode handlers.
 
-    def h(f):
-        s = f.stack
-        base = len(s) - n - 2
-        a = s[base]
-        if a is NULL:
-            fn = s[base + 1]
-            args = s[base + 2:]
-        elif s[base + 1] is NULL:
-            fn = a
-            args = s[base + 2:]
-        else:
-            fn = a
-            args = s[base + 1:]
-        del s[base:]
-        f.pc = me
-        tf = type(fn)
-        if tf is MethodType:
-            func = fn.__func__
-            if type(func) is FunctionType:
-                args.insert(0, fn.__self__)
-                fn = func
-                tf = FunctionType
-        if tf is FunctionType and not (ad and fn in calls_module.PY_RULES):
-            code = codes.get(id(fn.__code__))
-            if code is not None and code.simple_argc == len(args):
-                args += code.null_tail
-                callee = Frame(code, args, fn.__globals__, fn.__builtins__, fn)
-                if code.leaf:
-                    hs = code.ad_handlers or ad_handlers_of(code) if ad else \
-                        code.handlers or handlers_of(code)
-                    s.append(run_leaf(f, callee, hs))
-                    return nxt
-                return push_call(f, callee, nxt)
-            s.append(call_function(fn, args, None))
+# The part of the body shared by both forms: from `fn` and `args` to the
+# callee's frame, made current.  `{c}` distinguishes the per-site caches of
+# several calls in one block.
+_CALL_COMMON = """
+tf = type(fn)
+if tf is MethodType:
+    func = fn.__func__
+    if type(func) is FunctionType:
+        args.insert(0, fn.__self__)
+        fn = func
+        tf = FunctionType
+if tf is FunctionType{not_rule}:
+    co = fn.__code__
+    if co is cache_co{c}:
+        code = cache_code{c}
+    else:
+        code = codes.get(id(co))
+        if code is not None:
+            cache_co{c}, cache_code{c} = co, code
+    if code is not None and code.simple_argc == len(args):
+        if st.depth >= st.user_limit:
+            raise RecursionError("maximum recursion depth exceeded")
+        args += code.null_tail
+        callee = Frame()
+        callee.code = code
+        callee.fast = args
+        callee.stack = []
+        callee.globals = fn.__globals__
+        callee.builtins = fn.__builtins__
+        callee.func = fn
+        callee.back = f
+        hs = code.{handlers}
+        if hs is None:
+            hs = build(code)
+        callee.hs = hs
+        callee.pc = pc = code.start_pc
+        st.frame = callee
+        st.depth += 1
+        if code.leaf:
+            try:
+                while pc:
+                    pc = hs[pc](callee)
+            except BaseException as e:
+                callee.pc = pc
+                try:
+                    unwind(callee, pc, e)   # (no handler: records the entry and raises)
+                finally:
+                    st.frame = f
+                    st.depth -= 1
+            st.frame = f
+            st.depth -= 1
+"""
+
+# The last instruction of a handler: push the result, continue at `nxt`;
+# a non-leaf callee without inline room left is switched to by the run loop.
+_CALL_END = _CALL_COMMON + """
+            f.stack.append(callee.retval)
             return nxt
-        s.append(call_ex(fn, args, {}))
-        return nxt
-    return h
+        if st.room > 0:
+{inline_r}
+            f.stack.append(r)
+            return nxt
+        f.resume = nxt
+        return 0            # the run loop switches to the callee
+    f.stack.append(call_function(fn, args, None))
+    return nxt
+f.stack.append(call_ex(fn, args, {{}}))
+return nxt
+"""
+
+# Inside a block: the result goes to `{res}` and the block goes on (the
+# block checked at entry that there is inline room).  The frame and the
+# argument list are dropped as the call ends, as CPython frees them.
+_CALL_MID = _CALL_COMMON + """
+            {res} = callee.retval
+        else:
+{inline_res}
+        callee = None
+    else:
+        {res} = call_function(fn, args, None)
+else:
+    {res} = call_ex(fn, args, {{}})
+fn = args = None
+"""
+
+
+# A non-leaf callee run nested in the handler (STATE.room levels at once,
+# about one native frame each): unwinding its own exceptions, and running a
+# frame it pushed (no inline room left below it) with frame.run_pushed.
+_INLINE = """
+st.room -= 1
+try:
+    while True:
+        try:
+            while pc:
+                pc = hs[pc](callee)
+            break
+        except BaseException as e:
+            callee.pc = pc
+            pc = unwind(callee, pc, e)      # (no handler: records the entry and raises)
+    {res} = callee.retval if st.frame is callee else run_pushed(callee)
+finally:
+    st.room += 1
+    st.frame = f
+    st.depth -= 1
+    if FIRST_PC:
+        FIRST_PC.pop(id(callee), None)
+"""
+
+
+def _indented(src, k, **fmt):
+    pad = " " * k
+    return "\n".join(pad + line for line in src.format(**fmt).strip("\n").split("\n"))
+
+
+def call_source(ad, c="", res=None):
+    """Source of a positional call of `fn` with the new list `args`, from
+    frame `f`: the last instruction of a handler (`res` None; uses `nxt`),
+    or an expression step of a block that stores the result in `res`."""
+    fmt = dict(c=c, res=res, not_rule=" and fn not in calls_module.PY_RULES" if ad else "",
+               handlers="ad_handlers" if ad else "handlers",
+               inline_r=_indented(_INLINE, 12, res="r"),
+               inline_res=_indented(_INLINE, 12, res=res))
+    return (_CALL_END if res is None else _CALL_MID).format(**fmt)
+
+
+# From the stack: [NULL, fn, args...] or [fn, self, args...] (3.11/3.12),
+# [fn, NULL, args...] or [fn, self, args...] (3.13).
+_FROM_STACK = """
+f.pc = me
+s = f.stack
+base = len(s) - n - 2
+a = s[base]
+if a is NULL:
+    fn = s[base + 1]
+    args = s[base + 2:]
+elif s[base + 1] is NULL:
+    fn = a
+    args = s[base + 2:]
+else:
+    fn = a
+    args = s[base + 1:]
+del s[base:]
+"""
+
+
+def _positional_call_factory(ins, ad=False):
+    """CALL without keyword arguments, callable and arguments on the stack."""
+    from .blocks import make_factory
+    src = _FROM_STACK + call_source(ad)
+    return make_factory(src, ("nxt", "me", "n"), ("",), ad)(ins.next, ins.index, ins.arg)
 
 
 @op("CALL")
@@ -337,3 +464,10 @@ def LOAD_BUILD_CLASS(ins):
         f.stack.append(bc)
         return nxt
     return h
+
+
+# Names the call source uses (blocks.make_factory adds them to its own).
+CALL_NAMESPACE = dict(
+    NULL=NULL, MethodType=MethodType, FunctionType=FunctionType, codes=CODES, st=STATE,
+    Frame=Frame, calls_module=calls_module, unwind=unwind, call_function=call_function,
+    call_ex=call_ex, run_pushed=run_pushed, FIRST_PC=FIRST_PC)

@@ -20,12 +20,18 @@ def RETURN_GENERATOR(ins):
     return h
 
 
+def yields_from(ins):
+    """Is YIELD_VALUE `ins` the yield of a `yield from`/await loop (the
+    RESUME after it says so)?"""
+    instrs = ins.code.instrs
+    after = instrs[ins.next] if ins.next < len(instrs) else None
+    return after is not None and after.name == "RESUME" and (after.arg & 3) >= 2
+
+
 @op("YIELD_VALUE")
 def YIELD_VALUE(ins):
     nxt, me = ins.next, ins.index
-    instrs = ins.code.instrs
-    after = instrs[nxt] if nxt < len(instrs) else None
-    yield_from = after is not None and after.name == "RESUME" and (after.arg & 3) >= 2
+    yield_from = yields_from(ins)
 
     def h(f):
         f.retval = f.stack.pop()

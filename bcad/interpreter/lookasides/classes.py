@@ -6,7 +6,7 @@ import types
 from ...decode import NULL, decode
 from .. import objects
 from ..calls import call, call_ex
-from ..frame import Frame, run
+from ..frame import new_frame, run
 from ..objects import lookup, truth, type_name
 from ._registry import lookaside
 from .frames import _caller
@@ -72,7 +72,7 @@ def lk_build_class(func, name, /, *bases, **kwds):
         mname = meta.__name__ if is_class else "<metaclass>"
         raise TypeError(f"{mname}.__prepare__() must return a mapping, not {type_name(type(ns))}")
     code = decode(func.__code__)
-    f = Frame(code, [NULL] * code.nlocalsplus, func.__globals__, func.__builtins__, func)
+    f = new_frame(code, [NULL] * code.nlocalsplus, func.__globals__, func.__builtins__, func)
     f.locals = ns
     cell = run(f)
     if bases is not orig_bases:

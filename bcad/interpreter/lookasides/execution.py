@@ -5,7 +5,7 @@ import types
 
 from ...decode import NULL, decode
 from ..calls import LOOKASIDES
-from ..frame import Frame, run
+from ..frame import new_frame, run
 from ._registry import lookaside
 from .frames import _caller, frame_locals
 
@@ -40,7 +40,7 @@ def _run_source(source, globals_, locals_, mode, fname, closure=None):
         if closure is None:
             raise TypeError("code object requires a closure of exactly the right length")
         func = types.FunctionType(co, globals_, co.co_name, None, closure)
-    f = Frame(code, fast, globals_, b, func)
+    f = new_frame(code, fast, globals_, b, func)
     f.locals = locals_
     return run(f)
 

@@ -1,0 +1,485 @@
+"""Line blocks: straight-line runs of instructions compiled to one handler.
+
+The superinstructions of `fused.py` fuse a few fixed pairs and triples; a
+*block* generalizes them.  Starting at an instruction, the compiler walks
+forward while the instructions share the first one's line and exception
+handler and none after the first is a jump target (the rule of
+`fused.py`: unwinding at the block's first index is then exactly what
+unwinding at any of its instructions would be).  It keeps a symbolic
+value stack of Python local variables and writes one Python function for
+the whole run, so `energy = 0.5 * self.v * self.v + 0.5 * self.k * self.x`
+costs one dispatch instead of a dozen, and intermediate values never touch
+`f.stack`.
+
+Each instruction is translated into the same expression its own handler
+evaluates (the native operation for C types, `objects.*` otherwise), in
+instruction order, so errors are raised in CPython's order.  Values the
+block pushed but did not consume are spilled to `f.stack` where it ends;
+when the block consumes more than it pushed, it pops `f.stack` exactly as
+the instructions would.  An exception inside a block propagates with
+`f.stack` holding the values below the ones the block had in flight; the
+unwinder truncates the stack to the handler's depth, which is never above
+them, so the result is the same.
+
+A block ends at an instruction it cannot translate (that instruction's own
+handler runs next), or with a terminator: `RETURN_VALUE`/`RETURN_CONST`,
+`YIELD_VALUE`, a conditional or unconditional jump.  Positional calls are
+translated anywhere: in the middle of a block the callee runs nested and
+its result becomes a temporary; a call that ends the block may instead
+push the callee's frame for the run loop (with the block's values spilled
+below, as the CALL handler would leave them).
+
+Blocks are for plain interpretation only: in differentiation mode
+arithmetic, attribute reads and stores have handlers of their own
+(`transforms/ad_handlers.py`).
+"""
+from ...decode import NULL
+from .. import objects
+from ..objects import STATIC, NATIVE_BINARY, NATIVE_COMPARE, NATIVE_UNARY, truth
+from ..versions import PY313
+from ..state import STATE
+
+# opcodes a block translates (the terminators are handled apart)
+_SIMPLE = {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_CONST", "STORE_FAST", "LOAD_GLOBAL",
+           "LOAD_GLOBAL_NULL", "PUSH_NULL", "LOAD_ATTR", "LOAD_ATTR_METHOD", "STORE_ATTR",
+           "BINARY_OP", "UNARY_NEGATIVE", "UNARY_POSITIVE", "UNARY_INVERT", "COMPARE_OP",
+           "POP_TOP", "COPY", "SWAP", "NOP", "RESUME"}
+_UNARY = {"UNARY_NEGATIVE": "__neg__", "UNARY_POSITIVE": "__pos__", "UNARY_INVERT": "__invert__"}
+_JUMPS = {"POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE",
+          "POP_JUMP_IF_NOT_NONE", "JUMP"}
+
+# Smallest number of instructions worth a block of their own (shorter runs
+# keep the handlers of fused.py).
+MIN_BLOCK = 2
+
+_FACTORIES = {}
+
+# Python's operator for each BINARY_OP / COMPARE_OP argument: on operands
+# whose type is exactly int or float a block writes the operator itself
+# (what NATIVE_BINARY's operator.* would compute, without the call; an
+# in-place operator on an immutable number is the plain one).
+_BIN_SYMBOL = [sym.rstrip("=") for sym in ("+", "&", "//", "<<", "@", "*", "%", "|", "**", ">>",
+                                           "-", "/", "^", "+=", "&=", "//=", "<<=", "@=", "*=",
+                                           "%=", "|=", "**=", ">>=", "-=", "/=", "^=")]
+_CMP_SYMBOL = ["<", "<=", "==", "!=", ">", ">="]
+
+
+def _numeric(b, operands, fast, generic):
+    """Emit `fast` when every operand is exactly an int or a float (known
+    at compile time for constants), else `generic`."""
+    conds = []
+    for v in operands:
+        if v in b.known:
+            if type(b.known[v]) not in (int, float):
+                b.emit(generic)
+                return
+            continue
+        conds.append(f"((tp := type({v})) is float or tp is int)")
+    if not conds:
+        b.emit(fast)
+        return
+    b.emit(f"if {' and '.join(conds)}:")
+    b.emit(f"    {fast}")
+    b.emit("else:")
+    b.emit(f"    {generic}")
+
+
+class _Builder:
+    def __init__(self):
+        self.params = []
+        self.consts = []
+        self.known = {}         # constant parameter -> its value
+        self.lines = []
+        self.stack = []         # symbolic: variable names (or "NULL")
+        self.ntemp = 0
+        self.uses_fast = False
+        self.uses_stack = False
+
+    def const(self, v):
+        name = f"k{len(self.params)}"
+        self.params.append(name)
+        self.consts.append(v)
+        self.known[name] = v
+        return name
+
+    def temp(self):
+        self.ntemp += 1
+        return f"t{self.ntemp}"
+
+    def emit(self, line):
+        self.lines.append(line)
+
+    def push(self, name):
+        self.stack.append(name)
+
+    def pop(self):
+        if self.stack:
+            return self.stack.pop()
+        self.uses_stack = True
+        t = self.temp()
+        self.emit(f"{t} = s.pop()")
+        return t
+
+    def peek(self, n):
+        """The n-th value from the top (1 is the top), materialized."""
+        while len(self.stack) < n:
+            # values below the block's own: pop them into temps, in order
+            self.uses_stack = True
+            t = self.temp()
+            self.emit(f"{t} = s.pop()")
+            self.stack.insert(0, t)
+        return self.stack[-n]
+
+    def release(self, *names):
+        """`del` temps an instruction consumed and nothing else holds, so
+        objects die when CPython would free them (a `__del__` runs at the
+        same point)."""
+        dead = [x for x in dict.fromkeys(names) if x[0] == "t" and x not in self.stack]
+        if dead:
+            self.emit(f"del {', '.join(dead)}")
+
+    def spill(self):
+        if self.stack:
+            self.uses_stack = True
+            items = ", ".join(self.stack)
+            self.emit(f"s += ({items},)")
+            self.stack = []
+
+
+def _load_fast(b, ins):
+    b.uses_fast = True
+    t = b.temp()
+    b.emit(f"{t} = fast[{b.const(ins.arg)}]")
+    b.emit(f"if {t} is NULL:")
+    b.emit(f"    raise unbound({b.const(ins)})")
+    b.push(t)
+
+
+def compile_block(instrs, i, ok, fallback=None):
+    """A handler for the block starting at instruction `i`, and the index
+    where the block ends (the instruction after its last), or (None, i).
+    `fallback`: the handler of instruction `i` alone, run instead of a
+    block that makes calls in its middle when no inline room is left."""
+    n = len(instrs)
+    j = i
+    term = None
+    while j < n and (j == i or ok(j)):
+        ins = instrs[j]
+        name = ins.name
+        if name in _SIMPLE:
+            j += 1
+            continue
+        if name in _JUMPS or name in ("RETURN_VALUE", "RETURN_CONST", "YIELD_VALUE"):
+            term = ins
+            break
+        if name == "CALL" and not (j > 1 and instrs[j - 1].name == "KW_NAMES"):
+            j += 1
+            continue
+        break
+    body = instrs[i:j] + ([term] if term is not None else [])
+    if len(body) < MIN_BLOCK:
+        return None, i
+    end = j + 1 if term is not None else j
+    b = _Builder()
+    last = body[-1]
+    mid_calls = 0
+    for ins in body:
+        if ins is term:
+            _terminate(b, ins)
+        elif ins.name == "CALL":
+            if ins is last:
+                _end_call(b, ins)
+            else:
+                mid_calls += 1
+                _mid_call(b, ins, mid_calls)
+        else:
+            _translate(b, ins)
+    if term is None and last.name != "CALL":
+        b.spill()
+        b.emit(f"return {b.const(j)}")
+    if mid_calls and fallback is None:
+        return None, i
+    lines = _prologue(b) + b.lines
+    if mid_calls:
+        lines = ["if st.room <= 0:", f"    return {b.const(fallback)}(f)"] + lines
+    caches = [str(c) for c in range(1, mid_calls + 1)] + (["0"] if last.name == "CALL" else [])
+    fac = make_factory("\n".join(lines), tuple(b.params), caches, False)
+    return fac(*b.consts), end
+
+
+def make_factory(body, params, caches, ad):
+    """A factory `(*params) -> handler` for a handler of source `body`
+    (the statements of `h(f)`), with per-site call caches `cache_co<c>`,
+    `cache_code<c>` for each `c` in `caches`.  Cached by source."""
+    key = (body, params, tuple(caches), ad)
+    fac = _FACTORIES.get(key)
+    if fac is not None:
+        return fac
+    src = [f"def factory({', '.join(params)}):"]
+    for c in caches:
+        src.append(f"    cache_co{c} = cache_code{c} = None")
+    src.append("    def h(f):")
+    if caches:
+        src.append("        nonlocal " + ", ".join(f"cache_co{c}, cache_code{c}" for c in caches))
+    src += ["        " + line for line in body.strip("\n").split("\n")]
+    src.append("    return h")
+    ns = dict(NAMESPACE)
+    if caches:
+        from .calls import CALL_NAMESPACE
+        from ..frame import handlers_of, ad_handlers_of
+        ns.update(CALL_NAMESPACE, build=ad_handlers_of if ad else handlers_of)
+    exec(compile("\n".join(src) + "\n", f"<bcad block {len(_FACTORIES)}>", "exec"), ns)
+    fac = _FACTORIES[key] = ns["factory"]
+    return fac
+
+
+def _call_operands(b, ins):
+    """The callable and arguments of CALL `ins` on the symbolic stack."""
+    n = ins.arg
+    args = [b.pop() for _ in range(n)][::-1]
+    second = b.pop()
+    first = b.pop()
+    return first, second, args
+
+
+def _emit_fn_args(b, first, second, args):
+    """`fn = ...; args = [...]` from the CALL's stack entries."""
+    argl = "".join(f"{a}, " for a in args)
+    if first == "NULL":
+        b.emit(f"fn = {second}")
+        b.emit(f"args = [{argl}]")
+    elif second == "NULL":
+        b.emit(f"fn = {first}")
+        b.emit(f"args = [{argl}]")
+    else:
+        # a method load: (meth, self) or, resolved at run time,
+        # (NULL, callable) / (callable, NULL)
+        b.emit(f"if {first} is NULL:")
+        b.emit(f"    fn = {second}; args = [{argl}]")
+        b.emit(f"elif {second} is NULL:")
+        b.emit(f"    fn = {first}; args = [{argl}]")
+        b.emit("else:")
+        b.emit(f"    fn = {first}; args = [{second}, {argl}]")
+    b.release(first, second, *args)
+
+
+def _end_call(b, ins):
+    """A CALL that ends the block: the values below it are spilled, and
+    the result is pushed (or the callee's frame is, for the run loop)."""
+    from .calls import call_source
+    first, second, args = _call_operands(b, ins)
+    b.spill()
+    b.emit(f"f.pc = {b.const(ins.index)}")
+    _emit_fn_args(b, first, second, args)
+    b.emit(f"nxt = {b.const(ins.next)}")
+    b.lines += call_source(False, "0").strip("\n").split("\n")
+
+
+def _mid_call(b, ins, c):
+    """A CALL inside a block: the callee runs nested (calls._INLINE for
+    a non-leaf one) and the result becomes a temporary."""
+    from .calls import call_source
+    first, second, args = _call_operands(b, ins)
+    b.emit(f"f.pc = {b.const(ins.index)}")
+    _emit_fn_args(b, first, second, args)
+    t = b.temp()
+    b.lines += call_source(False, str(c), t).strip("\n").split("\n")
+    b.push(t)
+
+
+def _prologue(b):
+    pre = []
+    if b.uses_fast:
+        pre.append("fast = f.fast")
+    if b.uses_stack:
+        pre.append("s = f.stack")
+    return pre
+
+
+def _translate(b, ins):
+    name = ins.name
+    if name in ("NOP", "RESUME"):
+        return
+    if name in ("LOAD_FAST", "LOAD_FAST_CHECK"):
+        _load_fast(b, ins)
+    elif name == "LOAD_CONST":
+        b.push(b.const(ins.arg))
+    elif name == "STORE_FAST":
+        v = b.pop()
+        b.uses_fast = True
+        b.emit(f"fast[{b.const(ins.arg)}] = {v}")
+        b.release(v)
+    elif name in ("LOAD_GLOBAL", "LOAD_GLOBAL_NULL"):
+        g = b.const(ins.arg)
+        t = b.temp()
+        b.emit(f"{t} = f.globals.get({g}, NULL)")
+        b.emit(f"if {t} is NULL:")
+        b.emit(f"    {t} = load_global(f, {g})")
+        if name == "LOAD_GLOBAL":
+            b.push(t)
+        elif PY313:
+            b.push(t)
+            b.push("NULL")
+        else:
+            b.push("NULL")
+            b.push(t)
+    elif name == "PUSH_NULL":
+        b.push("NULL")
+    elif name == "LOAD_ATTR":
+        o = b.pop()
+        a = b.const(ins.arg)
+        t = b.temp()
+        b.emit(f"if ATTR_FAST[type({o})]:")
+        b.emit(f"    {t} = getattr({o}, {a})")
+        b.emit("else:")
+        b.emit(f"    f.pc = {b.const(ins.index)}")
+        b.emit(f"    {t} = super_getattr({o}, {a}) if type({o}) is super else getattr_({o}, {a})")
+        b.release(o)
+        b.push(t)
+    elif name == "LOAD_ATTR_METHOD":
+        o = b.pop()
+        a = b.const(ins.arg)
+        t, u = b.temp(), b.temp()
+        first, second = (t, u)
+        b.emit(f"if ATTR_FAST[type({o})]:")
+        if PY313:
+            b.emit(f"    {t} = getattr({o}, {a}); {u} = NULL")
+        else:
+            b.emit(f"    {t} = NULL; {u} = getattr({o}, {a})")
+        b.emit("else:")
+        b.emit(f"    f.pc = {b.const(ins.index)}")
+        b.emit(f"    {t}, {u} = load_method_push({o}, {a})")
+        b.release(o)
+        b.push(first)
+        b.push(second)
+    elif name == "STORE_ATTR":
+        o = b.pop()
+        v = b.pop()
+        a = b.const(ins.arg)
+        b.emit(f"if ATTR_FAST[type({o})]:")
+        b.emit(f"    setattr({o}, {a}, {v})")
+        b.emit("else:")
+        b.emit(f"    f.pc = {b.const(ins.index)}")
+        b.emit(f"    setattr_({o}, {a}, {v})")
+        b.release(o, v)
+    elif name == "BINARY_OP":
+        y = b.pop()
+        x = b.pop()
+        k = ins.arg
+        nat = b.const(NATIVE_BINARY[k])
+        t = b.temp()
+        generic = (f"{nat}({x}, {y}) if STATIC[type({x})] and STATIC[type({y})] "
+                   f"else binary_op({x}, {y}, {b.const(k)})")
+        _numeric(b, (x, y), f"{t} = {x} {_BIN_SYMBOL[k]} {y}", f"{t} = {generic}")
+        b.release(x, y)
+        b.push(t)
+    elif name in _UNARY:
+        x = b.pop()
+        dunder = _UNARY[name]
+        nat = b.const(NATIVE_UNARY[dunder])
+        t = b.temp()
+        generic = f"{t} = {nat}({x}) if STATIC[type({x})] else unary({x}, {dunder!r})"
+        if name == "UNARY_INVERT":
+            b.emit(generic)
+        else:
+            _numeric(b, (x,), f"{t} = {'-' if name == 'UNARY_NEGATIVE' else '+'}{x}", generic)
+        b.release(x)
+        b.push(t)
+    elif name == "COMPARE_OP":
+        y = b.pop()
+        x = b.pop()
+        k, cast = ins.arg
+        nat = b.const(NATIVE_COMPARE[k])
+        t = b.temp()
+        generic = (f"{nat}({x}, {y}) if STATIC[type({x})] and STATIC[type({y})] "
+                   f"else compare({x}, {y}, {b.const(k)})")
+        _numeric(b, (x, y), f"{t} = {x} {_CMP_SYMBOL[k]} {y}",
+                 f"{t} = truth({generic})" if cast else f"{t} = {generic}")
+        b.release(x, y)
+        b.push(t)
+    elif name == "POP_TOP":
+        b.release(b.pop())
+    elif name == "COPY":
+        b.push(b.peek(ins.arg))
+    elif name == "SWAP":
+        k = ins.arg
+        b.peek(k)
+        st = b.stack
+        st[-1], st[-k] = st[-k], st[-1]
+    else:  # pragma: no cover - _SIMPLE and _translate disagree
+        raise AssertionError(name)
+
+
+def _terminate(b, ins):
+    name = ins.name
+    if name == "RETURN_VALUE":
+        v = b.pop()
+        b.emit(f"f.retval = {v}")
+        b.emit("return 0")
+    elif name == "RETURN_CONST":
+        b.emit(f"f.retval = {b.const(ins.arg)}")
+        b.emit("return 0")
+    elif name == "YIELD_VALUE":
+        # generators.py's YIELD_VALUE: leave the run loop with the value
+        from .generators import yields_from
+        v = b.pop()
+        b.spill()
+        b.emit(f"f.retval = {v}")
+        b.emit("f.yielded = True")
+        b.emit(f"f.pc = {b.const(ins.next)}")
+        b.emit(f"f.yield_pc = {b.const(ins.index)}")
+        b.emit(f"f.yield_from = {b.const(yields_from(ins))}")
+        b.emit("return 0")
+    elif name == "JUMP":
+        b.spill()
+        b.emit(f"return {b.const(ins.target)}")
+    elif name in ("POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE"):
+        v = b.pop()
+        b.spill()
+        if name == "POP_JUMP_IF_FALSE":
+            on_true, on_false = b.const(ins.next), b.const(ins.target)
+        else:
+            on_true, on_false = b.const(ins.target), b.const(ins.next)
+        b.emit(f"if {v} is True:")
+        b.emit(f"    return {on_true}")
+        b.emit(f"if {v} is False:")
+        b.emit(f"    return {on_false}")
+        b.emit(f"return {on_true} if truth({v}) else {on_false}")
+    elif name in ("POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE"):
+        v = b.pop()
+        b.spill()
+        nxt, target = b.const(ins.next), b.const(ins.target)
+        if name == "POP_JUMP_IF_NONE":
+            b.emit(f"return {target} if {v} is None else {nxt}")
+        else:
+            b.emit(f"return {nxt} if {v} is None else {target}")
+    else:  # pragma: no cover
+        raise AssertionError(name)
+
+
+def _load_method_push(o, name):
+    """LOAD_ATTR_METHOD's two stack entries, in stack order, for an object
+    whose attribute access is not native."""
+    if type(o) is super:
+        v = objects.super_getattr(o, name)
+        return (v, NULL) if PY313 else (NULL, v)
+    meth, self = objects.load_method(o, name)
+    if meth is NULL:
+        return (self, NULL) if PY313 else (NULL, self)
+    return meth, self
+
+
+def _namespace():
+    from .variables import _global, _unbound_local, _name
+
+    def unbound(ins):
+        return _unbound_local(_name(ins))
+    return dict(
+        NULL=NULL, STATIC=STATIC, truth=truth, binary_op=objects.binary_op,
+        compare=objects.compare, unary=objects.unary, ATTR_FAST=objects.NATIVE_ATTR,
+        getattr_=objects.getattr_, super_getattr=objects.super_getattr,
+        setattr_=objects.setattr_, load_global=_global, load_method_push=_load_method_push,
+        unbound=unbound, super=super, st=STATE)
+
+
+NAMESPACE = _namespace()

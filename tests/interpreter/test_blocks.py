@@ -1,0 +1,306 @@
+"""Line blocks (bcad/interpreter/handlers/blocks.py) and the generated CALL
+handlers: one handler per straight-line run of a line must behave exactly
+as the instructions one by one (values, error order, object lifetimes,
+line numbers, values left on the stack across calls)."""
+import sys
+
+import pytest
+
+import bcad
+from bcad.interpreter import handlers as H
+from bcad.decode import decode
+from bcad.interpreter.frame import handlers_of
+
+from ..support import assert_same
+
+
+class Noisy:
+    def __init__(self, name, log):
+        self.name, self.log = name, log
+
+    def __del__(self):
+        self.log.append(f"del {self.name}")
+
+
+class Prop:
+    def __init__(self, log):
+        self.log = log
+
+    @property
+    def fresh(self):
+        self.log.append("fresh")
+        return Noisy("fresh", self.log)
+
+    @property
+    def other(self):
+        self.log.append("other")
+        return 1
+
+
+def lifetime_pop_top(log):
+    Noisy("a", log); log.append("after")           # noqa: E702 - one line on purpose
+    return log
+
+
+def lifetime_attr(log):
+    p = Prop(log)
+    x = p.fresh.name + str(p.other)    # the fresh object dies before `other` runs
+    log.append(x)
+    return log
+
+
+def unbound_in_block(flag):
+    if flag:
+        y = 1
+    return y * 2 + 1
+
+
+def error_order(a):
+    return a.missing + undefined_name        # noqa: F821
+
+
+def aug_attr_with_call(o):
+    def f():
+        o.n = 100
+        return 1
+    o.n += f()
+    return o.n
+
+
+def method_shapes(xs):
+    class C:
+        def __init__(self):
+            self.v = 1.5
+
+        def m(self, a, b):
+            return self.v * a - b
+
+        def __getattr__(self, name):
+            return lambda *a: ("getattr", name, a)
+
+    c = C()
+    return c.m(2.0, 1.0), c.nope(1, 2), xs.count(1), C.m(c, 1.0, 2.0)
+
+
+def compare_chain(a, b):
+    return (a < b, a == b, a is b, -a, ~b, not a, a if a > b else b)
+
+
+def try_on_one_line(x):
+    try:
+        return 1 / x + x.real
+    except ZeroDivisionError:
+        return "zero"
+
+
+def swap_copy():
+    d = NS()
+    d.x = d.y = 3
+    a, b = d.x, d.y
+    d.x, d.y = d.y + 1, d.x + 2
+    return a, b, d.x, d.y
+
+
+class NS:
+    pass
+
+
+@pytest.mark.parametrize("fn,args", [
+    (lifetime_pop_top, ([],)),
+    (lifetime_attr, ([],)),
+    (unbound_in_block, (False,)),
+    (unbound_in_block, (True,)),
+    (error_order, (1,)),
+    (method_shapes, ([1, 2, 1],)),
+    (compare_chain, (3, 4)),
+    (try_on_one_line, (0,)),
+    (try_on_one_line, (2.0,)),
+    (swap_copy, ()),
+])
+def test_blocks_behave_like_instructions(fn, args):
+    assert_same(fn, *args)
+
+
+def test_aug_attr_with_call():
+    def run():
+        class O:
+            n = 1
+        return aug_attr_with_call(O())
+    assert_same(run)
+
+
+def test_line_of_error_in_block():
+    def f(o):
+        a = 1
+        b = o.missing
+        return a + b
+
+    try:
+        bcad.interpret(f)(object())
+    except AttributeError as e:
+        note = "".join(getattr(e, "__notes__", []))
+    assert f"line {f.__code__.co_firstlineno + 2}, in" in note
+
+
+def test_blocks_are_built():
+    def g(p, q):
+        r = p * q + p.real * 2.0
+        return r
+
+    if not H.BLOCKS or not H.FUSE:
+        pytest.skip("blocks disabled")
+    hs = handlers_of(decode(g.__code__))
+    names = {h.__code__.co_filename for h in hs[1:]}
+    assert any(n.startswith("<bcad block") for n in names)
+    assert bcad.interpret(g)(2.0, 3.0) == g(2.0, 3.0)
+
+
+def test_deep_recursion_through_blocks():
+    def down(n):
+        if n == 0:
+            return 0
+        return down(n - 1) + 1
+
+    limit = sys.getrecursionlimit()
+    assert bcad.interpret(down)(limit - 100) == limit - 100
+    with pytest.raises(RecursionError):
+        bcad.interpret(down)(limit + 100)
+
+
+def numeric_edges(a, b):
+    out = []
+    for x, y in ((a, b), (b, a), (a, 0), (0.0, a), (-0.0, 0.0), (float("nan"), 1.0),
+                 (2, -1), (10 ** 30, 3), (1e308, 10.0), (True, 2), (3, 2.5)):
+        try:
+            out.append((x + y, x - y, x * y, x / y, x // y, x % y, x ** y, -x, +x,
+                        x < y, x <= y, x == y, x != y, x > y, x >= y))
+        except (ZeroDivisionError, OverflowError, ValueError) as e:
+            out.append(type(e).__name__ + str(e))
+        try:
+            out.append((a << 3, a >> 1, a & 6, a | 1, a ^ 5, ~a, x @ y))
+        except TypeError as e:
+            out.append(str(e))
+    n = a
+    n += 1.5
+    n *= 2
+    n //= 1
+    n **= 2
+    return out, n
+
+
+@pytest.mark.parametrize("a,b", [(7, 3), (7.5, -2.0), (0, 1), (-3, 2.0)])
+def test_numeric_fast_paths(a, b):
+    assert_same(numeric_edges, a, b)
+
+
+# ---- calls in the middle of a block run nested (calls._INLINE), up to
+# state.INLINE_ROOM levels; deeper ones switch frames in the run loop.
+
+def deep_sum(n):
+    def down(k):
+        if k == 0:
+            return 0
+        return down(k - 1) + 1          # a call in the middle of a block
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(4000)
+    try:
+        return down(2500)
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def deep_error(n):
+    def down(k):
+        if k == 0:
+            raise ValueError("bottom")
+        return down(k - 1) + 1
+
+    def catch(k):
+        try:
+            return down(k) + 1
+        except ValueError as e:
+            return ("caught", str(e), k)
+    return [catch(k) for k in (0, 5, 150, 250, 700)]
+
+
+def handlers_in_callee(xs):
+    def safe_div(a, b):
+        try:
+            return a / b
+        except ZeroDivisionError:
+            return float("inf")
+        finally:
+            xs.append(b)
+
+    def total(vals):
+        return sum(safe_div(1.0, v) for v in vals) + safe_div(2.0, 0) * 0.0 + len(xs)
+    return total([1, 0, 2]) + safe_div(1.0, 4.0), xs
+
+
+def frames_seen(n):
+    def inner():
+        f = sys._getframe(1)
+        return f.f_code.co_name, f.f_back.f_code.co_name
+    def middle(k):
+        return inner() if k == 0 else middle(k - 1) + ()
+    return middle(n)
+
+
+def generator_in_inline(n):
+    def gen(k):
+        for i in range(k):
+            yield i * i
+    def use(k):
+        return sum(gen(k)) + max(gen(k)) + use(k - 1) if k > 1 else 0
+    return use(n)
+
+
+@pytest.mark.parametrize("fn,args", [
+    (deep_sum, (0,)),
+    (deep_error, (0,)),
+    (handlers_in_callee, ([],)),
+    (frames_seen, (3,)),
+    (frames_seen, (300,)),
+    (generator_in_inline, (30,)),
+])
+def test_inline_calls(fn, args):
+    assert_same(fn, *args)
+
+
+def test_recursion_limit_through_inline_calls():
+    def down(k):
+        return down(k + 1) + 1
+    with pytest.raises(RecursionError):
+        bcad.interpret(down)(0)
+    from bcad.interpreter.state import STATE, INLINE_ROOM
+    assert STATE.room == INLINE_ROOM and STATE.frame is None
+
+
+def yields_in_blocks(n):
+    def gen(k):
+        acc = 0
+        for i in range(k):
+            got = yield i * 2 + acc
+            acc += got or 1
+        return acc
+
+    def pairs(xs):
+        for a, b in zip(xs, xs[1:]):
+            yield a * b, (yield a + b)
+
+    g = gen(n)
+    out = [next(g), g.send(5), g.send(None)]
+    try:
+        g.throw(ValueError("in"))
+    except ValueError as e:
+        out.append(str(e))
+    h = gen(3)
+    next(h)
+    h.close()
+    out.append(list(pairs([1, 2, 3, 4])))
+    out.append(sum(x * x for x in gen(4) if x % 3))
+    return out
+
+
+def test_yield_blocks():
+    assert_same(yields_in_blocks, 5)
