@@ -106,17 +106,22 @@ def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, mode
             total += 0.0 if gj is None else _dot(gj, direction[k])
         return total
 
+    def tangents_of(direction):
+        """`direction` (one entry per differentiated leaf) as tangents shaped
+        like the differentiated arguments."""
+        out = []
+        for i in diff_args:
+            leaves, tree = flatten(args[i])
+            out.append(unflatten(tree, [direction[idx[(i, j)]] if (i, j) in idx else None
+                                        for j in range(len(leaves))]))
+        return out
+
     def jvp_dot(direction):
         # (fun itself is what bcad records: a wrapper defined here would be
         # bcad's own code, which runs natively)
         from .api_forward import _Linearized
         lin = _Linearized(fun, args, {}, tuple(diff_args))
-        tangents = []
-        for i in diff_args:
-            leaves, tree = flatten(args[i])
-            tangents.append(unflatten(tree, [direction[idx[(i, j)]] if (i, j) in idx else None
-                                             for j in range(len(leaves))]))
-        return _inner(ct, lin.push(tangents))
+        return _inner(ct, lin.push(tangents_of(direction)))
 
     fd = (scalar(_perturb(args, idx, v, eps)) - scalar(_perturb(args, idx, v, -eps))) / (2 * eps)
     for mode in modes:
@@ -145,13 +150,7 @@ def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, mode
             from .api_forward import _Linearized
             from .rules.derived import contraction
             g = grad(contraction(fun, ct), argnums=tuple(diff_args))
-            lin = _Linearized(g, args, {}, tuple(diff_args))
-            tangents = []
-            for i in diff_args:
-                leaves, tree = flatten(args[i])
-                tangents.append(unflatten(tree, [u[idx[(i, j)]] if (i, j) in idx else None
-                                                 for j in range(len(leaves))]))
-            hu = lin.push(tangents)
+            hu = _Linearized(g, args, {}, tuple(diff_args)).push(tangents_of(u))
             ad2 = 0.0
             for i, hi in zip(diff_args, hu):
                 h_leaves, _ = flatten(hi)

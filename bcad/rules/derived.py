@@ -50,14 +50,14 @@ def _flat(c, arg, out):
         out.append(c)
 
 
-def pairing(vjp, ans, args, kwargs, ts):
+def pairing(vjp, ans, args, kwargs, ts, inner=_inner):
     """g -> <vjp(g, ans, args, kwargs), ts>, with `ts` the tangents of the
     argument leaves: its gradient in g is the rule's JVP, J t."""
     def paired(g):
         total = 0.0
         for c, t in zip(flat_cts(vjp(g, ans, args, kwargs), args, kwargs), ts):
             if c is not None and t is not None:
-                total = total + _inner(c, t)
+                total = total + inner(c, t)
         return total
     return paired
 
@@ -79,12 +79,7 @@ def scalar_jvp(vjps, ts, ans, args, cplx):
 def general_scalar_jvp(vjp, ans, args, kwargs, ts, cplx):
     """J t of a rule of any arguments whose output is a number (fsum, hypot,
     custom_vjp): its VJP at 1 (and 1j) is the gradient, paired with `ts`."""
-    def pair(g):
-        total = 0.0
-        for c, t in zip(flat_cts(vjp(g, ans, args, kwargs), args, kwargs), ts):
-            if c is not None and t is not None:
-                total = total + rdot(c, t)
-        return total
+    pair = pairing(vjp, ans, args, kwargs, ts, rdot)
     d = pair(1.0)
     if cplx:
         d = d + 1j * pair(1j)
