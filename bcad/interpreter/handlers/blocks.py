@@ -33,6 +33,8 @@ Blocks are for plain interpretation only: in differentiation mode
 arithmetic, attribute reads and stores have handlers of their own
 (`transforms/ad_handlers.py`).
 """
+import os
+
 from ...decode import NULL
 from .. import objects
 from ..objects import STATIC, NATIVE_BINARY, NATIVE_COMPARE, NATIVE_UNARY, truth
@@ -228,7 +230,10 @@ def make_factory(body, params, caches, ad):
         from .calls import CALL_NAMESPACE
         from ..frame import handlers_of, ad_handlers_of
         ns.update(CALL_NAMESPACE, build=ad_handlers_of if ad else handlers_of)
-    exec(compile("\n".join(src) + "\n", f"<bcad block {len(_FACTORIES)}>", "exec"), ns)
+    # (named as a file in this folder: code under bcad's directory is bcad's
+    # own, which the C-boundary guard never takes for user code run natively)
+    name = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"<bcad block {len(_FACTORIES)}>")
+    exec(compile("\n".join(src) + "\n", name, "exec"), ns)
     fac = _FACTORIES[key] = ns["factory"]
     return fac
 
