@@ -6,7 +6,8 @@ import numpy as np
 
 from .transforms.reverse import run_forward, gradients
 from .rules import derived
-from .transforms.forward import push, zeros_like_value
+from .transforms.forward import push
+from .transforms.reverse import zero_like
 from .transforms.nested import kernel, outer_tape
 from .transforms.tree import flatten, unflatten
 from .api import _argnums
@@ -48,7 +49,7 @@ class _Linearized:
                 continue
             v = res.tape.var_of(leaf)
             t = None if v < 0 or tan is None else tan[v]
-            out.append(zeros_like_value(leaf) if t is None else _owned(leaf, t))
+            out.append(zero_like(leaf) if t is None else _owned(leaf, t))
         return out
 
     def push(self, tangents):

@@ -145,7 +145,9 @@ def run_pushed(base):
     (handlers/calls.py, `_INLINE`), pushed a callee (`STATE.frame`) because
     no inline room was left: run it, and `base` after it, in a run loop
     until `base` returns; give its value.  An exception that `base` does
-    not handle propagates (unwound at base)."""
+    not handle propagates (unwound at base).  (The loop is `run`'s, written
+    out again rather than shared: a call per `run` would cost every
+    generator resume; keep the two in step.)"""
     st = STATE
     f = st.frame
     handlers = f.hs

@@ -138,15 +138,6 @@ def dense(x, key, g, basic, flat):
     return buf
 
 
-def basis(x, e):
-    """The e-th unit tangent (or cotangent) of value x."""
-    if type(x) is np.ndarray:
-        b = np.zeros(x.shape, dtype=x.dtype)
-        b.reshape(-1)[e] = 1
-        return b
-    return type(x)(1.0)
-
-
 def block(parts, oshape, ishape, forward, dtype, scalar):
     """A Jacobian block of shape oshape + ishape from its columns (forward
     mode: one output tangent per input element) or rows (reverse mode: one
@@ -159,10 +150,6 @@ def block(parts, oshape, ishape, forward, dtype, scalar):
     if scalar:
         return float(blk)
     return blk
-
-
-def zeros(shape):
-    return np.zeros(shape)
 
 
 def fresh(x):

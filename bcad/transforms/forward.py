@@ -182,11 +182,3 @@ def _seed(x):
     if isinstance(x, np.generic):
         return x.dtype.type(1)
     return 1.0 if isinstance(x, float) else 1.0 + 0j
-
-
-def zeros_like_value(x):
-    if type(x) is ndarray:
-        return np.zeros_like(x)
-    if isinstance(x, np.generic):
-        return x.dtype.type(0)
-    return 0j if type(x) is complex else 0.0

@@ -132,25 +132,9 @@ def gradients(res, out_leaves, cts):
             if i >= start and c is not None:
                 c = kernel(derived.like, tape.vals[i], c)
                 ct[i] = c if i not in ct else kernel(derived.add, ct[i], c)
-    grads = []
-    for leaves, treedef, mask in res.inputs:
-        out = []
-        for leaf, m in zip(leaves, mask):
-            if not m:
-                out.append(None)
-                continue
-            g = got.get(res.input_var[id(leaf)])
-            out.append(_zero(leaf) if g is None else kernel(derived.like, leaf, g))
-        grads.append(unflatten(treedef, out))
-    return grads
-
-
-def _zero(x):
-    if type(x) is np.ndarray:
-        return np.zeros_like(x)
-    if isinstance(x, np.generic):
-        return x.dtype.type(0)
-    return 0j if type(x) is complex else 0.0
+    from .reverse import input_gradients
+    return input_gradients(res, lambda leaf, v: None if v not in got else
+                           kernel(derived.like, leaf, got[v]))
 
 
 def _vjp_equation(tape, v, p, g, start):

@@ -45,9 +45,12 @@ def fresh(x):
     return -(-x)
 
 
-def _zero(x):
-    if type(x) is np.ndarray or isinstance(x, np.generic):
+def zero_like(x):
+    """The zero gradient (or tangent) of value x: its type, shape and dtype."""
+    if type(x) is np.ndarray:
         return np.zeros_like(x)
+    if isinstance(x, np.generic):
+        return x.dtype.type(0)
     return 0j if type(x) is complex else 0.0
 
 
@@ -419,6 +422,13 @@ def gradients(res, out_leaves, cts):
     owned = set()
     with ENTRY_LOCK:        # (one backward pass at a time: rules read set_needs)
         ct = backward(tape, seeds, owned) if seeds else [None] * len(tape.vals)
+    return input_gradients(res, lambda leaf, v: None if ct[v] is None else
+                           _like_input(leaf, _real_for(leaf, ct[v]), v in owned))
+
+
+def input_gradients(res, gradient_of):
+    """The gradients shaped like the differentiated arguments:
+    `gradient_of(leaf, var)` for each input leaf (None: zero)."""
     grads = []
     for leaves, treedef, mask in res.inputs:
         out = []
@@ -426,9 +436,7 @@ def gradients(res, out_leaves, cts):
             if not m:
                 out.append(None)
                 continue
-            v = res.input_var[id(leaf)]
-            g = ct[v]
-            out.append(_zero(leaf) if g is None else _like_input(leaf, _real_for(leaf, g),
-                                                                 v in owned))
+            g = gradient_of(leaf, res.input_var[id(leaf)])
+            out.append(zero_like(leaf) if g is None else g)
         grads.append(unflatten(treedef, out))
     return grads
