@@ -364,6 +364,49 @@ def _is_parser(fn):
 
 
 _STORES_REFERENCE = frozenset({"append", "appendleft", "insert"})
+_ndarray = arrays.ndarray
+_SCALARS = boundary.SCALARS
+_DIRECT = {}        # fn -> its array rule, when _direct_rule may apply it (else None)
+
+
+def _direct_rule(fn):
+    """The array rule call_c applies straight away to `fn` (a ufunc, a numpy
+    dispatcher or a module-level C function of numpy) called with numbers
+    and numeric arrays only, no keywords: a rule with no `check`, no tuple
+    result and no iterable arguments, of a function that is not one of the
+    special calls (numpy_calls.maybe_special), not an iterating consumer and
+    not interpreted when uncovered.  For such arguments the general path's
+    checks all pass (no Python operand for __array_ufunc__ or
+    __array_function__, nothing to materialize or scan), and it ends in
+    array_ops.apply, which is called instead."""
+    tf = type(fn)
+    if tf is not numpy_calls.UFUNC and tf is not numpy_calls._DISPATCHER and \
+            tf is not BuiltinFunctionType:
+        return None
+    prim = _DIRECT.get(fn, False)
+    if prim is False:
+        if tf is BuiltinFunctionType and type(fn.__self__) is not types.ModuleType:
+            return None     # (a bound method: not kept in _DIRECT)
+        prim = _DIRECT[fn] = _direct_candidate(fn)
+    if prim is not None and RULES.get(fn) is not prim:   # (a rule replaced since)
+        prim = _DIRECT[fn] = _direct_candidate(fn)
+    return prim
+
+
+def _direct_candidate(fn):
+    tf = type(fn)
+    if not (tf is numpy_calls.UFUNC or tf is numpy_calls._DISPATCHER or
+            tf is BuiltinFunctionType and type(fn.__self__) is types.ModuleType and
+            fn.__self__.__name__.startswith("numpy")):
+        return None
+    prim = RULES.get(fn)
+    if prim is None or prim.kind is None or prim.check is not None or prim.multi is not None \
+            or prim.iterables or prim.nondiff or not prim.general:
+        return None
+    if numpy_calls.maybe_special(fn) or fn in INTERPRET_UNCOVERED or \
+            fn in numpy_calls._ITERATING or _converts(fn):
+        return None
+    return prim
 
 
 def call_c(fn, args, kwargs):
@@ -371,6 +414,27 @@ def call_c(fn, args, kwargs):
     tape = active()
     if tape is None:
         return calls.call_static(fn, type(fn), args, kwargs)
+    if not kwargs:
+        prim = _direct_rule(fn)
+        if prim is not None:
+            # np.dot(K, a), np.add(x, y), np.array(...) of numbers and numeric
+            # arrays with a tracked one among them: what the general path
+            # below ends in for such arguments, without its checks (each
+            # one's answer is known for them: see _direct_rule).
+            ids, taint = tape.ids, tape.taint
+            tracked = False
+            for a in args:
+                ta = type(a)
+                if ta is _ndarray:
+                    if a.dtype.kind == "O" or taint and id(a) in taint:
+                        break
+                elif ta not in _SCALARS:
+                    break
+                if not tracked and id(a) in ids:
+                    tracked = True
+            else:
+                if tracked:
+                    return array_ops.apply(tape, prim, fn, args, kwargs, current_site())
     if type(fn) is BuiltinFunctionType and fn.__name__ in _STORES_REFERENCE and \
             type(fn.__self__) in SAFE_METHOD_TYPES and not kwargs:
         # lst.append(x), dq.appendleft(x), lst.insert(i, x): a reference
@@ -402,8 +466,8 @@ def call_c(fn, args, kwargs):
     args = numpy_calls.iterated(tape, fn, args)
     prim, self_args = rule_of(fn)
     tf = type(fn)
-    if prim is not None and tf is FunctionType_ and fn in INTERPRET_UNCOVERED and \
-            prim.check(args, kwargs):
+    if prim is not None and (tf is FunctionType_ or tf is numpy_calls._DISPATCHER) and \
+            fn in INTERPRET_UNCOVERED and prim.check(args, kwargs):
         prim = None         # (interpreted below, as the library wrote it)
     if tf in numpy_overrides.CALLABLES or tf is BuiltinFunctionType and \
             type(fn.__self__) is numpy_calls.UFUNC:

@@ -194,6 +194,9 @@ LINALG = [
     ("norm_matinf", lambda a: la.norm(a, np.inf), lambda: [rand(3, 4)]),
     ("norm_mat2", lambda a: la.norm(a, 2), lambda: [rand(3, 4)]),
     ("norm_nuc", lambda a: la.norm(a, "nuc"), lambda: [rand(3, 4)]),
+    ("norm_keepdims", lambda a: la.norm(a, keepdims=True), lambda: [rand(3, 4)]),
+    ("norm_vec_ord2", lambda a: la.norm(a, 2), lambda: [rand(4)]),
+    ("norm_3d", lambda a: la.norm(a), lambda: [rand(2, 3, 2)]),
     ("vector_norm", lambda a: la.vector_norm(a, axis=-1), lambda: [rand(3, 4)]),
     ("matrix_norm", lambda a: la.matrix_norm(a), lambda: [rand(2, 3, 4)]),
     ("cond", lambda a: la.cond(a), lambda: [well(3)]),
@@ -203,7 +206,7 @@ LINALG = [
 ]
 COMPLEX_LINALG = {"inv", "cholesky", "norm_2d", "vector_norm", "matrix_norm", "norm_ord3", "eigh_raw_v", "eigh_U", "eigvalsh_U", "solve_vec", "solve_mat", "det", "slogdet_logdet", "cholesky_sym_input",
                   "eigh_w", "eigh_v", "eigvalsh", "qr_tall_r", "norm",
-                  "norm_fro", "norm_axis", "lstsq_vec", "tensorinv"}
+                  "norm_fro", "norm_axis", "lstsq_vec", "tensorinv", "norm_keepdims", "norm_3d"}
 
 
 @pytest.mark.parametrize("name,f,make", LINALG, ids=[case_id(c) for c in LINALG])
@@ -230,3 +233,50 @@ def _complexify(args, name):
                          ids=[case_id(c) for c in LINALG if case_id(c) in COMPLEX_LINALG])
 def test_linalg_complex(name, f, make):
     check_vjp(f, *_complexify(make(), name))
+
+
+# ------------------------------------------------------------------ norm's rule
+# np.linalg.norm has a direct rule for the 2-norm of all entries (faster than
+# interpreting numpy's code); every other call is interpreted.
+
+def _equations(f, x):
+    import bcad
+    from bcad.transforms import reverse
+    res = reverse.run_forward(f, (x,), {}, (0,))
+    return [p.name for p in res.tape.prim]
+
+
+@pytest.mark.parametrize("call,direct", [
+    (lambda a: la.norm(a), True),
+    (lambda a: la.norm(a, "fro"), True),
+    (lambda a: la.norm(a, keepdims=True), True),
+    (lambda a: la.norm(a, ord=1), False),
+    (lambda a: la.norm(a, axis=1), False),
+    (lambda a: la.norm(a, 2), False),           # (a matrix 2-norm: singular values)
+])
+def test_norm_rule_or_interpreted(call, direct):
+    names = _equations(call, rand(3, 4))
+    assert ("numpy.linalg.norm" in names) is direct, names
+
+
+def test_norm_at_zero_is_nan_as_interpreted():
+    """At x = 0 the 2-norm has no derivative: the rule gives nan, as
+    interpreting numpy's own code does (sqrt'(0) times 0), and warns nothing."""
+    import warnings
+    import bcad
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = bcad.grad(lambda a: la.norm(a))(np.zeros(3))
+    assert np.isnan(g).all()
+    g_interp = bcad.grad(lambda a: la.norm(a, ord=2, axis=0))(np.zeros(3))
+    assert np.isnan(g_interp).all()
+
+
+def test_norm_second_order():
+    import bcad
+    from bcad.testing import check_grads
+    x = rand(4)
+    check_grads(lambda a: la.norm(a) ** 3, (x,), modes=("fwd", "rev"), order=2)
+    h = bcad.hessian(lambda a: la.norm(a))(x)
+    n = np.linalg.norm(x)
+    np.testing.assert_allclose(h, (np.eye(4) - np.outer(x, x) / n ** 2) / n, rtol=1e-10)

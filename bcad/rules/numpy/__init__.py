@@ -19,6 +19,7 @@ from ...tape.tape import Primitive
 from .. import RULES
 
 ndarray = np.ndarray
+_add_reduce = np.add.reduce
 
 
 def defarray(fn, vjp, name=None, save=True, kind="array", check=None):
@@ -109,6 +110,10 @@ def is_complex(x):
 def unbroadcast(x, g):
     """The cotangent `g` of a broadcast result, summed back to `x`'s shape
     (and made real for a real `x`)."""
+    tx = type(x)
+    if tx is float or tx is int:                    # (a Python number: `h * K`)
+        g = _add_reduce(g, None) if type(g) is ndarray and g.ndim else g
+        return g.real if getattr(g, "dtype", None) is not None and g.dtype.kind == "c" else g
     shape = shape_of(x)
     if type(g) is ndarray and g.shape == shape and g.dtype.kind != "c":
         return g                                    # (the common case)

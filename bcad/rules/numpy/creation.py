@@ -17,7 +17,9 @@ def _array_vjp(g, ans, args, kwargs):
     if g.dtype.kind == "c" and not np.iscomplexobj(np.asarray(src) if not hasattr(src, "dtype")
                                                     else src):
         g = g.real
-    if hasattr(src, "shape"):
+    if (type(src) is list or type(src) is tuple) and "ndmin" not in kwargs:
+        pass                           # (already the list's shape: np.shape would copy it)
+    elif hasattr(src, "shape"):
         g = np.reshape(g, src.shape)   # (ndmin= adds leading axes)
     else:
         g = np.reshape(g, np.shape(src)) if g.size == np.size(src) else g

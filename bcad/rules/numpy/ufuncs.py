@@ -5,9 +5,10 @@ autograd's numpy_vjps (`maximum`/`minimum` split ties evenly).  Reductions
 and accumulations are in reductions.py."""
 import numpy as np
 
-from . import defarray, defzero_array, unbroadcast, conj
+from . import defarray, defzero_array, unbroadcast, conj, needed
 
 um = np._core.umath if hasattr(np, "_core") else np.core.umath
+_add_reduce = np.add.reduce
 
 
 def _push(d, t, ans, *xs):
@@ -34,8 +35,15 @@ def _strong_zero(g, c):
     even when the value there was nan: scikit-learn's variance update
     computes `x / 0` (nan) in entries it then overwrites (`v[mask] = ...`),
     and a nan gradient came back through the overwritten entries."""
-    s = c.sum() if type(c) is np.ndarray else c
-    if s == s:              # (one pass: no nan anywhere)
+    if type(c) is np.ndarray:
+        # (one pass: no nan anywhere.  A small vector's dot with itself is
+        # nan exactly when an entry is, or when inf meets -inf in a complex
+        # square, which only costs the exact test below; it is 3x cheaper
+        # than .sum() on the few-element arrays of an ODE right-hand side.)
+        s = c.dot(c) if c.ndim == 1 and c.size <= 64 else _add_reduce(c, None)
+    else:
+        s = c
+    if s == s:
         return c
     bad = np.isnan(c) & (np.asarray(g) == 0)
     if not bad.any():
@@ -43,11 +51,18 @@ def _strong_zero(g, c):
     return np.where(bad, 0, c) if isinstance(c, np.ndarray) else type(c)(0)
 
 
-def _unary(ufunc, d, save=True):
-    """d(g, ans, x): the cotangent of x (before unbroadcasting)."""
+def _keep(g, c):
+    return c
+
+
+def _unary(ufunc, d, save=True, linear=False):
+    """d(g, ans, x): the cotangent of x (before unbroadcasting).  `linear`:
+    d is +-g (or its conjugate), which is 0 where g is: no nan to clear."""
+    zero = _keep if linear else _strong_zero
+
     def vjp(g, ans, args, kwargs):
         x = args[0]
-        return (unbroadcast(x, _strong_zero(g, d(g, ans, x))),) + \
+        return (unbroadcast(x, zero(g, d(g, ans, x))),) + \
             (None,) * (len(args) - 1 + len(kwargs))
 
     def jvp(ts, ans, args, kwargs):
@@ -61,13 +76,18 @@ def _values(x):
     return np.asarray(x) if type(x) is tuple else x
 
 
-def _binary(ufunc, dx, dy, save=True):
+def _binary(ufunc, dx, dy, save=True, linear=False):
+    """dx, dy(g, ans, x, y): the cotangents of x and y (before
+    unbroadcasting; None: not differentiable); `linear` as for _unary.
+    A side the pass does not need (a constant operand) is not computed."""
+    zero = _keep if linear else _strong_zero
+
     def vjp(g, ans, args, kwargs):
         x, y = args[0], args[1]
         if save:
             x, y = _values(x), _values(y)
-        cx = None if dx is None else unbroadcast(x, _strong_zero(g, dx(g, ans, x, y)))
-        cy = None if dy is None else unbroadcast(y, _strong_zero(g, dy(g, ans, x, y)))
+        cx = None if dx is None or not needed(0) else unbroadcast(x, zero(g, dx(g, ans, x, y)))
+        cy = None if dy is None or not needed(1) else unbroadcast(y, zero(g, dy(g, ans, x, y)))
         return (cx, cy) + (None,) * (len(args) - 2 + len(kwargs))
 
     def jvp(ts, ans, args, kwargs):
@@ -91,14 +111,14 @@ def _nz(x, fill):
 
 
 # -- arithmetic --------------------------------------------------------------
-_binary(np.add, lambda g, a, x, y: g, lambda g, a, x, y: g, save=())
-_binary(np.subtract, lambda g, a, x, y: g, lambda g, a, x, y: -g, save=())
+_binary(np.add, lambda g, a, x, y: g, lambda g, a, x, y: g, save=(), linear=True)
+_binary(np.subtract, lambda g, a, x, y: g, lambda g, a, x, y: -g, save=(), linear=True)
 _binary(np.multiply, lambda g, a, x, y: g * conj(y), lambda g, a, x, y: g * conj(x), save=(0, 1))
 _binary(np.true_divide, lambda g, a, x, y: g / conj(y),
         lambda g, a, x, y: -g * conj(a) / conj(y))
-_unary(np.negative, lambda g, a, x: -g, save=())
-_unary(np.positive, lambda g, a, x: g, save=())
-_unary(np.conjugate, lambda g, a, x: np.conj(g), save=())
+_unary(np.negative, lambda g, a, x: -g, save=(), linear=True)
+_unary(np.positive, lambda g, a, x: g, save=(), linear=True)
+_unary(np.conjugate, lambda g, a, x: np.conj(g), save=(), linear=True)
 
 
 def _pow_dx(g, ans, x, y):
