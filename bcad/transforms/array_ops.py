@@ -166,6 +166,7 @@ def getitem(tape, a, key, site=None):
             tape.record_general(GETITEM, r, (va, -1), (Meta(a), key), {},
                                 site or current_site())
         return r
+    recorded = id(a) in tape.ids and id(r) not in tape.ids and is_array_value(r)
     if tr is ndarray and r.base is not None:
         b = r.base
         if type(a) is not ndarray and type(b) is ndarray and id(b) not in tape.ids and \
@@ -173,8 +174,9 @@ def getitem(tape, a, key, site=None):
             # A numpy scalar's `x[None]` is a view of a new 0-d array of its
             # value (`.base`): that array is `x` too.
             record(tape, GETITEM, b, (a, ()), {}, site or current_site())
-        register_view(tape, r)
-    if id(a) in tape.ids and id(r) not in tape.ids and is_array_value(r):
+        if not recorded:
+            register_view(tape, r)          # (record() registers the ones it records)
+    if recorded:
         record(tape, GETITEM, r, (a, frozen_key(key)), {}, site or current_site())
     return r
 

@@ -192,10 +192,13 @@ def release_values(tape, out):
         held.update(id(x) for x, _ in lst[1:])
     keep = held | {id(x) for x in flatten(out)[0]}
     vals, ids = tape.vals, tape.ids
-    for v, x in enumerate(vals):
-        if type(x) is ndarray and id(x) not in keep and id(x) in ids:
-            if ids[id(x)] == v:
-                del ids[id(x)]
+    # (the arrays first, in one pass: most of a long tape is numbers)
+    for v in [v for v, x in enumerate(vals) if type(x) is ndarray]:
+        x = vals[v]
+        i = id(x)
+        if i not in keep and i in ids:
+            if ids[i] == v:
+                del ids[i]
             vals[v] = Meta(x)
 
 

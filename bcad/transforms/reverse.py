@@ -14,8 +14,9 @@ from ..interpreter import calls, frame, objects, run_call, ENTRY_LOCK
 from ..tape.tape import Tape, INPUT, GENERAL, active
 from . import boundary, tracking, ad_handlers, arrays
 from .tree import flatten, unflatten, paths
-from ..rules.numpy import Scatter, set_needs, GETITEM
+from ..rules.numpy import Scatter, set_needs, GETITEM, _NEEDS
 
+_Meta = arrays.Meta
 _float64 = np.float64
 
 
@@ -118,6 +119,7 @@ def backward(tape, seeds, owned_out=None):
     owned = set()
     vals, prims, A, B, params = tape.vals, tape.prim, tape.a, tape.b, tape.params
     acc = _Accumulator(ct, owned, vals)
+    needs = _NEEDS
     for v, g in seeds.items():
         acc.add(v, g)
     for v in range(n - 1, -1, -1):
@@ -153,14 +155,22 @@ def backward(tape, seeds, owned_out=None):
                 continue
             if kind is not None:
                 leafwise = len(a) == len(args) + len(kwargs)
-                set_needs(tuple([i >= 0 for i in a]) if leafwise else None)
+                needs[0] = tuple([i >= 0 for i in a]) if leafwise else None   # (set_needs)
                 cts = p.vjps[0](g, prm[2] if len(prm) > 2 else vals[v], args, kwargs)
+                ct[v] = None
                 g_owned = v in owned
-                _release(ct, owned, v)
-                if leafwise and not any(type(x) is list or type(x) is tuple for x in args):
+                if g_owned:
+                    owned.discard(v)
+                if leafwise:
+                    for x in args:
+                        tx = type(x)
+                        if tx is list or tx is tuple:
+                            leafwise = False
+                            break
+                if leafwise:
                     for i, c in zip(a, cts):
                         if i >= 0 and c is not None:
-                            acc.add(i, c, _fresh(c, cts, g, g_owned, args))
+                            acc.add(i, c, type(c) is np.ndarray and _fresh(c, cts, g, g_owned, args))
                     continue
             else:
                 cts = p.vjps[0](g, vals[v], args, kwargs)
@@ -246,7 +256,9 @@ class _Accumulator:
             else:
                 c.add_into(cur)
             return
-        c = _shaped(x, _real_for(x, c), i)
+        if not (type(c) is np.ndarray and c.dtype.kind == "f" and (tx is np.ndarray or tx is _Meta)
+                and c.shape == x.shape):      # (else: already real and x's shape)
+            c = _shaped(x, _real_for(x, c), i)
         cur = ct[i]
         if cur is None:
             ct[i] = c

@@ -434,7 +434,8 @@ def call_c(fn, args, kwargs):
                     tracked = True
             else:
                 if tracked:
-                    return array_ops.apply(tape, prim, fn, args, kwargs, current_site())
+                    return array_ops.apply(tape, prim, fn, args if type(args) is tuple else
+                                           tuple(args), kwargs, current_site())
     if type(fn) is BuiltinFunctionType and fn.__name__ in _STORES_REFERENCE and \
             type(fn.__self__) in SAFE_METHOD_TYPES and not kwargs:
         # lst.append(x), dq.appendleft(x), lst.insert(i, x): a reference

@@ -268,7 +268,9 @@ def test_norm_at_zero_is_nan_as_interpreted():
         warnings.simplefilter("error")
         g = bcad.grad(lambda a: la.norm(a))(np.zeros(3))
     assert np.isnan(g).all()
-    g_interp = bcad.grad(lambda a: la.norm(a, ord=2, axis=0))(np.zeros(3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # (numpy's code divides by zero there)
+        g_interp = bcad.grad(lambda a: la.norm(a, ord=2, axis=0))(np.zeros(3))
     assert np.isnan(g_interp).all()
 
 
