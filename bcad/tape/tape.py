@@ -57,7 +57,7 @@ class Primitive:
     derives one from the VJP (transforms/forward.py).
     """
     __slots__ = ("name", "fn", "vjps", "general", "iterables", "nondiff", "multi", "kind", "save", "check",
-                 "single", "prepare", "jvp", "jvp_leaves")
+                 "single", "prepare", "jvp", "jvp_leaves", "crossed")
 
     def __init__(self, name, fn, vjps=(), general=False, iterables=(), nondiff=False):
         self.multi = None
@@ -68,6 +68,10 @@ class Primitive:
         self.prepare = None  # array rules: (args, kwargs) -> what the tape keeps of them
         self.jvp = None      # forward mode: explicit JVP, else derived (transforms/forward.py)
         self.jvp_leaves = False  # jvp takes the tangents of the argument leaves as recorded
+        # Array rules of two operands, each of whose value only the other's
+        # cotangent (and tangent) reads (x * y, x @ y): an operand's value is
+        # kept only when the other is tracked (transforms/arrays.record).
+        self.crossed = False
         self.name = name
         self.fn = fn
         self.vjps = tuple(vjps)

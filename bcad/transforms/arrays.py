@@ -28,7 +28,7 @@ import weakref
 
 import numpy as np
 
-from .boundary import current_site, refuse, reach
+from .boundary import current_site, refuse, reach, SCALARS
 from ..rules.numpy import SETITEM, GATHER
 
 ndarray = np.ndarray
@@ -117,6 +117,15 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
                     break
         if simple:      # (the common case: arrays and numbers)
             in_vars = tuple([ids.get(id(a), -1) for a in args])
+            if prim.crossed and len(args) == 2 and tape.compact:
+                # An operand's value only for the other's cotangent: kept
+                # when the other is tracked (Primitive.crossed).
+                v = len(tape.vals)
+                args = (_param(tape, args[0], in_vars[1] >= 0, v),
+                        _param(tape, args[1], in_vars[0] >= 0, v))
+                tape.record_general(prim, out, in_vars, args, kwargs, site)
+                _recorded_array(tape, prim, out, prim.save, v)
+                return v
         else:
             from .tracking import leaves_of
             flat = []
@@ -134,6 +143,11 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
     if kwargs:
         kwargs = {k: _param(tape, a, save is True, v) for k, a in kwargs.items()}
     tape.record_general(prim, out, in_vars, args, kwargs, site)
+    _recorded_array(tape, prim, out, save, v)
+    return v
+
+
+def _recorded_array(tape, prim, out, save, v):
     if type(out) is ndarray:
         needs_ans = save is True or "ans" in save
         if needs_ans:
@@ -142,7 +156,6 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
             register_view(tape, out)
             if not needs_ans:
                 keep_weakly(tape, v, out)
-    return v
 
 
 def keep_weakly(tape, v, view):
@@ -316,7 +329,10 @@ def check_operands(tape, values, how):
 def write(tape, target, key, value, how, native):
     """Perform `native()` (which writes `value` into `target[key]`) and record
     the new versions (`key`: Ellipsis for the whole array)."""
-    check_operands(tape, (value,), how)
+    tv = type(value)
+    if not (tv is ndarray and value.dtype.kind != "O" or tv in SCALARS) or \
+            tape.taint and id(value) in tape.taint:
+        check_operands(tape, (value,), how)     # (a number or numeric array holds nothing)
     r = root(target)
     if id(r) in tape.holders:
         _snapshot(tape, r)

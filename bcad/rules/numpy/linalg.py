@@ -24,49 +24,65 @@ def _H(x):
 
 
 # -- products --------------------------------------------------------------------
+# dot, matmul and ndarray.dot are "crossed" (Primitive.crossed): an operand's
+# value is kept only when the other operand is tracked, since only the other
+# operand's cotangent reads it; the one not kept is a Meta (shape and dtype),
+# and these VJPs compute only the cotangents the pass needs.  A solver's
+# `K[:s].T @ a[:s]` with constant coefficients then holds no view of its
+# stage array K, and writing K's next stage copies nothing.
+def _operand(x):
+    return x if hasattr(x, "ndim") else np.asarray(x)    # (an array, a Meta, a number)
+
+
 def _matmul_vjp(g, ans, args, kwargs):
-    a, b = np.asarray(args[0]), np.asarray(args[1])
+    a, b = _operand(args[0]), _operand(args[1])
     g = np.asarray(g)
+    na, nb = needed(0), needed(1)
     if a.ndim == 1 and b.ndim == 1:
-        return unbroadcast(a, g * conj(b)), unbroadcast(b, g * conj(a))
+        return (unbroadcast(a, g * conj(b)) if na else None,
+                unbroadcast(b, g * conj(a)) if nb else None)
     if a.ndim == 1:
-        ga = np.matmul(g[..., None, :], _H(b))[..., 0, :] if needed(0) else None
-        gb = conj(a)[:, None] * g[..., None, :] if needed(1) else None
+        ga = np.matmul(g[..., None, :], _H(b))[..., 0, :] if na else None
+        gb = conj(a)[:, None] * g[..., None, :] if nb else None
     elif b.ndim == 1:
-        # (a solver's `K[:s].T @ a[:s]`: only the stages need a cotangent)
-        ga = g[..., :, None] * conj(b) if needed(0) else None
-        gb = np.matmul(_H(a), g[..., :, None])[..., 0] if needed(1) else None
+        ga = g[..., :, None] * conj(b) if na else None
+        gb = np.matmul(_H(a), g[..., :, None])[..., 0] if nb else None
     else:
-        ga = np.matmul(g, _H(b)) if needed(0) else None
-        gb = np.matmul(_H(a), g) if needed(1) else None
+        ga = np.matmul(g, _H(b)) if na else None
+        gb = np.matmul(_H(a), g) if nb else None
     return (None if ga is None else unbroadcast(a, ga)), (None if gb is None else
                                                            unbroadcast(b, gb))
 
 
 defarray(np.matmul, lambda g, ans, args, kwargs: _matmul_vjp(g, ans, args, kwargs)
-         + (None,) * (len(args) - 2 + len(kwargs)))
+         + (None,) * (len(args) - 2 + len(kwargs)), save=(0, 1)).crossed = True
 
 
 def _dot_vjp(g, ans, args, kwargs):
-    a, b = np.asarray(args[0]), np.asarray(args[1])
+    a, b = _operand(args[0]), _operand(args[1])
     g = np.asarray(g)
     if a.ndim == 0 or b.ndim == 0:
-        return (unbroadcast(a, np.sum(g * conj(b)) if a.ndim == 0 else g * conj(b)),
-                unbroadcast(b, np.sum(g * conj(a)) if b.ndim == 0 else g * conj(a)))
+        return (unbroadcast(a, np.sum(g * conj(b)) if a.ndim == 0 else g * conj(b))
+                if needed(0) else None,
+                unbroadcast(b, np.sum(g * conj(a)) if b.ndim == 0 else g * conj(a))
+                if needed(1) else None)
     if b.ndim <= 2:
         return _matmul_vjp(g, ans, (a, b), {})
     # dot(a, b)[i..., j...] = sum_k a[i..., k] b[j..., k, m]
     ga = np.tensordot(g, conj(b), axes=(list(range(a.ndim - 1, g.ndim)),
-                                        [d for d in range(b.ndim) if d != b.ndim - 2]))
+                                        [d for d in range(b.ndim) if d != b.ndim - 2])) \
+        if needed(0) else None
+    if not needed(1):
+        return ga, None
     gb = np.tensordot(conj(a), g, axes=(list(range(a.ndim - 1)), list(range(a.ndim - 1))))
     gb = np.moveaxis(gb, 0, b.ndim - 2)
     return ga, gb
 
 
 defarray(np.dot, lambda g, ans, args, kwargs: _dot_vjp(g, ans, args, kwargs)
-         + (None,) * (len(args) - 2 + len(kwargs)))
+         + (None,) * (len(args) - 2 + len(kwargs)), save=(0, 1)).crossed = True
 defarray(np.ndarray.dot, lambda g, ans, args, kwargs: _dot_vjp(g, ans, args, kwargs)
-         + (None,) * (len(args) - 2 + len(kwargs)))
+         + (None,) * (len(args) - 2 + len(kwargs)), save=(0, 1)).crossed = True
 
 
 def _vdot_vjp(g, ans, args, kwargs):

@@ -100,7 +100,9 @@ def _binary(ufunc, dx, dy, save=True, linear=False):
                 c = _strong_zero(t, _push(d, t, ans, x, y))
                 out = c if out is None else out + c
         return out
-    defarray(ufunc, vjp, save=save).jvp = jvp
+    p = defarray(ufunc, vjp, save=save)
+    p.jvp = jvp
+    return p
 
 
 def _nz(x, fill):
@@ -113,7 +115,8 @@ def _nz(x, fill):
 # -- arithmetic --------------------------------------------------------------
 _binary(np.add, lambda g, a, x, y: g, lambda g, a, x, y: g, save=(), linear=True)
 _binary(np.subtract, lambda g, a, x, y: g, lambda g, a, x, y: -g, save=(), linear=True)
-_binary(np.multiply, lambda g, a, x, y: g * conj(y), lambda g, a, x, y: g * conj(x), save=(0, 1))
+_binary(np.multiply, lambda g, a, x, y: g * conj(y), lambda g, a, x, y: g * conj(x),
+        save=(0, 1)).crossed = True   # (x's value only for y's cotangent: Primitive.crossed)
 _binary(np.true_divide, lambda g, a, x, y: g / conj(y),
         lambda g, a, x, y: -g * conj(a) / conj(y))
 _unary(np.negative, lambda g, a, x: -g, save=(), linear=True)
@@ -286,9 +289,10 @@ def _operator_methods():
     nd = np.ndarray
     for name, u in _OPERATOR_METHODS:
         p = RULES[u]
-        defarray(getattr(nd, f"__{name}__"), p.vjps[0], save=p.save).jvp = p.jvp
-        defarray(getattr(nd, f"__r{name}__"), _swapped(p.vjps[0]),
-                 save=_swap_save(p.save)).jvp = _swapped_jvp(p.jvp)
+        q = defarray(getattr(nd, f"__{name}__"), p.vjps[0], save=p.save)
+        r = defarray(getattr(nd, f"__r{name}__"), _swapped(p.vjps[0]), save=_swap_save(p.save))
+        q.jvp, r.jvp = p.jvp, _swapped_jvp(p.jvp)
+        q.crossed = r.crossed = p.crossed
     for name, u in _OPERATOR_UNARY:
         p = RULES[u]
         defarray(getattr(nd, f"__{name}__"), p.vjps[0], save=p.save).jvp = p.jvp
