@@ -355,6 +355,10 @@ def write(tape, target, key, value, how, native):
     old_var = ids.get(id(r), -1)
     result = native()
     v = _record_setitem(tape, SETITEM, r, old_var, key, value, target is not r, site)
+    if target is not r and id(target) not in ids:
+        # A view made before recording began (a global `K = np.arange(6.).reshape(3, 2)`)
+        # was never registered: the view written through reads its new contents too.
+        register_view(tape, target)
     _reread_views(tape, r, region, v, site)
     return result
 
