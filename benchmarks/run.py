@@ -402,6 +402,7 @@ def run_ad(cfg, bcad, bcad_err, autograd, autograd_err, report, selected):
               "these problems: /work/shared/anchors/RESULTS.md\n")
         return []
     records, time_rows, ratio_rows, check_rows, mem_rows = [], [], [], [], []
+    hand_notes = []
     for case in P.AD_CASES:
         if not selected(case.name):
             continue
@@ -494,6 +495,20 @@ def run_ad(cfg, bcad, bcad_err, autograd, autograd_err, report, selected):
                 rec["memory_error"] = short_exc(e)
                 mem_rows.append([case.name, f"FAILED: {short_exc(e)}", "", "", "", "", ""])
 
+        hand_ref = P.MEMORY_REFERENCE.get(case.name)
+        if hand_ref is not None and first is not None:
+            # The same gradient written out by hand in numpy: the floor for
+            # any AD running the same numpy kernels (its ratio to the native
+            # forward is what a "1st/native" target can at best reach).
+            hand, _ = measure(hand_ref(), cfg)
+            rec.update(hand_written_grad=hand.as_dict(),
+                       ratio_hand_written_over_native=ratio(hand.median, native.median),
+                       ratio_first_over_hand_written=ratio(first.median, hand.median))
+            hand_notes.append(
+                f"- {case.name}: the hand-written numpy gradient takes {fmt_timing(hand)}, "
+                f"{fmt_r(rec['ratio_hand_written_over_native'])} the native forward; bcad's "
+                f"first call is {fmt_r(rec['ratio_first_over_hand_written'])} the hand-written "
+                f"gradient.")
         t_first = first and first.median
         t_steady = steady and steady.median
         t_ag = ag and ag.median
@@ -532,6 +547,8 @@ def run_ad(cfg, bcad, bcad_err, autograd, autograd_err, report, selected):
     print_table(["problem", "bcad 1st / native", "bcad steady / native",
                  "autograd / bcad 1st", "autograd / bcad steady", "target"],
                 ratio_rows)
+    if hand_notes:
+        print("\n".join(hand_notes) + "\n")
     print("Gradient checks (relative max-abs error):\n")
     print_table(["problem", "reference", "bcad vs ref", "bcad vs autograd",
                  "autograd vs ref", "tol (ref)", "check"], check_rows)
