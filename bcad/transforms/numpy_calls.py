@@ -218,9 +218,31 @@ def special(tape, fn, args, kwargs):
             return _sum_of_arrays(tape, args, kwargs)
         elif fn is _PLACE and len(args) == 3 and not kwargs:
             return array_ops.place(tape, *args)
+        elif fn is _SETITEM and len(args) == 3 and not kwargs and type(args[0]) is _ndarray:
+            return _array_dunder(tape, args[0], "__setitem__", args[1:])
         return NOT_SPECIAL
     if fn is _COPYTO:
         return array_ops.copyto(tape, *args, **kwargs)
+    if kwargs:
+        return NOT_SPECIAL
+    if tf is _METHOD_WRAPPER and type(fn.__self__) is _ndarray:
+        return _array_dunder(tape, fn.__self__, fn.__name__, args)
+    if tf is _SLOT_WRAPPER and fn.__objclass__ is _ndarray and args and type(args[0]) is _ndarray:
+        return _array_dunder(tape, args[0], fn.__name__, args[1:])
+    return NOT_SPECIAL
+
+
+def _array_dunder(tape, a, name, args):
+    """`a.__setitem__(k, v)`, `ndarray.__iadd__(a, b)`, `operator.setitem(a,
+    k, v)`: the statements `a[k] = v` and `a += b` they are."""
+    if name == "__setitem__" and len(args) == 2:
+        array_ops.setitem(tape, a, args[0], args[1])
+        return None
+    k = _INPLACE_K.get(name)
+    if k is not None and len(args) == 1 and objects.STATIC[type(args[0])]:
+        # (an operand of a Python class gets its __array_ufunc__ from numpy's
+        # own call, as before)
+        return array_ops.inplace(tape, k, a, args[0], objects.NATIVE_BINARY[k])
     return NOT_SPECIAL
 
 
@@ -308,10 +330,22 @@ def protect_residuals(tape, objs):
 
 def maybe_special(fn):
     """Cheap test before `special` (call_c runs it on every C call)."""
+    tf = type(fn)
     return fn is abs or fn is sum or fn is _COPYTO or fn is _CONVERTER or fn is _PLACE or \
-        type(fn) is BuiltinFunctionType and (type(fn.__self__) in _SPECIAL_SELF
-                                             or fn in _OPERATOR_K or fn in _OPERATOR_UNARY
-                                             or fn in _OPERATOR_CMP)
+        tf is BuiltinFunctionType and (type(fn.__self__) in _SPECIAL_SELF
+                                       or fn in _OPERATOR_K or fn in _OPERATOR_UNARY
+                                       or fn in _OPERATOR_CMP or fn is _SETITEM) or \
+        tf is _METHOD_WRAPPER and type(fn.__self__) is _ndarray or \
+        tf is _SLOT_WRAPPER and fn.__objclass__ is _ndarray
+
+
+_METHOD_WRAPPER = types.MethodWrapperType       # a.__setitem__, a.__iadd__
+_SLOT_WRAPPER = types.WrapperDescriptorType     # ndarray.__setitem__
+_SETITEM = __import__("operator").setitem
+_INPLACE_K = {name: 13 + i for i, name in enumerate(
+    ("__iadd__", "__iand__", "__ifloordiv__", "__ilshift__", "__imatmul__", "__imul__",
+     "__imod__", "__ior__", "__ipow__", "__irshift__", "__isub__", "__itruediv__",
+     "__ixor__"))}    # (BINARY_OP's numbering: interpreter/objects/operators._INPLACE)
 
 
 def iterated(tape, fn, args):

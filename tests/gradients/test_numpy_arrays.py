@@ -810,3 +810,32 @@ def test_write_through_a_view_made_before_recording():
         return np.sum(np.dot(buf.T, a) ** 2)
     x = np.array([1.0, 2.0])
     np.testing.assert_allclose(bcad.grad(f)(x), fd_grad(f, x), rtol=1e-6)
+
+
+# ------------------------------------------------------------------ explicit dunder writes
+# `a.__setitem__(k, v)`, `np.ndarray.__setitem__(a, k, v)`, `operator.setitem`
+# and `a.__iadd__(b)` are the statements `a[k] = v` and `a += b` (they were
+# refused as C functions that may have copied the value).
+import operator as _operator
+
+_DUNDER_WRITES = {
+    "a.__setitem__": lambda K, x: K.__setitem__(0, x * 2),
+    "ndarray.__setitem__": lambda K, x: np.ndarray.__setitem__(K, 0, x * 2),
+    "operator.setitem": lambda K, x: _operator.setitem(K, 0, x * 2),
+    "view.__setitem__": lambda K, x: K[:, 1].__setitem__(slice(None, 2), x),
+    "a.__iadd__": lambda K, x: (K.__setitem__(0, x), K.__iadd__(K * 2.0)),
+    "ndarray.__imul__": lambda K, x: (K.__setitem__(1, x), np.ndarray.__imul__(K, K + 1.0)),
+}
+
+
+@pytest.mark.parametrize("name", list(_DUNDER_WRITES))
+def test_explicit_dunder_writes(name):
+    write = _DUNDER_WRITES[name]
+
+    def f(x):
+        K = np.ones((2, 2))
+        write(K, x)
+        return np.sum(K * K * x[0])
+    x = np.array([0.7, -1.3])
+    np.testing.assert_allclose(bcad.grad(f)(x), fd_grad(f, x), rtol=1e-6, atol=1e-9)
+    check_grads(f, (x,), modes=("fwd", "rev"))
