@@ -371,8 +371,8 @@ _DIRECT = {}        # fn -> its array rule, when _direct_rule may apply it (else
 
 def _direct_rule(fn):
     """The array rule call_c applies straight away to `fn` (a ufunc, a numpy
-    dispatcher or a module-level C function of numpy) called with numbers
-    and numeric arrays only, no keywords: a rule with no `check`, no tuple
+    dispatcher or a module-level C function of numpy) called with numbers,
+    numeric arrays and flat lists of numbers only, no keywords: a rule with no `check`, no tuple
     result and no iterable arguments, of a function that is not one of the
     special calls (numpy_calls.maybe_special), not an iterating consumer and
     not interpreted when uncovered.  For such arguments the general path's
@@ -428,6 +428,17 @@ def call_c(fn, args, kwargs):
                 if ta is _ndarray:
                     if a.dtype.kind == "O" or taint and id(a) in taint:
                         break
+                elif ta is list or ta is tuple:
+                    # np.array([u, v]) of numbers: the rule's leaves, as
+                    # _rule_leaves and reach would find them
+                    for e in a:
+                        if type(e) not in _SCALARS:
+                            break
+                        if not tracked and id(e) in ids:
+                            tracked = True
+                    else:
+                        continue
+                    break
                 elif ta not in _SCALARS:
                     break
                 if not tracked and id(a) in ids:
