@@ -153,8 +153,9 @@ def ufunc_out(tape, prim, fn, args, kwargs, site):
     return o
 
 
-def getitem(tape, a, key, site=None):
-    """`a[key]` of an ndarray while differentiating."""
+def getitem(tape, a, key, site=None, meta=None):
+    """`a[key]` of an ndarray while differentiating (`meta`: a's Meta, when
+    the caller reads several elements of it)."""
     r = a[key]
     tr = type(r)
     if tr is _float64 and type(key) is int:
@@ -163,7 +164,7 @@ def getitem(tape, a, key, site=None):
         ids = tape.ids
         va = ids.get(id(a), -1)
         if va >= 0 and id(r) not in ids:
-            tape.record_general(GETITEM, r, (va, -1), (Meta(a), key), {},
+            tape.record_general(GETITEM, r, (va, -1), (meta or Meta(a), key), {},
                                 site or current_site())
         return r
     recorded = id(a) in tape.ids and id(r) not in tape.ids and is_array_value(r)
@@ -185,8 +186,11 @@ def rows(tape, a, it, site=None):
     """Iteration over a tracked array: its rows, recorded as subscripts at
     `site` (the loop's instruction)."""
     site = site or current_site()
+    meta = Meta(a)
     for i in range(len(a)):
-        yield getitem(tape, a, i, site)
+        if a.shape != meta.shape:       # (`a.shape = ...` meanwhile)
+            meta = Meta(a)
+        yield getitem(tape, a, i, site, meta)
 
 
 def row_list(tape, a):
