@@ -9,7 +9,7 @@ for an argument without a tangent); returns the output's tangent.
 """
 import numpy as np
 
-from . import RULES
+from . import RULES, reductions
 from .shapes import GETITEM, GATHER, SETITEM, SET_SHAPE
 
 ndarray = np.ndarray
@@ -77,12 +77,53 @@ def _sum_jvp(fn, initial_at, only_add=False):
     return jvp
 
 
+def _max_jvp(start, default_axis=None):
+    """max/min (a.max(axis, out, keepdims, initial, where), and
+    ufunc.reduce of maximum, minimum, fmax, fmin): the tangents of the tied
+    elements averaged, as the VJP shares the cotangent.  A tangent of
+    initial= (or of where=) leaves it to the derived JVP."""
+    def jvp(ts, ans, args, kwargs):
+        for t in ts[start:]:
+            if t is not None:
+                return NotImplemented
+        o = reductions.opts(args, kwargs, reductions.MAX_NAMES, start)
+        if default_axis is not None:
+            o.setdefault("axis", default_axis)
+        return reductions.max_tangent(ts[start - 1], ans, args[start - 1], o)
+    return jvp
+
+
+_MAX_REDUCERS = (np.maximum, np.minimum, np.fmax, np.fmin)
+
+
+def _reduce_jvp():
+    """ufunc.reduce: a sum's JVP for add, a max's for maximum and the like,
+    else NotImplemented (derived)."""
+    as_sum = _sum_jvp(np.ufunc.reduce, 6, only_add=True)
+    as_max = _max_jvp(2, default_axis=0)
+
+    def jvp(ts, ans, args, kwargs):
+        if args[0] in _MAX_REDUCERS:
+            if ts[0] is not None:
+                return NotImplemented
+            return as_max(ts, ans, (args[0], args[1], *_reduce_options(args[2:])), kwargs)
+        return as_sum(ts, ans, args, kwargs)
+    return jvp
+
+
+def _reduce_options(rest):
+    """ufunc.reduce's options after the array (axis, dtype, out, keepdims,
+    initial, where) as max's (axis, out, keepdims, initial, where)."""
+    return rest[:1] + rest[2:]
+
+
 # (positions of initial=: a.sum(axis, dtype, out, keepdims, initial, where);
 # ufunc.reduce(ufunc, a, axis, dtype, out, keepdims, initial, where);
 # accumulate has none)
 RULES[ndarray.sum].jvp = _sum_jvp(ndarray.sum, 5)
-RULES[np.ufunc.reduce].jvp = _sum_jvp(np.ufunc.reduce, 6, only_add=True)
+RULES[np.ufunc.reduce].jvp = _reduce_jvp()
 RULES[np.ufunc.accumulate].jvp = _sum_jvp(np.ufunc.accumulate, 99, only_add=True)
+RULES[ndarray.max].jvp = RULES[ndarray.min].jvp = _max_jvp(1)
 
 
 def _getitem_jvp(ts, ans, args, kwargs):
