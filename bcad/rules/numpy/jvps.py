@@ -10,6 +10,7 @@ for an argument without a tangent); returns the output's tangent.
 import numpy as np
 
 from . import RULES, reductions
+from ...tape.tape import active
 from .shapes import GETITEM, GATHER, SETITEM, SET_SHAPE
 
 ndarray = np.ndarray
@@ -34,9 +35,19 @@ def _multilinear(fn):
                 r = getattr(a[0], name)(*a[1:], **kwargs)
             else:
                 r = fn(*a, **kwargs)
-            out = r if out is None else out + r
+            out = r if out is None else _accumulate(out, r)
         return out
     return jvp
+
+
+def _accumulate(out, r):
+    """out + r, into `out` when it is a new array of the sum's shape and
+    dtype (a product's term: one temporary less per term)."""
+    if type(out) is ndarray and out.base is None and type(r) is ndarray and \
+            out.shape == np.broadcast_shapes(out.shape, r.shape) and \
+            np.result_type(out, r) == out.dtype and active() is None:
+        return np.add(out, r, out=out)
+    return out + r
 
 
 # Products: multilinear in their operands.
@@ -56,6 +67,18 @@ for _fn in _PRODUCTS + _LINEAR:
     _p = RULES.get(_fn)
     if _p is not None and _p.prepare is None:
         _p.jvp = _multilinear(_fn)
+
+
+def _copy_jvp(ts, ans, args, kwargs):
+    """A copy's tangent is its argument's, not a copy of it (tangents are
+    never written in place: a write's JVP builds a new array)."""
+    return ts[0]
+
+
+for _fn in (ndarray.copy, np.copy, ndarray.__copy__):
+    _p = RULES.get(_fn)
+    if _p is not None and _p.prepare is None:
+        _p.jvp = _copy_jvp
 
 
 def _initial(args, kwargs, position):
