@@ -40,7 +40,7 @@ from ..tape.tape import INPUT, GENERAL, active
 from ..rules import derived
 from ..rules.numpy import set_needs
 from . import arrays
-from .nested import kernel, interpretable
+from .nested import kernel, interpretable, relink, restore
 
 ndarray = np.ndarray
 _Meta = arrays.Meta
@@ -100,6 +100,17 @@ def _push_scalar(tape, v, p, ta, tb, nested):
 
 
 def _push_general(tape, v, p, ts, nested):
+    if not nested:
+        return _push_general_rule(tape, v, p, ts, nested)
+    prm = tape.params[v]
+    undo = relink(tape, v, tape.a[v], prm[0], prm[1], prm[2] if len(prm) > 2 else tape.vals[v])
+    try:
+        return _push_general_rule(tape, v, p, ts, nested)
+    finally:
+        restore(tape, undo)
+
+
+def _push_general_rule(tape, v, p, ts, nested):
     kind = p.kind
     prm = tape.params[v]
     args, kwargs = prm[0], prm[1]

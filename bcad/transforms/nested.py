@@ -153,7 +153,7 @@ def _vjp_equation(tape, v, p, g, start):
     args, kwargs = prm[0], prm[1]
     ans = prm[2] if len(prm) > 2 else vals[v]
     in_vars = tape.a[v]
-    undo = _relink(tape, v, in_vars, args, kwargs, ans)
+    undo = relink(tape, v, in_vars, args, kwargs, ans)
     set_needs(tuple([i >= start for i in in_vars])
               if len(in_vars) == len(args) + len(kwargs) else None)
     try:
@@ -169,11 +169,7 @@ def _vjp_equation(tape, v, p, g, start):
                 flat = run_call(derived.flat_cts, (cts, args, kwargs), {})
     finally:
         set_needs(None)
-        for i, old in undo:
-            if old is None:
-                tape.ids.pop(i, None)
-            else:
-                tape.ids[i] = old
+        restore(tape, undo)
     return [(i, c) for i, c in zip(in_vars, flat)]
 
 
@@ -183,10 +179,11 @@ def _dense(x, s):
     return run_call(derived.dense, (x, s.key, s.g, s.basic, s.flat), {})
 
 
-def _relink(tape, v, in_vars, args, kwargs, ans):
-    """While equation v's rule runs, its saved arguments (and output) are
-    its recorded input variables (and v): an array the tape copied before a
-    later write is the variable it was when v was recorded."""
+def relink(tape, v, in_vars, args, kwargs, ans):
+    """While equation v's rule (VJP, or JVP in forward.py) runs, its saved
+    arguments (and output) are its recorded input variables (and v): an
+    array the tape copied before a later write is the variable it was when
+    v was recorded.  Returns what `restore` undoes."""
     from .tracking import leaves_of
     leaves = []
     for a in (*args, *kwargs.values()):
@@ -194,6 +191,18 @@ def _relink(tape, v, in_vars, args, kwargs, ans):
     pairs = [(x, k) for x, k in zip(leaves, in_vars) if k >= 0]
     if type(ans) is np.ndarray:
         pairs.append((ans, v))
+    elif type(ans) is tuple:
+        # A rule of several outputs (svd, eigh): one equation per output,
+        # recorded one after another, each output the value of its own (or,
+        # written in place later, the copy the tape made of it: pinv's
+        # `divide(1, s, out=s)`).
+        vals, n = tape.vals, len(ans)
+        for x in ans:
+            if type(x) is np.ndarray:
+                for w in range(max(v - n + 1, 0), min(v + n, len(vals))):
+                    if vals[w] is x:
+                        pairs.append((x, w))
+                        break
     undo = []
     ids = tape.ids
     for x, k in pairs:
@@ -204,3 +213,11 @@ def _relink(tape, v, in_vars, args, kwargs, ans):
             undo.append((id(x), cur))
             ids[id(x)] = k
     return undo
+
+
+def restore(tape, undo):
+    for i, old in undo:
+        if old is None:
+            tape.ids.pop(i, None)
+        else:
+            tape.ids[i] = old
