@@ -159,6 +159,19 @@ def fresh(x):
     return -(-x)
 
 
+def custom_vjp_rule(custom):
+    """The VJP of a bcad.custom_vjp: its backward on the residuals its
+    forward saved for this output."""
+    def vjp(g, ans, args, kwargs):
+        cts = custom.bwd(custom._residuals[id(ans)], g)
+        if not isinstance(cts, tuple) or len(cts) != len(args):
+            raise TypeError(f"custom_vjp backward of {custom.__qualname__} must return a tuple "
+                            f"of {len(args)} cotangents, got {cts!r:.80}")
+        return cts
+    vjp.__self__ = custom       # (as a bound method's: trace/runtime.py finds the custom_vjp)
+    return vjp
+
+
 def contraction(fun, ct):
     """*args -> sum_k Re<ct_k, out_k> over the leaves of fun's output (a
     real scalar to take derivatives of, bcad.testing.check_grads)."""

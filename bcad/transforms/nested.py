@@ -21,9 +21,11 @@ constant to the inner pass, and the inner result depends on it through
 recorded equations that the outer pass sees.  (`x * grad(lambda y: x * y)(1.0)`
 has derivative 2x.)
 
-A rule whose VJP bcad cannot interpret (a custom_vjp's backward is called
-by bcad's own code) makes an inner pass through it raise
-NonDifferentiableError.
+A rule whose VJP bcad cannot interpret (bcad's own code, run natively)
+makes an inner pass through it raise NonDifferentiableError.  A
+custom_vjp's backward is user code: inside another transform its forward is
+recorded (api.custom_vjp) and its backward interpreted, so that both are
+differentiated.
 """
 import numpy as np
 
@@ -34,6 +36,17 @@ from ..rules import derived
 from ..rules.numpy import Scatter, set_needs, GETITEM, GATHER
 from ..tape.tape import active, INPUT, GENERAL
 from .tree import flatten, unflatten, paths
+
+
+# Transforms recording inside another one, now (one thread at a time: the
+# interpreter's entry lock).
+_INSIDE = [0]
+
+
+def inside_transform():
+    """Is a transform recording inside another one (whose pass will be
+    differentiated)?"""
+    return _INSIDE[0] > 0 and outer_tape() is not None
 
 
 def outer_tape():
@@ -97,7 +110,11 @@ def run_forward(fun, args, kwargs, diff_positions):
             mask.append(True)
         args[i] = unflatten(treedef, new)
         inputs.append((new, treedef, mask))
-    out = run_call(fun, tuple(args), kwargs)
+    _INSIDE[0] += 1
+    try:
+        out = run_call(fun, tuple(args), kwargs)
+    finally:
+        _INSIDE[0] -= 1
     res = VJPResult(None, out, inputs)
     res.tape, res.input_var, res.start = tape, input_var, start
     return res
