@@ -495,3 +495,18 @@ def test_nested_through_recursion_and_generators():
         return sum(x ** k / k for k in (gen for gen in range(1, 5)))
     assert bcad.hessian(moments)(0.5) == pytest.approx(sum((k - 1) * 0.5 ** (k - 2)
                                                            for k in range(2, 5)))
+
+
+def test_jvp_of_a_number_valued_rule_of_arrays():
+    # (the pairing of an array argument's cotangent with its tangent is a
+    # sum: it was an array, and the jvp raised a TypeError)
+    @bcad.custom_vjp
+    def lse(x):
+        m = np.max(x)
+        return float(m + np.log(np.sum(np.exp(x - m))))
+    lse.defvjp(lambda x: (lse(x), x),
+               lambda x, g: (g * np.exp(x - np.max(x)) / np.sum(np.exp(x - np.max(x))),))
+    x, t = np.array([0.3, -1.2, 0.8]), np.array([1.0, -2.0, 0.5])
+    out, jt = bcad.jvp(lse, (x,), (t,))
+    assert out == lse(x)
+    assert jt == pytest.approx(float(bcad.grad(lse)(x) @ t), rel=1e-12)

@@ -201,6 +201,33 @@ def _scalar_cases():
     return out
 
 
+def _custom_cases():
+    """bcad.custom_vjp: inside another transform its forward is recorded
+    and its backward interpreted."""
+    @bcad.custom_vjp
+    def cube(x):
+        return x ** 3
+    cube.defvjp(lambda x: (x ** 3, x), lambda x, g: (3 * x * x * g,))
+
+    @bcad.custom_vjp
+    def sin_cos(x, y):
+        return math.sin(x) * math.cos(y)
+    sin_cos.defvjp(lambda x, y: (math.sin(x) * math.cos(y), (x, y)),
+                   lambda r, g: (g * math.cos(r[0]) * math.cos(r[1]),
+                                 -g * math.sin(r[0]) * math.sin(r[1])))
+
+    @bcad.custom_vjp
+    def logsumexp(x):
+        m = np.max(x)
+        return float(m + np.log(np.sum(np.exp(x - m))))
+    logsumexp.defvjp(lambda x: (logsumexp(x), x), lambda x, g: (
+        g * np.exp(x - np.max(x)) / np.sum(np.exp(x - np.max(x))),))
+    return [pytest.param(lambda x: cube(x) * x, (0.7,), id="custom_vjp:cube"),
+            pytest.param(sin_cos, (0.4, 1.3), id="custom_vjp:sin_cos"),
+            pytest.param(lambda x: logsumexp(x * 2.0), (np.array([0.3, -1.2, 0.8]),),
+                         id="custom_vjp:logsumexp")]
+
+
 def _numpy_cases():
     from tests.gradients import (test_numpy_rules as nr, test_numpy_linalg as la,
                                  test_numpy_python_layer as pl)
@@ -262,7 +289,7 @@ def _numpy_cases():
 
 
 def generate():
-    return _scalar_cases() + _numpy_cases()
+    return _scalar_cases() + _custom_cases() + _numpy_cases()
 
 
 def expected_refusal(case_id):
