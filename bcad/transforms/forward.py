@@ -23,10 +23,11 @@ Where an equation's JVP comes from (`_push_equation`):
   call per equation); a rule whose VJP bcad cannot differentiate raises
   NonDifferentiableError naming it.
 
-Inside another transform (`jvp` of a function that calls `grad`: a
-Hessian-vector product), the push covers only the equations the inner
-function recorded, and every JVP is interpreted so that the outer
-transform differentiates it (nested.py).
+Inside another transform (`grad` of a function that calls `jvp`), the push
+covers only the equations the inner function recorded, and every JVP is
+interpreted so that the outer transform differentiates it (nested.py),
+reading its saved operands as the variables they were when recorded (an
+operand written in place later is the tape's copy: nested.relink).
 
 Conventions are reverse mode's: a complex number's tangent is complex; a
 real value's tangent is real, of its dtype and shape (float32 in, float32
