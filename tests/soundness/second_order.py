@@ -3,8 +3,9 @@ differentiated twice.
 
 The cases are those of the derivative-rule tests (tests/gradients): the
 scalar rules (math, Python arithmetic, builtins, statistics) at their
-points, and numpy's ufuncs, reductions, cumulative functions, products,
-linear algebra, shape functions, subscripts and writes.  Each case
+points, numpy's ufuncs, reductions, cumulative functions, products,
+linear algebra, shape functions, subscripts and writes, scipy.special's
+functions, and a few bcad.custom_vjp functions.  Each case
 `fn(*args)` becomes the real scalar s = sum_k <w_k, Re out_k> (random
 weights), and its Hessian applied to a direction d is computed three ways:
 
@@ -288,8 +289,25 @@ def _numpy_cases():
     return out
 
 
+def _scipy_cases():
+    try:
+        from tests.gradients import test_scipy_special as ss
+    except ImportError:         # (no scipy)
+        return []
+    out = []
+    for row in ss.UNARY:
+        (name, fn, domain), marks = _row(row)
+        out.append(pytest.param(fn, (ss.sample(domain, (3,)),), id=f"scipy.special:{name}",
+                                marks=marks))
+    for row in ss.BINARY:
+        (name, fn, da, db), marks = _row(row)
+        out.append(pytest.param(fn, (ss.sample(da, (3,)), ss.sample(db, (3,), seed=1)),
+                                id=f"scipy.special:{name}", marks=marks))
+    return out
+
+
 def generate():
-    return _scalar_cases() + _custom_cases() + _numpy_cases()
+    return _scalar_cases() + _custom_cases() + _numpy_cases() + _scipy_cases()
 
 
 def expected_refusal(case_id):
