@@ -171,26 +171,37 @@ class custom_vjp:
         self.fun = fun
         self.fwd = self.bwd = self.prim = None
         self._residuals = {}
+        self._recording = False     # its forward is being recorded (inside a transform)
 
     def defvjp(self, fwd, bwd):
+        from .rules.derived import custom_vjp_rule
         self.fwd, self.bwd = fwd, bwd
+        # (the rule is interpretable code: inside another transform, the
+        # backward is interpreted and differentiated in turn)
         self.prim = Primitive(getattr(self.fun, "__qualname__", "custom_vjp"), self.fun,
-                              (self._vjp,), general=True)
+                              (custom_vjp_rule(self),), general=True)
         return self
-
-    def _vjp(self, g, ans, args, kwargs):
-        cts = self.bwd(self._residuals[id(ans)], g)
-        if not isinstance(cts, tuple) or len(cts) != len(args):
-            raise TypeError(f"custom_vjp backward of {self.__qualname__} must return a tuple of "
-                            f"{len(args)} cotangents, got {cts!r:.80}")
-        return cts
 
     def __call__(self, *args, **kwargs):
         tape = active()
         if tape is None or self.fwd is None:
             return self.fun(*args, **kwargs)
         from .transforms.tracking import leaves_of, current_site
-        out, res = _unrecorded(self.fwd, args, kwargs)
+        from .transforms.nested import inside_transform
+        from .interpreter import run_call
+        if self._recording:         # called by its own forward: itself, recorded
+            return run_call(self.fun, args, kwargs)
+        if inside_transform():
+            # Another transform will differentiate this one's pass: the
+            # forward is recorded, so that the residuals the backward reads
+            # carry their dependence on the inputs.
+            self._recording = True
+            try:
+                out, res = run_call(self.fwd, args, kwargs)
+            finally:
+                self._recording = False
+        else:
+            out, res = _unrecorded(self.fwd, args, kwargs)
         if type(out) not in TRACKED_TYPES:
             raise TypeError(f"custom_vjp {self.__qualname__}: the forward rule must return a "
                             f"float or complex output, got {type(out).__name__}")

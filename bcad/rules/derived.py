@@ -28,6 +28,14 @@ def rdot(c, t):
     return c * t
 
 
+def _rdot_leaf(c, t):
+    """rdot of a number's cotangent and tangent, or Re<c, t> summed of an
+    array's (a rule of arrays whose output is a number: a custom_vjp)."""
+    if type(c) is np.ndarray or type(t) is np.ndarray:
+        return _inner(c, t)
+    return rdot(c, t)
+
+
 def flat_cts(cts, args, kwargs):
     """A general rule's cotangents flattened like the argument leaves (of
     args, then of kwargs' values; None for a whole subtree), as reverse mode
@@ -79,7 +87,7 @@ def scalar_jvp(vjps, ts, ans, args, cplx):
 def general_scalar_jvp(vjp, ans, args, kwargs, ts, cplx):
     """J t of a rule of any arguments whose output is a number (fsum, hypot,
     custom_vjp): its VJP at 1 (and 1j) is the gradient, paired with `ts`."""
-    pair = pairing(vjp, ans, args, kwargs, ts, rdot)
+    pair = pairing(vjp, ans, args, kwargs, ts, _rdot_leaf)
     d = pair(1.0)
     if cplx:
         d = d + 1j * pair(1j)
@@ -157,6 +165,19 @@ def fresh(x):
     if type(x) is np.ndarray:
         return x.copy()
     return -(-x)
+
+
+def custom_vjp_rule(custom):
+    """The VJP of a bcad.custom_vjp: its backward on the residuals its
+    forward saved for this output."""
+    def vjp(g, ans, args, kwargs):
+        cts = custom.bwd(custom._residuals[id(ans)], g)
+        if not isinstance(cts, tuple) or len(cts) != len(args):
+            raise TypeError(f"custom_vjp backward of {custom.__qualname__} must return a tuple "
+                            f"of {len(args)} cotangents, got {cts!r:.80}")
+        return cts
+    vjp.__self__ = custom       # (as a bound method's: trace/runtime.py finds the custom_vjp)
+    return vjp
 
 
 def contraction(fun, ct):

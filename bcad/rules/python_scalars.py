@@ -8,15 +8,16 @@ from . import BINARY, UNARY, RULES, cj, defzero
 
 
 def _pow_dx(g, ans, x, y):
-    """d(x**y)/dx = y * x**(y-1)."""
-    if y == 0:
-        return 0.0 * g
+    """d(x**y)/dx = y * x**(y-1), as a function of x and y (its own
+    derivatives are the second ones: 2 for x**2 at 0, 1/x in y at y == 0)."""
     if x == 0:
         # 0**(y-1): 1 for y == 1, 0 for y > 1, infinite for 0 < y < 1
         # (y < 0 raised in the forward pass); complex y: by its real part.
+        if y == 0:
+            return 0.0 * g
         if y == 1:
             return g
-        return g * (0.0 if y.real > 1 else math.inf)
+        return g * (cj(y * x ** (y - 1)) if y.real > 1 else math.inf)
     return g * cj(y * x ** (y - 1))
 
 

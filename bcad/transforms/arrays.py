@@ -166,9 +166,14 @@ def keep_weakly(tape, v, view):
     `ids` entry goes with it, so that a new object given its address is not
     taken for it."""
     tape.vals[v] = Meta(view)
-    i = id(view)
+    forget_when_dropped(tape, view)
+
+
+def forget_when_dropped(tape, x):
+    """The tape does not keep `x` alive: its `ids` entry goes with it."""
+    i = id(x)
     w = tape.weak.get(i)
-    if w is not None and w() is view:
+    if w is not None and w() is x:
         return
     ids, weak = tape.ids, tape.weak
 
@@ -176,7 +181,7 @@ def keep_weakly(tape, v, view):
         if weak.get(i) is w:
             del weak[i]
             ids.pop(i, None)
-    tape.weak[i] = weakref.ref(view, dropped)
+    tape.weak[i] = weakref.ref(x, dropped)
 
 
 def record_multi(tape, prim, outs, args, kwargs, site):
@@ -270,8 +275,11 @@ def _snapshot(tape, r):
                           *((_swap(p[2], x, c),) if len(p) > 2 else ()))
         if tape.vals[v] is x:
             # (x is this equation's output: the old version keeps the old
-            # contents, in a copy the tape owns.)
+            # contents, in a copy the tape owns.  If no write follows (a C
+            # function that might have written did not), x stays v's
+            # until it dies: then its address is nobody's.)
             tape.vals[v] = c
+            forget_when_dropped(tape, x)
 
 
 def _swap1(a, x, c):

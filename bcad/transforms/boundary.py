@@ -372,9 +372,40 @@ def _members(objs, keep=False):
         elif isinstance(o, dict):
             todo.extend(o.keys())
             todo.extend(o.values())
+        elif t is Frame:
+            # An interpreted generator's frame: what it can yield is in its
+            # values and, a level deep, its globals (a module's constants and
+            # tables), not in its callers, its decoded code or everything a
+            # module holds (thousands of objects: a scan per tuple(genexpr)
+            # of every rule interpreted inside another transform).  What is
+            # left out can only be refused, never let through.
+            todo.extend(o.fast)
+            todo.extend(o.stack)
+            ns = getattr(o, "locals", None)     # (a slot set only for namespaces)
+            if ns is not None:
+                todo.append(ns)
+            _shallow(o.globals, out, alive if keep else None)
         elif not isinstance(o, _OPAQUE) and not (_NDARRAY and isinstance(o, _NDARRAY)):
             todo.extend(gc.get_referents(o))    # iterators, zip, map, instances
     return out
+
+
+def _shallow(ns, out, alive):
+    """The ids of a namespace's values and of their elements (one level)."""
+    for v in ns.values():
+        out.add(id(v))
+        tv = type(v)
+        if tv is list or tv is tuple:
+            items = v
+        elif tv is dict:
+            items = v.values()
+        else:
+            items = ()
+        for e in items:
+            out.add(id(e))
+        if alive is not None:
+            alive.append(v)
+            alive.extend(items)
 
 
 _PLAIN = frozenset({float, int, complex, str, bytes, bool, list, tuple, dict, set, frozenset,

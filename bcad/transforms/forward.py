@@ -23,10 +23,11 @@ Where an equation's JVP comes from (`_push_equation`):
   call per equation); a rule whose VJP bcad cannot differentiate raises
   NonDifferentiableError naming it.
 
-Inside another transform (`jvp` of a function that calls `grad`: a
-Hessian-vector product), the push covers only the equations the inner
-function recorded, and every JVP is interpreted so that the outer
-transform differentiates it (nested.py).
+Inside another transform (`grad` of a function that calls `jvp`), the push
+covers only the equations the inner function recorded, and every JVP is
+interpreted so that the outer transform differentiates it (nested.py),
+reading its saved operands as the variables they were when recorded (an
+operand written in place later is the tape's copy: nested.relink).
 
 Conventions are reverse mode's: a complex number's tangent is complex; a
 real value's tangent is real, of its dtype and shape (float32 in, float32
@@ -40,7 +41,7 @@ from ..tape.tape import INPUT, GENERAL, active
 from ..rules import derived
 from ..rules.numpy import set_needs
 from . import arrays
-from .nested import kernel, interpretable
+from .nested import kernel, interpretable, relink, restore
 
 ndarray = np.ndarray
 _Meta = arrays.Meta
@@ -100,6 +101,17 @@ def _push_scalar(tape, v, p, ta, tb, nested):
 
 
 def _push_general(tape, v, p, ts, nested):
+    if not nested:
+        return _push_general_rule(tape, v, p, ts, nested)
+    prm = tape.params[v]
+    undo = relink(tape, v, tape.a[v], prm[0], prm[1], prm[2] if len(prm) > 2 else tape.vals[v])
+    try:
+        return _push_general_rule(tape, v, p, ts, nested)
+    finally:
+        restore(tape, undo)
+
+
+def _push_general_rule(tape, v, p, ts, nested):
     kind = p.kind
     prm = tape.params[v]
     args, kwargs = prm[0], prm[1]

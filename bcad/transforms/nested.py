@@ -21,9 +21,11 @@ constant to the inner pass, and the inner result depends on it through
 recorded equations that the outer pass sees.  (`x * grad(lambda y: x * y)(1.0)`
 has derivative 2x.)
 
-A rule whose VJP bcad cannot interpret (a custom_vjp's backward is called
-by bcad's own code) makes an inner pass through it raise
-NonDifferentiableError.
+A rule whose VJP bcad cannot interpret (bcad's own code, run natively)
+makes an inner pass through it raise NonDifferentiableError.  A
+custom_vjp's backward is user code: inside another transform its forward is
+recorded (api.custom_vjp) and its backward interpreted, so that both are
+differentiated.
 """
 import numpy as np
 
@@ -34,6 +36,17 @@ from ..rules import derived
 from ..rules.numpy import Scatter, set_needs, GETITEM, GATHER
 from ..tape.tape import active, INPUT, GENERAL
 from .tree import flatten, unflatten, paths
+
+
+# Transforms recording inside another one, now (one thread at a time: the
+# interpreter's entry lock).
+_INSIDE = [0]
+
+
+def inside_transform():
+    """Is a transform recording inside another one (whose pass will be
+    differentiated)?"""
+    return _INSIDE[0] > 0 and outer_tape() is not None
 
 
 def outer_tape():
@@ -97,7 +110,11 @@ def run_forward(fun, args, kwargs, diff_positions):
             mask.append(True)
         args[i] = unflatten(treedef, new)
         inputs.append((new, treedef, mask))
-    out = run_call(fun, tuple(args), kwargs)
+    _INSIDE[0] += 1
+    try:
+        out = run_call(fun, tuple(args), kwargs)
+    finally:
+        _INSIDE[0] -= 1
     res = VJPResult(None, out, inputs)
     res.tape, res.input_var, res.start = tape, input_var, start
     return res
@@ -153,7 +170,7 @@ def _vjp_equation(tape, v, p, g, start):
     args, kwargs = prm[0], prm[1]
     ans = prm[2] if len(prm) > 2 else vals[v]
     in_vars = tape.a[v]
-    undo = _relink(tape, v, in_vars, args, kwargs, ans)
+    undo = relink(tape, v, in_vars, args, kwargs, ans)
     set_needs(tuple([i >= start for i in in_vars])
               if len(in_vars) == len(args) + len(kwargs) else None)
     try:
@@ -169,11 +186,7 @@ def _vjp_equation(tape, v, p, g, start):
                 flat = run_call(derived.flat_cts, (cts, args, kwargs), {})
     finally:
         set_needs(None)
-        for i, old in undo:
-            if old is None:
-                tape.ids.pop(i, None)
-            else:
-                tape.ids[i] = old
+        restore(tape, undo)
     return [(i, c) for i, c in zip(in_vars, flat)]
 
 
@@ -183,10 +196,11 @@ def _dense(x, s):
     return run_call(derived.dense, (x, s.key, s.g, s.basic, s.flat), {})
 
 
-def _relink(tape, v, in_vars, args, kwargs, ans):
-    """While equation v's rule runs, its saved arguments (and output) are
-    its recorded input variables (and v): an array the tape copied before a
-    later write is the variable it was when v was recorded."""
+def relink(tape, v, in_vars, args, kwargs, ans):
+    """While equation v's rule (VJP, or JVP in forward.py) runs, its saved
+    arguments (and output) are its recorded input variables (and v): an
+    array the tape copied before a later write is the variable it was when
+    v was recorded.  Returns what `restore` undoes."""
     from .tracking import leaves_of
     leaves = []
     for a in (*args, *kwargs.values()):
@@ -194,6 +208,18 @@ def _relink(tape, v, in_vars, args, kwargs, ans):
     pairs = [(x, k) for x, k in zip(leaves, in_vars) if k >= 0]
     if type(ans) is np.ndarray:
         pairs.append((ans, v))
+    elif type(ans) is tuple:
+        # A rule of several outputs (svd, eigh): one equation per output,
+        # recorded one after another, each output the value of its own (or,
+        # written in place later, the copy the tape made of it: pinv's
+        # `divide(1, s, out=s)`).
+        vals, n = tape.vals, len(ans)
+        for x in ans:
+            if type(x) is np.ndarray:
+                for w in range(max(v - n + 1, 0), min(v + n, len(vals))):
+                    if vals[w] is x:
+                        pairs.append((x, w))
+                        break
     undo = []
     ids = tape.ids
     for x, k in pairs:
@@ -204,3 +230,11 @@ def _relink(tape, v, in_vars, args, kwargs, ans):
             undo.append((id(x), cur))
             ids[id(x)] = k
     return undo
+
+
+def restore(tape, undo):
+    for i, old in undo:
+        if old is None:
+            tape.ids.pop(i, None)
+        else:
+            tape.ids[i] = old

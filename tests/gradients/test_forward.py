@@ -401,14 +401,60 @@ def test_hessian_structure_with_argnums():
     assert float(H["s"]["s"]) == 0.0
 
 
-def test_custom_vjp_inside_nested_transform_is_refused():
+def test_custom_vjp_inside_nested_transform():
+    # inside another transform, the forward is recorded (the residuals carry
+    # their dependence on the inputs) and the backward interpreted
     @bcad.custom_vjp
     def cube(x):
         return x ** 3
     cube.defvjp(lambda x: (x ** 3, x), lambda x, g: (3 * x * x * g,))
     assert bcad.grad(cube)(2.0) == 12.0
-    with pytest.raises(NonDifferentiableError, match="inside another transform"):
-        bcad.grad(bcad.grad(cube))(2.0)
+    for second in (bcad.grad(bcad.grad(cube)), bcad.hessian(cube),
+                   bcad.jacfwd(bcad.jacrev(cube)), bcad.jacrev(bcad.jacfwd(cube)),
+                   lambda x: bcad.hvp(cube, (x,), (1.0,))[0],
+                   bcad.grad(lambda x: bcad.jvp(cube, (x,), (1.0,))[1])):
+        assert second(2.0) == pytest.approx(12.0, rel=1e-12)
+
+    @bcad.custom_vjp
+    def sin(x):
+        return math.sin(x)
+    sin.defvjp(lambda x: (math.sin(x), math.cos(x)), lambda c, g: (c * g,))
+    assert bcad.grad(bcad.grad(lambda x: sin(x) * x))(0.4) == \
+        pytest.approx(2 * math.cos(0.4) - 0.4 * math.sin(0.4), rel=1e-12)
+    assert bcad.grad(lambda y: y * bcad.grad(lambda x: sin(x * y))(0.4))(1.5) == \
+        pytest.approx(3.0 * math.cos(0.6) - 0.9 * math.sin(0.6), rel=1e-12)   # y^2 cos(0.4 y)
+
+
+def test_custom_vjp_implicit_function_second_derivative():
+    # docs/rules.md's Newton solver: its forward calls itself (recorded as
+    # plain code); d2x/da2 = -6x (dx/da)^3 for x**3 + x = a
+    @bcad.custom_vjp
+    def cubic_root(a):
+        x = a / 2.0
+        for _ in range(100):
+            step = (x ** 3 + x - a) / (3.0 * x * x + 1.0)
+            x -= step
+            if abs(step) < 1e-15 * (1.0 + abs(x)):
+                break
+        return x
+    cubic_root.defvjp(lambda a: (cubic_root(a), cubic_root(a)),
+                      lambda x, g: (g / (3.0 * x * x + 1.0),))
+    a = 2.0
+    x = cubic_root(a)
+    dx = 1 / (3 * x * x + 1)
+    assert bcad.grad(cubic_root)(a) == pytest.approx(dx, rel=1e-12)
+    assert bcad.grad(bcad.grad(cubic_root))(a) == pytest.approx(-6 * x * dx ** 3, rel=1e-9)
+
+
+def test_custom_vjp_inside_nested_transform_needs_a_differentiable_forward():
+    # (its forward is recorded there: a C function without a rule is refused)
+    @bcad.custom_vjp
+    def f(x):
+        return x * 2.0
+    f.defvjp(lambda x: (x * 2.0, float.fromhex(x.hex())), lambda r, g: (2.0 * g * r / r,))
+    assert bcad.grad(f)(1.5) == 2.0
+    with pytest.raises(NonDifferentiableError):
+        bcad.grad(bcad.grad(f))(1.5)
 
 
 def test_check_grads_second_order_by_forward_over_reverse():
@@ -449,3 +495,18 @@ def test_nested_through_recursion_and_generators():
         return sum(x ** k / k for k in (gen for gen in range(1, 5)))
     assert bcad.hessian(moments)(0.5) == pytest.approx(sum((k - 1) * 0.5 ** (k - 2)
                                                            for k in range(2, 5)))
+
+
+def test_jvp_of_a_number_valued_rule_of_arrays():
+    # (the pairing of an array argument's cotangent with its tangent is a
+    # sum: it was an array, and the jvp raised a TypeError)
+    @bcad.custom_vjp
+    def lse(x):
+        m = np.max(x)
+        return float(m + np.log(np.sum(np.exp(x - m))))
+    lse.defvjp(lambda x: (lse(x), x),
+               lambda x, g: (g * np.exp(x - np.max(x)) / np.sum(np.exp(x - np.max(x))),))
+    x, t = np.array([0.3, -1.2, 0.8]), np.array([1.0, -2.0, 0.5])
+    out, jt = bcad.jvp(lse, (x,), (t,))
+    assert out == lse(x)
+    assert jt == pytest.approx(float(bcad.grad(lse)(x) @ t), rel=1e-12)

@@ -9,7 +9,8 @@ for an argument without a tangent); returns the output's tangent.
 """
 import numpy as np
 
-from . import RULES
+from . import RULES, reductions
+from ...tape.tape import active
 from .shapes import GETITEM, GATHER, SETITEM, SET_SHAPE
 
 ndarray = np.ndarray
@@ -34,9 +35,19 @@ def _multilinear(fn):
                 r = getattr(a[0], name)(*a[1:], **kwargs)
             else:
                 r = fn(*a, **kwargs)
-            out = r if out is None else out + r
+            out = r if out is None else _accumulate(out, r)
         return out
     return jvp
+
+
+def _accumulate(out, r):
+    """out + r, into `out` when it is a new array of the sum's shape and
+    dtype (a product's term: one temporary less per term)."""
+    if type(out) is ndarray and out.base is None and type(r) is ndarray and \
+            out.shape == np.broadcast_shapes(out.shape, r.shape) and \
+            np.result_type(out, r) == out.dtype and active() is None:
+        return np.add(out, r, out=out)
+    return out + r
 
 
 # Products: multilinear in their operands.
@@ -58,6 +69,18 @@ for _fn in _PRODUCTS + _LINEAR:
         _p.jvp = _multilinear(_fn)
 
 
+def _copy_jvp(ts, ans, args, kwargs):
+    """A copy's tangent is its argument's, not a copy of it (tangents are
+    never written in place: a write's JVP builds a new array)."""
+    return ts[0]
+
+
+for _fn in (ndarray.copy, np.copy, ndarray.__copy__):
+    _p = RULES.get(_fn)
+    if _p is not None and _p.prepare is None:
+        _p.jvp = _copy_jvp
+
+
 def _initial(args, kwargs, position):
     v = kwargs.get("initial", args[position] if len(args) > position else None)
     return v is not None and v is not np._NoValue
@@ -77,12 +100,53 @@ def _sum_jvp(fn, initial_at, only_add=False):
     return jvp
 
 
+def _max_jvp(start, default_axis=None):
+    """max/min (a.max(axis, out, keepdims, initial, where), and
+    ufunc.reduce of maximum, minimum, fmax, fmin): the tangents of the tied
+    elements averaged, as the VJP shares the cotangent.  A tangent of
+    initial= (or of where=) leaves it to the derived JVP."""
+    def jvp(ts, ans, args, kwargs):
+        for t in ts[start:]:
+            if t is not None:
+                return NotImplemented
+        o = reductions.opts(args, kwargs, reductions.MAX_NAMES, start)
+        if default_axis is not None:
+            o.setdefault("axis", default_axis)
+        return reductions.max_tangent(ts[start - 1], ans, args[start - 1], o)
+    return jvp
+
+
+_MAX_REDUCERS = (np.maximum, np.minimum, np.fmax, np.fmin)
+
+
+def _reduce_jvp():
+    """ufunc.reduce: a sum's JVP for add, a max's for maximum and the like,
+    else NotImplemented (derived)."""
+    as_sum = _sum_jvp(np.ufunc.reduce, 6, only_add=True)
+    as_max = _max_jvp(2, default_axis=0)
+
+    def jvp(ts, ans, args, kwargs):
+        if args[0] in _MAX_REDUCERS:
+            if ts[0] is not None:
+                return NotImplemented
+            return as_max(ts, ans, (args[0], args[1], *_reduce_options(args[2:])), kwargs)
+        return as_sum(ts, ans, args, kwargs)
+    return jvp
+
+
+def _reduce_options(rest):
+    """ufunc.reduce's options after the array (axis, dtype, out, keepdims,
+    initial, where) as max's (axis, out, keepdims, initial, where)."""
+    return rest[:1] + rest[2:]
+
+
 # (positions of initial=: a.sum(axis, dtype, out, keepdims, initial, where);
 # ufunc.reduce(ufunc, a, axis, dtype, out, keepdims, initial, where);
 # accumulate has none)
 RULES[ndarray.sum].jvp = _sum_jvp(ndarray.sum, 5)
-RULES[np.ufunc.reduce].jvp = _sum_jvp(np.ufunc.reduce, 6, only_add=True)
+RULES[np.ufunc.reduce].jvp = _reduce_jvp()
 RULES[np.ufunc.accumulate].jvp = _sum_jvp(np.ufunc.accumulate, 99, only_add=True)
+RULES[ndarray.max].jvp = RULES[ndarray.min].jvp = _max_jvp(1)
 
 
 def _getitem_jvp(ts, ans, args, kwargs):

@@ -12,11 +12,14 @@ ndarray = np.ndarray
 _REDUCE_NAMES = ("axis", "dtype", "out", "keepdims", "initial", "where")
 
 
-def _opts(args, kwargs, names, start):
+def opts(args, kwargs, names, start):
     """Argument values by name: positional from `start`, then keywords."""
     d = dict(zip(names, args[start:]))
     d.update(kwargs)
     return d
+
+
+_opts = opts
 
 
 def _axes(axis, ndim):
@@ -58,15 +61,42 @@ def _sum_cts(g, x, o):
     return unbroadcast(x, ct)
 
 
-def _method(names, d):
-    """VJP of a method `x.m(axis, ...)`: d(g, ans, x, options)."""
+def _with_initial(cts, g, ans, args, kwargs, names, start, o, d_initial):
+    """cts with initial='s cotangent at its place, when it is given (a
+    differentiable number: np.max(x, initial=y) is y where y is largest);
+    args[start - 1] is the reduced array, args[start:] its options."""
+    if d_initial is None or o.get("initial") is None:
+        return tuple(cts)
+    i = start + names.index("initial")
+    pos = i if i < len(args) else len(args) + list(kwargs).index("initial")
+    cts[pos] = d_initial(g, ans, args[start - 1], o)
+    return tuple(cts)
+
+
+def _method(names, d, d_initial=None):
+    """VJP of a method `x.m(axis, ...)`: d(g, ans, x, options) (and
+    d_initial(g, ans, x, options): initial='s cotangent)."""
     def vjp(g, ans, args, kwargs):
         o = _opts(args, kwargs, names, 1)
-        return (d(g, ans, args[0], o),) + (None,) * (len(args) - 1 + len(kwargs))
+        cts = [d(g, ans, args[0], o)] + [None] * (len(args) - 1 + len(kwargs))
+        return _with_initial(cts, g, ans, args, kwargs, names, 1, o, d_initial)
     return vjp
 
 
-defarray(ndarray.sum, _method(_REDUCE_NAMES, lambda g, a, x, o: _sum_cts(g, x, o)), save=(),
+def _keep(g, x, o):
+    """g of a reduction of x with its reduced axes kept (length 1)."""
+    g = np.asarray(g)
+    axes = _axes(o.get("axis"), np.ndim(x))
+    return g if o.get("keepdims", False) or not axes else np.expand_dims(g, axes)
+
+
+def _sum_initial_ct(g, ans, x, o):
+    """initial= is added once to every output."""
+    return np.sum(g)
+
+
+defarray(ndarray.sum, _method(_REDUCE_NAMES, lambda g, a, x, o: _sum_cts(g, x, o), _sum_initial_ct),
+         save=(),
          check=_unsupported(_REDUCE_NAMES))
 
 
@@ -98,13 +128,22 @@ def _prod_cts(g, ans, x, o):
     return ct if w is True else ct * w
 
 
-defarray(ndarray.prod, _method(_REDUCE_NAMES, _prod_cts), check=_unsupported(_REDUCE_NAMES))
+def _prod_initial_ct(g, ans, x, o):
+    """initial= multiplies the product of the (where=) elements."""
+    axes = _axes(o.get("axis"), np.ndim(x))
+    rest = np.prod(x, axis=axes, keepdims=o.get("keepdims", False), where=o.get("where", True))
+    return np.sum(g * conj(rest))
+
+
+defarray(ndarray.prod, _method(_REDUCE_NAMES, _prod_cts, _prod_initial_ct),
+         check=_unsupported(_REDUCE_NAMES))
 
 
 # -- max / min ----------------------------------------------------------------
-def _max_cts(g, ans, x, o):
-    """The cotangent of max/min: shared evenly among the tied elements (and
-    initial=, when it ties: it takes its share, which goes nowhere)."""
+def _max_share(ans, x, o):
+    """(share, axes, keepdims, count, tie): each element's share of the
+    derivative of max/min, split evenly among the tied elements and
+    initial= when it ties (`tie`: whether it does, per output, axes kept)."""
     x = np.asarray(x)
     axes = _axes(o.get("axis"), x.ndim)
     keep = o.get("keepdims", False)
@@ -114,16 +153,37 @@ def _max_cts(g, ans, x, o):
     if w is not True:
         hit = hit & w
     count = np.sum(hit, axis=axes, keepdims=True)
+    tie = False
     if o.get("initial") is not None:
         a = np.asarray(ans)
-        count = count + ((np.expand_dims(a, axes) if not keep and axes else a) == o["initial"])
-    share = hit / np.where(count == 0, 1, count)
-    return _expand(g, x.shape, axes, keep) * share
+        tie = (np.expand_dims(a, axes) if not keep and axes else a) == o["initial"]
+        count = count + tie
+    count = np.where(count == 0, 1, count)
+    return hit / count, axes, keep, count, tie
 
 
-_MAX_NAMES = ("axis", "out", "keepdims", "initial", "where")
+def _max_cts(g, ans, x, o):
+    """The cotangent of max/min: shared evenly among the tied elements (and
+    initial=, when it ties)."""
+    share, axes, keep, _, _ = _max_share(ans, x, o)
+    return _expand(g, share.shape, axes, keep) * share
+
+
+def _max_initial_ct(g, ans, x, o):
+    _, _, _, count, tie = _max_share(ans, x, o)
+    return np.sum(_keep(g, x, o) * (tie / count))
+
+
+def max_tangent(t, ans, x, o):
+    """J t of max/min in x (the transpose of _max_cts): the tangents of the
+    tied elements averaged, per output."""
+    share, axes, keep, _, _ = _max_share(ans, x, o)
+    return np.sum(t * share, axis=axes, keepdims=keep)
+
+
+MAX_NAMES = _MAX_NAMES = ("axis", "out", "keepdims", "initial", "where")
 for _m in (ndarray.max, ndarray.min):
-    defarray(_m, _method(_MAX_NAMES, _max_cts), check=_unsupported(_MAX_NAMES))
+    defarray(_m, _method(_MAX_NAMES, _max_cts, _max_initial_ct), check=_unsupported(_MAX_NAMES))
 
 
 # -- mean / var / std -----------------------------------------------------------
@@ -241,13 +301,18 @@ _REDUCERS = {np.add: lambda g, ans, x, o: _sum_cts(g, x, o),
              np.multiply: _prod_cts,
              np.maximum: _max_cts, np.minimum: _max_cts, np.fmax: _max_cts, np.fmin: _max_cts}
 _ACCUMULATORS = {np.add: _cumsum_cts, np.multiply: _cumprod_cts}
+_INITIALS = {np.add: _sum_initial_ct, np.multiply: _prod_initial_ct, np.maximum: _max_initial_ct,
+             np.minimum: _max_initial_ct, np.fmax: _max_initial_ct, np.fmin: _max_initial_ct}
 
 
 def _ufunc_method(table, names, default_axis):
     def vjp(g, ans, args, kwargs):
         o = _opts(args, kwargs, names, 2)
         o.setdefault("axis", default_axis)
-        return (None, table[args[0]](g, ans, args[1], o)) + (None,) * (len(args) - 2 + len(kwargs))
+        cts = [None, table[args[0]](g, ans, args[1], o)] + [None] * (len(args) - 2 + len(kwargs))
+        if "initial" not in names:
+            return tuple(cts)
+        return _with_initial(cts, g, ans, args, kwargs, names, 2, o, _INITIALS.get(args[0]))
 
     def check(args, kwargs):
         if args[0] not in table:

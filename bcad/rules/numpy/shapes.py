@@ -258,7 +258,9 @@ def _concat_vjp(g, ans, args, kwargs):
     else:
         sizes = [shape_of(x)[axis] if len(shape_of(x)) else 1 for x in xs]
     parts = np.split(g, np.cumsum(sizes)[:-1], axis=axis)
-    cts = tuple(np.reshape(p, shape_of(x)) for p, x in zip(parts, xs))
+    # (a list, not a generator: inside another transform, tuple() of a
+    # generator yielding views of a tracked array is refused)
+    cts = tuple([np.reshape(p, shape_of(x)) for p, x in zip(parts, xs)])
     return (cts,) + (None,) * (len(args) - 1 + len(kwargs))
 
 

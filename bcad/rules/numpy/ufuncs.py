@@ -126,7 +126,8 @@ _unary(np.conjugate, lambda g, a, x: np.conj(g), save=(), linear=True)
 
 def _pow_dx(g, ans, x, y):
     y = np.asarray(y)
-    return g * conj(y * np.power(x, np.where(y == 0, 1, y - 1)) * (y != 0))
+    # (y * x**(y-1) as a function of y too: at y == 0 its derivative is 1/x)
+    return g * conj(y * np.power(np.where((y == 0) & (np.asarray(x) == 0), 1, x), y - 1))
 
 
 def _pow_dy(g, ans, x, y):
