@@ -367,6 +367,9 @@ _STORES_REFERENCE = frozenset({"append", "appendleft", "insert"})
 _ndarray = arrays.ndarray
 _SCALARS = boundary.SCALARS
 _DIRECT = {}        # fn -> its array rule, when _direct_rule may apply it (else None)
+# numpy's conversions: they return an argument or a new array, never write.
+_WRITES_NOTHING = frozenset({arrays.np.array, arrays.np.asarray, arrays.np.asanyarray,
+                             arrays.np.ascontiguousarray, arrays.np.asfortranarray})
 
 
 def _direct_rule(fn):
@@ -447,6 +450,18 @@ def call_c(fn, args, kwargs):
                 if tracked:
                     return array_ops.apply(tape, prim, fn, args if type(args) is tuple else
                                            tuple(args), kwargs, current_site())
+                if fn in _WRITES_NOTHING or type(fn) is numpy_calls.UFUNC and \
+                        len(args) <= fn.nin:
+                    # Nothing differentiable, and no way to write into an
+                    # argument (no out): the general path's guard, and its
+                    # copies of the residuals the arguments share memory
+                    # with, have nothing to catch (np.asarray(X) of the data
+                    # X inside a rule interpreted by a nested transform
+                    # copied X).
+                    out = fn(*args)
+                    if type(out) is _ndarray and out.base is not None:
+                        arrays.register_view(tape, out)     # (a later write must reach it)
+                    return out
     if type(fn) is BuiltinFunctionType and fn.__name__ in _STORES_REFERENCE and \
             type(fn.__self__) in SAFE_METHOD_TYPES and not kwargs:
         # lst.append(x), dq.appendleft(x), lst.insert(i, x): a reference
