@@ -451,13 +451,14 @@ def call_c(fn, args, kwargs):
                     return array_ops.apply(tape, prim, fn, args if type(args) is tuple else
                                            tuple(args), kwargs, current_site())
                 if fn in _WRITES_NOTHING or type(fn) is numpy_calls.UFUNC and \
-                        len(args) <= fn.nin:
-                    # Nothing differentiable, and no way to write into an
-                    # argument (no out): the general path's guard, and its
-                    # copies of the residuals the arguments share memory
-                    # with, have nothing to catch (np.asarray(X) of the data
-                    # X inside a rule interpreted by a nested transform
-                    # copied X).
+                        len(args) <= fn.nin and _no_errcall() and \
+                        sys.modules["warnings"].showwarning is _ORIGINAL_SHOWWARNING:
+                    # Nothing differentiable, no way to write into an argument
+                    # (no out) and no Python hook a floating-point error could
+                    # call: the general path's guard, and its copies of the
+                    # residuals the arguments share memory with, have nothing
+                    # to catch (np.asarray(X) of the data X inside a rule
+                    # interpreted by a nested transform copied X).
                     out = fn(*args)
                     if type(out) is _ndarray and out.base is not None:
                         arrays.register_view(tape, out)     # (a later write must reach it)
