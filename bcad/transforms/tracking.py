@@ -93,7 +93,7 @@ def _rule_leaves(tape, prim, args, kwargs):
 
 def apply_rule(tape, prim, fn, args, kwargs, site, found):
     if prim.kind is not None:
-        return array_ops.apply(tape, prim, fn, args, kwargs, site)
+        return apply_array_rule(tape, prim, fn, args, kwargs, site)
     out = fn(*args, **kwargs)
     if prim.multi is not None:
         if type(out) is tuple:
@@ -216,6 +216,20 @@ def _plain(objs, depth=0):
             continue
         return False
     return True
+
+
+def apply_array_rule(tape, prim, fn, args, kwargs, site):
+    """array_ops.apply, under the guard when numpy could call Python code
+    natively: a floating-point error's np.seterrcall handler or a replaced
+    warnings.showwarning (a handler computing with a differentiable value
+    gave a silently wrong gradient)."""
+    if _no_errcall() and sys.modules["warnings"].showwarning is _ORIGINAL_SHOWWARNING:
+        return array_ops.apply(tape, prim, fn, args, kwargs, site)
+    refusal = tape.refusal
+    with _Guard(fn):
+        out = array_ops.apply(tape, prim, fn, args, kwargs, site)
+    boundary.reraise_pending(tape, refusal)
+    return out
 
 
 def _runs_no_python(fn, objs):
@@ -448,8 +462,8 @@ def call_c(fn, args, kwargs):
                     tracked = True
             else:
                 if tracked:
-                    return array_ops.apply(tape, prim, fn, args if type(args) is tuple else
-                                           tuple(args), kwargs, current_site())
+                    return apply_array_rule(tape, prim, fn, args if type(args) is tuple else
+                                            tuple(args), kwargs, current_site())
                 if fn in _WRITES_NOTHING or type(fn) is numpy_calls.UFUNC and \
                         len(args) <= fn.nin and _no_errcall() and \
                         sys.modules["warnings"].showwarning is _ORIGINAL_SHOWWARNING:
