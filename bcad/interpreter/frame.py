@@ -118,6 +118,7 @@ def run(f, exc=None):
                 handlers = f.hs
                 pc = f.resume
             except BaseException as e:
+                pc = raise_pc(handlers, pc, f)
                 while True:
                     f.pc = pc
                     try:
@@ -173,6 +174,7 @@ def run_pushed(base):
             handlers = f.hs
             pc = f.resume
         except BaseException as e:
+            pc = raise_pc(handlers, pc, f)
             while True:
                 f.pc = pc
                 try:
@@ -206,6 +208,17 @@ def chain_context(e):
         o = ctx
         steps += 1
     e.__context__ = cur
+
+
+# The handlers that are regions (handlers/blocks.py): blocks whose runs may
+# be on several lines, which keep `f.pc` at the start of the run they
+# execute.  An exception raised by one is unwound at `f.pc`.
+REGIONS = set()
+
+
+def raise_pc(hs, pc, f):
+    """Where the exception raised by handler `hs[pc]` of `f` was raised."""
+    return f.pc if hs[pc] in REGIONS else pc
 
 
 # id(frame) -> (id(exception), pc where it was raised in that frame), ids so

@@ -306,3 +306,184 @@ def yields_in_blocks(n):
 
 def test_yield_blocks():
     assert_same(yields_in_blocks, 5)
+
+
+# ---- regions: a block ending in a conditional jump goes on with the runs at
+# its successors, on other lines; f.pc follows the run being executed.
+
+class CondNoDel:
+    """A condition object: __bool__ logs (and may raise).  (Without __del__:
+    a condition whose __bool__ raises is freed with the traceback by bcad's
+    handlers, not at the jump.)"""
+    def __init__(self, log, value, fail=False):
+        self.log, self.value, self.fail = log, value, fail
+
+    def __bool__(self):
+        self.log.append(("bool", self.value))
+        if self.fail:
+            raise ValueError("no truth")
+        return self.value
+
+
+class Cond(CondNoDel):
+    """... and __del__ logs."""
+    def __del__(self):
+        self.log.append(("del", self.value))
+
+
+def region_shapes(x, log):
+    out = []
+    if x < 2:
+        out.append("small")
+    else:
+        out.append(x * 2)
+    if Cond(log, x > 3):
+        log.append("then")
+    else:
+        log.append("else")
+    y = None if x % 2 else x
+    if y is None:
+        out.append("odd")
+    if y is not None:
+        out.append(y + 1)
+    if not x:
+        return out, log
+    return out + [x and x - 1, x or 5], log
+
+
+def region_bool_raises(log):
+    try:
+        if CondNoDel(log, True, fail=True):
+            return "then"
+        return "else"
+    except ValueError as e:
+        return str(e), log
+
+
+def region_lines(x):
+    def where():
+        return sys._getframe(1).f_lineno
+    if x > 0:
+        a = where()
+    else:
+        a = where()
+    if x > 1:
+        return a, where()
+    return a, where(), where()
+
+
+def region_errors(x):
+    out = []
+    for v in (x, 0, "s", None):
+        try:
+            if v == 0:
+                out.append(1 / v)
+            else:
+                out.append(v + 1)
+        except (ZeroDivisionError, TypeError) as e:
+            out.append((type(e).__name__, sys.exc_info()[2].tb_lineno if False else 0))
+    return out
+
+
+def region_reraise(x):
+    try:
+        if x:
+            raise KeyError(x)
+        else:
+            raise ValueError(x)
+    except KeyError:
+        raise
+
+
+def region_fib(n):
+    if n < 2:
+        return n
+    return region_fib(n - 1) + region_fib(n - 2)
+
+
+def region_deep(n):
+    def down(k):
+        if k == 0:
+            return 0
+        elif k < 0:
+            raise ValueError(k)
+        return down(k - 1) + 1
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(3000)
+    try:
+        return down(n), region_fib(15)
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def region_gen(n):
+    def gen(k):
+        for i in range(k):
+            if i % 2:
+                yield i
+            else:
+                yield -i
+    return list(gen(n))
+
+
+@pytest.mark.parametrize("fn,args", [
+    (region_shapes, (0, [])),
+    (region_shapes, (1, [])),
+    (region_shapes, (4, [])),
+    (region_shapes, (5.5, [])),
+    (region_bool_raises, ([],)),
+    (region_lines, (0,)),
+    (region_lines, (1,)),
+    (region_lines, (2,)),
+    (region_errors, (3,)),
+    (region_reraise, (1,)),
+    (region_reraise, (0,)),
+    (region_deep, (2000,)),
+    (region_gen, (6,)),
+])
+def test_regions(fn, args):
+    assert_same(fn, *args)
+
+
+def _error_line(fn, *args):
+    try:
+        fn(*args)
+    except Exception as e:
+        tb = e.__traceback__
+        while tb.tb_next is not None:
+            tb = tb.tb_next
+        native = tb.tb_lineno
+    try:
+        bcad.interpret(fn)(*args)
+    except Exception as e:
+        note = "".join(getattr(e, "__notes__", []))
+    return native, note
+
+
+def region_error_lines(x):
+    if x > 0:
+        y = x.missing
+    else:
+        y = undefined_name      # noqa: F821
+    return y
+
+
+def region_error_line_target(x):
+    if x > 0:
+        return 1
+    return x.missing
+
+
+@pytest.mark.parametrize("fn,arg", [(region_error_lines, 1), (region_error_lines, 0),
+                                    (region_error_line_target, -1)])
+def test_region_error_lines(fn, arg):
+    native, note = _error_line(fn, arg)
+    assert f"line {native}, in {fn.__name__}" in note
+
+
+def test_regions_are_built():
+    if not H.BLOCKS or not H.FUSE:
+        pytest.skip("blocks disabled")
+    from bcad.interpreter.frame import REGIONS
+    hs = handlers_of(decode(region_fib.__code__))
+    assert any(h in REGIONS for h in hs)

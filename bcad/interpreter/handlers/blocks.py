@@ -40,6 +40,7 @@ from .. import objects
 from ..objects import STATIC, NATIVE_BINARY, NATIVE_COMPARE, NATIVE_UNARY, truth
 from ..versions import PY313
 from ..state import STATE
+from ..frame import REGIONS
 
 # opcodes a block translates (the terminators are handled apart)
 _SIMPLE = {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_CONST", "STORE_FAST", "LOAD_GLOBAL",
@@ -157,14 +158,11 @@ def _load_fast(b, ins):
     b.push(t)
 
 
-def compile_block(instrs, i, ok, fallback=None):
-    """A handler for the block starting at instruction `i`, and the index
-    where the block ends (the instruction after its last), or (None, i).
-    `fallback`: the handler of instruction `i` alone, run instead of a
-    block that makes calls in its middle when no inline room is left."""
+def _walk(instrs, i, ok):
+    """The straight-line run from `i`: (index after its last translated
+    instruction, terminator or None)."""
     n = len(instrs)
     j = i
-    term = None
     while j < n and (j == i or ok(j)):
         ins = instrs[j]
         name = ins.name
@@ -172,41 +170,133 @@ def compile_block(instrs, i, ok, fallback=None):
             j += 1
             continue
         if name in _JUMPS or name in ("RETURN_VALUE", "RETURN_CONST", "YIELD_VALUE"):
-            term = ins
-            break
+            return j, ins
         if name == "CALL" and not (j > 1 and instrs[j - 1].name == "KW_NAMES"):
             j += 1
             continue
         break
+    return j, None
+
+
+# A block ending in a conditional jump may go on with the runs that start at
+# its forward successors (a *region*: `if n < 2: return n` and the `return
+# fib(n - 1) + fib(n - 2)` after it are one handler).  The runs may be on
+# other lines, so a region keeps `f.pc` at the start of the run it executes
+# (each run is one line with one exception handler, as a block is), and the
+# unwinders read it for an exception raised by a region (frame.raise_pc).
+# Branches nest up to REGION_DEPTH levels, with at most REGION_SIZE
+# instructions in all.
+REGION_DEPTH = 2
+REGION_SIZE = 48
+
+
+def compile_block(instrs, i, ok, fallback=None, ok_at=None):
+    """A handler for the block starting at instruction `i`, and the index
+    where its first run ends (the instruction after its last), or (None, i).
+    `fallback`: the handler of instruction `i` alone, run instead of a
+    block that makes calls when no inline room is left.  `ok_at(s)`: the
+    `ok` rule of a run starting at `s`; with it, the block may be a region
+    (see above)."""
+    j, term = _walk(instrs, i, ok)
     body = instrs[i:j] + ([term] if term is not None else [])
     if len(body) < MIN_BLOCK:
         return None, i
     end = j + 1 if term is not None else j
     b = _Builder()
+    b.calls = b.mid = 0
+    b.region = False
+    b.size = len(body)
+    _run(b, instrs, body, j, term, ok_at, instrs[i].handler, REGION_DEPTH if ok_at else 0)
+    if b.mid and fallback is None:
+        return None, i
+    lines = _prologue(b) + b.lines
+    if b.region:
+        lines = [f"f.pc = {b.const(i)}"] + lines
+    if b.mid:
+        lines = ["if st.room <= 0:", f"    return {b.const(fallback)}(f)"] + lines
+    caches = [str(c) for c in range(1, b.calls + 1)]
+    fac = make_factory("\n".join(lines), tuple(b.params), caches, False)
+    h = fac(*b.consts)
+    if b.region:
+        REGIONS.add(h)
+    return h, end
+
+
+def _run(b, instrs, body, j, term, ok_at, handler, depth):
+    """Translate one run (`body`, ending before `j` or at `term`)."""
     last = body[-1]
-    mid_calls = 0
     for ins in body:
         if ins is term:
+            if depth and ins.name in _BRANCHES and _branch(b, instrs, ins, ok_at, handler, depth):
+                return
             _terminate(b, ins)
         elif ins.name == "CALL":
+            b.calls += 1
             if ins is last:
-                _end_call(b, ins)
+                _end_call(b, ins, b.calls)
             else:
-                mid_calls += 1
-                _mid_call(b, ins, mid_calls)
+                b.mid += 1
+                _mid_call(b, ins, b.calls)
         else:
             _translate(b, ins)
     if term is None and last.name != "CALL":
         b.spill()
         b.emit(f"return {b.const(j)}")
-    if mid_calls and fallback is None:
-        return None, i
-    lines = _prologue(b) + b.lines
-    if mid_calls:
-        lines = ["if st.room <= 0:", f"    return {b.const(fallback)}(f)"] + lines
-    caches = [str(c) for c in range(1, mid_calls + 1)] + (["0"] if last.name == "CALL" else [])
-    fac = make_factory("\n".join(lines), tuple(b.params), caches, False)
-    return fac(*b.consts), end
+
+
+_BRANCHES = {"POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE"}
+
+
+def _branch(b, instrs, ins, ok_at, handler, depth):
+    """A conditional jump that goes on with the runs at its successors, as
+    an `if`/`else` (False: not worth it, the jump ends the block)."""
+    runs = []
+    for s in (ins.next, ins.target):
+        if s <= ins.index or s >= len(instrs) or instrs[s].handler != handler:
+            runs.append(None)
+            continue
+        j, term = _walk(instrs, s, ok_at(s))
+        body = instrs[s:j] + ([term] if term is not None else [])
+        if not body or b.size + len(body) > REGION_SIZE:
+            runs.append(None)
+            continue
+        runs.append((s, body, j, term))
+    if runs == [None, None]:
+        return False
+    v = b.pop()
+    b.spill()
+    if ins.name == "POP_JUMP_IF_FALSE":
+        cond, on_true, on_false = f"{v} is True or ({v} is not False and truth({v}))", 0, 1
+    elif ins.name == "POP_JUMP_IF_TRUE":
+        cond, on_true, on_false = f"{v} is True or ({v} is not False and truth({v}))", 1, 0
+    elif ins.name == "POP_JUMP_IF_NONE":
+        cond, on_true, on_false = f"{v} is None", 1, 0
+    else:
+        cond, on_true, on_false = f"{v} is None", 0, 1
+    b.region = True
+    outer = b.lines
+    arms = []
+    for which in (on_true, on_false):
+        b.lines = []
+        b.stack = []
+        if v[0] == "t":
+            b.emit(f"del {v}")          # (CPython drops the condition at the jump)
+        run = runs[which]
+        if run is None:
+            b.emit(f"return {b.const((ins.next, ins.target)[which])}")
+        else:
+            s, body, j, term = run
+            b.size += len(body)
+            b.emit(f"f.pc = {b.const(s)}")
+            _run(b, instrs, body, j, term, ok_at, handler, depth - 1)
+        arms.append(b.lines)
+    b.lines = outer
+    b.stack = []
+    b.emit(f"if {cond}:")
+    b.lines += ["    " + line for line in arms[0]]
+    b.emit("else:")
+    b.lines += ["    " + line for line in arms[1]]
+    return True
 
 
 def make_factory(body, params, caches, ad):
@@ -268,7 +358,7 @@ def _emit_fn_args(b, first, second, args):
     b.release(first, second, *args)
 
 
-def _end_call(b, ins):
+def _end_call(b, ins, c):
     """A CALL that ends the block: the values below it are spilled, and
     the result is pushed (or the callee's frame is, for the run loop)."""
     from .calls import call_source
@@ -277,7 +367,7 @@ def _end_call(b, ins):
     b.emit(f"f.pc = {b.const(ins.index)}")
     _emit_fn_args(b, first, second, args)
     b.emit(f"nxt = {b.const(ins.next)}")
-    b.lines += call_source(False, "0").strip("\n").split("\n")
+    b.lines += call_source(False, str(c)).strip("\n").split("\n")
 
 
 def _mid_call(b, ins, c):

@@ -5,7 +5,7 @@ from ...decode import NULL
 from .. import objects
 from ..calls import call_ex, call_function, call
 from ...decode.decoder import CODES
-from ..frame import Frame, unwind, run_pushed, FIRST_PC, handlers_of, ad_handlers_of
+from ..frame import Frame, unwind, run_pushed, FIRST_PC, handlers_of, ad_handlers_of, raise_pc
 from ..state import STATE
 from ..objects import type_name
 from ..versions import PY313, push_callable
@@ -118,7 +118,7 @@ if tf is FunctionType{not_rule}:
                 while pc:
                     pc = hs[pc](callee)
             except BaseException as e:
-                callee.pc = pc
+                callee.pc = pc = raise_pc(hs, pc, callee)
                 try:
                     unwind(callee, pc, e)   # (no handler: records the entry and raises)
                 finally:
@@ -173,7 +173,7 @@ try:
                 pc = hs[pc](callee)
             break
         except BaseException as e:
-            callee.pc = pc
+            callee.pc = pc = raise_pc(hs, pc, callee)
             pc = unwind(callee, pc, e)      # (no handler: records the entry and raises)
     {res} = callee.retval if st.frame is callee else run_pushed(callee)
 finally:
@@ -470,4 +470,5 @@ def LOAD_BUILD_CLASS(ins):
 CALL_NAMESPACE = dict(
     NULL=NULL, MethodType=MethodType, FunctionType=FunctionType, codes=CODES, st=STATE,
     Frame=Frame, calls_module=calls_module, unwind=unwind, call_function=call_function,
-    call_ex=call_ex, run_pushed=run_pushed, FIRST_PC=FIRST_PC)
+    call_ex=call_ex, run_pushed=run_pushed, FIRST_PC=FIRST_PC,
+    raise_pc=raise_pc)
