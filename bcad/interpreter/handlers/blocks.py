@@ -34,6 +34,7 @@ arithmetic, attribute reads and stores have handlers of their own
 (`transforms/ad_handlers.py`).
 """
 import os
+import sys
 
 from ...decode import NULL
 from .. import objects
@@ -153,9 +154,16 @@ def _load_fast(b, ins):
     b.uses_fast = True
     t = b.temp()
     b.emit(f"{t} = fast[{b.const(ins.arg)}]")
-    b.emit(f"if {t} is NULL:")
-    b.emit(f"    raise unbound({b.const(ins)})")
+    if ins.name == "LOAD_FAST_CHECK" or not BOUND_LOAD_FAST:
+        b.emit(f"if {t} is NULL:")
+        b.emit(f"    raise unbound({b.const(ins)})")
     b.push(t)
+
+
+# From 3.12 the compiler emits LOAD_FAST only where the local is certainly
+# bound (LOAD_FAST_CHECK elsewhere; CPython's LOAD_FAST does not check), so
+# a block checks only LOAD_FAST_CHECK; 3.11's LOAD_FAST checks.
+BOUND_LOAD_FAST = sys.version_info >= (3, 12)
 
 
 def _walk(instrs, i, ok):
@@ -213,7 +221,7 @@ def compile_block(instrs, i, ok, fallback=None, ok_at=None):
     if b.region:
         lines = [f"f.pc = {b.const(i)}"] + lines
     if b.mid:
-        lines = ["if st.room <= 0:", f"    return {b.const(fallback)}(f)"] + lines
+        lines = ["if st.depth >= st.inline_limit:", f"    return {b.const(fallback)}(f)"] + lines
     caches = [str(c) for c in range(1, b.calls + 1)]
     fac = make_factory("\n".join(lines), tuple(b.params), caches, False)
     h = fac(*b.consts)

@@ -133,7 +133,7 @@ if tf is FunctionType{not_rule}:
 _CALL_END = _CALL_COMMON + """
             f.stack.append(callee.retval)
             return nxt
-        if st.room > 0:
+        if st.depth <= st.inline_limit:
 {inline_r}
             f.stack.append(r)
             return nxt
@@ -161,11 +161,11 @@ fn = args = None
 """
 
 
-# A non-leaf callee run nested in the handler (STATE.room levels at once,
+# A non-leaf callee run nested in the handler (up to the depth
+# STATE.inline_limit, INLINE_ROOM levels above where interpretation started,
 # about one native frame each): unwinding its own exceptions, and running a
 # frame it pushed (no inline room left below it) with frame.run_pushed.
 _INLINE = """
-st.room -= 1
 try:
     while True:
         try:
@@ -177,7 +177,6 @@ try:
             pc = unwind(callee, pc, e)      # (no handler: records the entry and raises)
     {res} = callee.retval if st.frame is callee else run_pushed(callee)
 finally:
-    st.room += 1
     st.frame = f
     st.depth -= 1
     if FIRST_PC:
