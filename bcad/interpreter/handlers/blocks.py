@@ -78,7 +78,7 @@ def _numeric(b, operands, fast, generic):
                 b.emit(generic)
                 return
             continue
-        conds.append(f"((tp := type({v})) is float or tp is int)")
+        conds.append(f"type({v}) in NUMBERS")
     if not conds:
         b.emit(fast)
         return
@@ -221,7 +221,7 @@ def compile_block(instrs, i, ok, fallback=None, ok_at=None):
     if b.region:
         lines = [f"f.pc = {b.const(i)}"] + lines
     if b.mid:
-        lines = ["if st.depth >= st.inline_limit:", f"    return {b.const(fallback)}(f)"] + lines
+        lines = ["if st.depth >= st.call_limit:", f"    return {b.const(fallback)}(f)"] + lines
     caches = [str(c) for c in range(1, b.calls + 1)]
     fac = make_factory("\n".join(lines), tuple(b.params), caches, False)
     h = fac(*b.consts)
@@ -578,7 +578,7 @@ def _namespace():
     def unbound(ins):
         return _unbound_local(_name(ins))
     return dict(
-        NULL=NULL, STATIC=STATIC, truth=truth, binary_op=objects.binary_op,
+        NULL=NULL, STATIC=STATIC, truth=truth, NUMBERS=frozenset((int, float)), binary_op=objects.binary_op,
         compare=objects.compare, unary=objects.unary, ATTR_FAST=objects.NATIVE_ATTR,
         getattr_=objects.getattr_, super_getattr=objects.super_getattr,
         setattr_=objects.setattr_, load_global=_global, load_method_push=_load_method_push,

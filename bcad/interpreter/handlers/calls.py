@@ -91,13 +91,13 @@ if tf is FunctionType{not_rule}:
     if co is cache_co{c}:
         code = cache_code{c}
     else:
-        code = codes.get(id(co))
-        if code is not None:
+        code = codes.get(id(co), NOCODE)
+        if code is not NOCODE:
             cache_co{c}, cache_code{c} = co, code
-    if code is not None and code.simple_argc == len(args):
-        if st.depth >= st.user_limit:
-            raise RecursionError("maximum recursion depth exceeded")
-        args += code.null_tail
+    if code.simple_argc == len(args):
+{depth_check}
+        if code.null_tail:
+            args += code.null_tail
         callee = Frame()
         callee.code = code
         callee.fast = args
@@ -184,6 +184,13 @@ finally:
 """
 
 
+# (A call inside a block needs no check of its own: the block checked at
+# entry that its depth is below STATE.call_limit, the lower of the recursion
+# limit and the inline limit, and each call it makes starts at that depth.)
+_DEPTH_CHECK = """        if st.depth >= st.user_limit:
+            raise RecursionError("maximum recursion depth exceeded")"""
+
+
 def _indented(src, k, **fmt):
     pad = " " * k
     return "\n".join(pad + line for line in src.format(**fmt).strip("\n").split("\n"))
@@ -193,7 +200,8 @@ def call_source(ad, c="", res=None):
     """Source of a positional call of `fn` with the new list `args`, from
     frame `f`: the last instruction of a handler (`res` None; uses `nxt`),
     or an expression step of a block that stores the result in `res`."""
-    fmt = dict(c=c, res=res, not_rule=" and fn not in calls_module.PY_RULES" if ad else "",
+    fmt = dict(c=c, res=res, depth_check="" if res is not None else _DEPTH_CHECK,
+               not_rule=" and fn not in calls_module.PY_RULES" if ad else "",
                handlers="ad_handlers" if ad else "handlers",
                inline_r=_indented(_INLINE, 12, res="r"),
                inline_res=_indented(_INLINE, 12, res=res))
@@ -465,8 +473,13 @@ def LOAD_BUILD_CLASS(ins):
     return h
 
 
+class _NoCode:
+    """Stands for the decoded code of a function not decoded yet."""
+    simple_argc = -2
+
+
 # Names the call source uses (blocks.make_factory adds them to its own).
-CALL_NAMESPACE = dict(
+CALL_NAMESPACE = dict(NOCODE=_NoCode,
     NULL=NULL, MethodType=MethodType, FunctionType=FunctionType, codes=CODES, st=STATE,
     Frame=Frame, calls_module=calls_module, unwind=unwind, call_function=call_function,
     call_ex=call_ex, run_pushed=run_pushed, FIRST_PC=FIRST_PC,
