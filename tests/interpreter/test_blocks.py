@@ -360,6 +360,29 @@ def region_bool_raises(log):
         return str(e), log
 
 
+def compare_to_jump(log):
+    class R:
+        def __lt__(self, o):
+            log.append(("lt", o))
+            return Cond(log, o > 1)
+    if R() < 1:
+        log.append("then")
+    x = R() < 2          # not read by a jump: stays the object __lt__ returned
+    log.append(type(x).__name__)
+    del x
+    n = 0
+    while R() < n + 2:
+        n += 1
+        if n > 3:
+            break
+    try:
+        if CondNoDel(log, 1, fail=True) == 1 or R() < 0:
+            pass
+    except ValueError as e:
+        log.append(str(e))
+    return log
+
+
 def region_lines(x):
     def where():
         return sys._getframe(1).f_lineno
@@ -432,6 +455,7 @@ def region_gen(n):
     (region_shapes, (4, [])),
     (region_shapes, (5.5, [])),
     (region_bool_raises, ([],)),
+    (compare_to_jump, ([],)),
     (region_lines, (0,)),
     (region_lines, (1,)),
     (region_lines, (2,)),
@@ -540,3 +564,36 @@ def test_recursion_depth_like_cpython(limit):
 @pytest.mark.parametrize("n", [5, 100])
 def test_recursion_limit_lowered_inside_a_block(n):
     assert_same(lowered_in_line, n)
+
+
+def region_tb(k):
+    if k > 0:
+        return region_tb(k - 1) + 1
+    elif k == 0:
+        return region_tb_leaf(k)
+    return 0
+
+
+def region_tb_leaf(k):
+    if k:
+        return 1
+    x = k + 1
+    return x.missing
+
+
+def test_region_traceback_lines():
+    # every level of a recursion through regions reports its own line
+    try:
+        region_tb(4)
+    except AttributeError as e:
+        tb, native = e.__traceback__, []
+        while tb is not None:
+            if tb.tb_frame.f_code.co_name.startswith("region_tb"):
+                native.append(f"line {tb.tb_lineno}, in {tb.tb_frame.f_code.co_name}")
+            tb = tb.tb_next
+    try:
+        bcad.interpret(region_tb)(4)
+    except AttributeError as e:
+        note = "".join(getattr(e, "__notes__", []))
+    got = [ln.strip().split('", ')[1] for ln in note.split("\n") if "region_tb" in ln and "File" in ln]
+    assert got == native

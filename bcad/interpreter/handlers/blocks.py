@@ -98,6 +98,8 @@ class _Builder:
         self.ntemp = 0
         self.uses_fast = False
         self.uses_stack = False
+        self.bools = set()      # temporaries known to hold True or False
+        self.next_ins = None    # the instruction after the one being translated
 
     def const(self, v):
         name = f"k{len(self.params)}"
@@ -188,10 +190,12 @@ def _walk(instrs, i, ok):
 
 # A block ending in a conditional jump may go on with the runs that start at
 # its forward successors (a *region*: `if n < 2: return n` and the `return
-# fib(n - 1) + fib(n - 2)` after it are one handler).  The runs may be on
-# other lines, so a region keeps `f.pc` at the start of the run it executes
-# (each run is one line with one exception handler, as a block is), and the
-# unwinders read it for an exception raised by a region (frame.raise_pc).
+# fib(n - 1) + fib(n - 2)` after it are one handler).  Each run is one line
+# with one exception handler, as a block is, but the runs may be on other
+# lines: an exception raised by a region is unwound at the first index of
+# the run that raised it, found from the line of the region's own entry in
+# the exception's traceback (frame.raise_pc; REGIONS maps each region to the
+# source lines where its runs begin and their first indices).
 # Branches nest up to REGION_DEPTH levels, with at most REGION_SIZE
 # instructions in all.
 REGION_DEPTH = 2
@@ -214,26 +218,35 @@ def compile_block(instrs, i, ok, fallback=None, ok_at=None):
     b.calls = b.mid = 0
     b.region = False
     b.size = len(body)
+    b.runs = []             # the first index of each run, in the order of their markers
+    _mark(b, i)
     _run(b, instrs, body, j, term, ok_at, instrs[i].handler, REGION_DEPTH if ok_at else 0)
     if b.mid and fallback is None:
         return None, i
     lines = _prologue(b) + b.lines
-    if b.region:
-        lines = [f"f.pc = {b.const(i)}"] + lines
     if b.mid:
         lines = ["if st.depth >= st.call_limit:", f"    return {b.const(fallback)}(f)"] + lines
     caches = [str(c) for c in range(1, b.calls + 1)]
     fac = make_factory("\n".join(lines), tuple(b.params), caches, False)
     h = fac(*b.consts)
     if b.region:
-        REGIONS.add(h)
+        lines, runs = fac.marks
+        REGIONS[h] = (lines, tuple(b.runs[r] for r in runs))
     return h, end
+
+
+def _mark(b, s):
+    """A marker comment where the code of the run starting at `s` begins
+    (make_factory finds the markers' line numbers in the source)."""
+    b.emit(f"# run {len(b.runs)}")
+    b.runs.append(s)
 
 
 def _run(b, instrs, body, j, term, ok_at, handler, depth):
     """Translate one run (`body`, ending before `j` or at `term`)."""
     last = body[-1]
-    for ins in body:
+    for k, ins in enumerate(body):
+        b.next_ins = body[k + 1] if k + 1 < len(body) else None
         if ins is term:
             if depth and ins.name in _BRANCHES and _branch(b, instrs, ins, ok_at, handler, depth):
                 return
@@ -252,6 +265,7 @@ def _run(b, instrs, body, j, term, ok_at, handler, depth):
         b.emit(f"return {b.const(j)}")
 
 
+_TRUTH_JUMPS = ("POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE")
 _BRANCHES = {"POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE"}
 
 
@@ -273,10 +287,11 @@ def _branch(b, instrs, ins, ok_at, handler, depth):
         return False
     v = b.pop()
     b.spill()
+    truth_of = v if v in b.bools else f"{v} is True or ({v} is not False and truth({v}))"
     if ins.name == "POP_JUMP_IF_FALSE":
-        cond, on_true, on_false = f"{v} is True or ({v} is not False and truth({v}))", 0, 1
+        cond, on_true, on_false = truth_of, 0, 1
     elif ins.name == "POP_JUMP_IF_TRUE":
-        cond, on_true, on_false = f"{v} is True or ({v} is not False and truth({v}))", 1, 0
+        cond, on_true, on_false = truth_of, 1, 0
     elif ins.name == "POP_JUMP_IF_NONE":
         cond, on_true, on_false = f"{v} is None", 1, 0
     else:
@@ -295,7 +310,7 @@ def _branch(b, instrs, ins, ok_at, handler, depth):
         else:
             s, body, j, term = run
             b.size += len(body)
-            b.emit(f"f.pc = {b.const(s)}")
+            _mark(b, s)
             _run(b, instrs, body, j, term, ok_at, handler, depth - 1)
         arms.append(b.lines)
     b.lines = outer
@@ -333,6 +348,9 @@ def make_factory(body, params, caches, ad):
     name = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"<bcad block {len(_FACTORIES)}>")
     exec(compile("\n".join(src) + "\n", name, "exec"), ns)
     fac = _FACTORIES[key] = ns["factory"]
+    marks = [(n, int(line.split()[-1])) for n, line in enumerate(src, 1)
+             if line.lstrip().startswith("# run ")]
+    fac.marks = ([n for n, _ in marks], [r for _, r in marks])
     return fac
 
 
@@ -492,8 +510,13 @@ def _translate(b, ins):
         y = b.pop()
         x = b.pop()
         k, cast = ins.arg
+        # (a comparison whose result only a conditional jump reads is made a
+        # bool right away, as the jump would: then the jump tests it plainly)
+        cast = cast or (b.next_ins is not None and b.next_ins.name in _TRUTH_JUMPS)
         nat = b.const(NATIVE_COMPARE[k])
         t = b.temp()
+        if cast:
+            b.bools.add(t)
         generic = (f"{nat}({x}, {y}) if STATIC[type({x})] and STATIC[type({y})] "
                    f"else compare({x}, {y}, {b.const(k)})")
         _numeric(b, (x, y), f"{t} = {x} {_CMP_SYMBOL[k]} {y}",
@@ -543,6 +566,9 @@ def _terminate(b, ins):
             on_true, on_false = b.const(ins.next), b.const(ins.target)
         else:
             on_true, on_false = b.const(ins.target), b.const(ins.next)
+        if v in b.bools:
+            b.emit(f"return {on_true} if {v} else {on_false}")
+            return
         b.emit(f"if {v} is True:")
         b.emit(f"    return {on_true}")
         b.emit(f"if {v} is False:")

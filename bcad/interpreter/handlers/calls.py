@@ -118,7 +118,7 @@ if tf is FunctionType{not_rule}:
                 while pc:
                     pc = hs[pc](callee)
             except BaseException as e:
-                callee.pc = pc = raise_pc(hs, pc, callee)
+                callee.pc = pc = raise_pc(hs, pc, callee, e)
                 try:
                     unwind(callee, pc, e)   # (no handler: records the entry and raises)
                 finally:
@@ -173,7 +173,7 @@ try:
                 pc = hs[pc](callee)
             break
         except BaseException as e:
-            callee.pc = pc = raise_pc(hs, pc, callee)
+            callee.pc = pc = raise_pc(hs, pc, callee, e)
             pc = unwind(callee, pc, e)      # (no handler: records the entry and raises)
     {res} = callee.retval if st.frame is callee else run_pushed(callee)
 finally:
