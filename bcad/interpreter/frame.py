@@ -230,6 +230,8 @@ def raise_pc(hs, pc, f, e):
         return pc
     tb = e.__traceback__
     tb = tb.tb_next if tb is not None else None
+    if tb is not None and tb.tb_frame.f_code is not h.__code__:
+        tb = tb.tb_next         # (the region's first run: called by its stub)
     if tb is None or tb.tb_frame.f_code is not h.__code__:   # pragma: no cover
         return pc
     lines, pcs = r

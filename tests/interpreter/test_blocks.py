@@ -509,7 +509,14 @@ def test_regions_are_built():
     if not H.BLOCKS or not H.FUSE:
         pytest.skip("blocks disabled")
     from bcad.interpreter.frame import REGIONS
-    hs = handlers_of(decode(region_fib.__code__))
+
+    def branchy(n):
+        if n < 2:
+            return n
+        return n * 2
+    hs = handlers_of(decode(branchy.__code__))
+    assert not any(h in REGIONS for h in hs)        # compiled when first run
+    assert bcad.interpret(branchy)(5) == 10
     assert any(h in REGIONS for h in hs)
 
 

@@ -202,18 +202,28 @@ REGION_DEPTH = 2
 REGION_SIZE = 48
 
 
-def compile_block(instrs, i, ok, fallback=None, ok_at=None):
+def compile_block(instrs, i, ok, fallback=None, ok_at=None, install=None):
     """A handler for the block starting at instruction `i`, and the index
     where its first run ends (the instruction after its last), or (None, i).
     `fallback`: the handler of instruction `i` alone, run instead of a
     block that makes calls when no inline room is left.  `ok_at(s)`: the
     `ok` rule of a run starting at `s`; with it, the block may be a region
-    (see above)."""
+    (see above).  With `install(h)`, a region is compiled the first time it
+    runs (a stub stands for it until then and installs it)."""
     j, term = _walk(instrs, i, ok)
     body = instrs[i:j] + ([term] if term is not None else [])
     if len(body) < MIN_BLOCK:
         return None, i
     end = j + 1 if term is not None else j
+    if install is not None and term is not None and term.name in _BRANCHES and REGION_DEPTH \
+            and _branch_runs(len(body), instrs, term, ok_at, instrs[i].handler) != [None, None]:
+        def region_stub(f):
+            # (an exception raised by the region on this first run is
+            # unwound through this frame: frame.raise_pc looks past it)
+            h = compile_block(instrs, i, ok, fallback, ok_at)[0] or fallback
+            install(h)
+            return h(f)
+        return region_stub, end
     b = _Builder()
     b.calls = b.mid = 0
     b.region = False
@@ -269,9 +279,9 @@ _TRUTH_JUMPS = ("POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE")
 _BRANCHES = {"POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE"}
 
 
-def _branch(b, instrs, ins, ok_at, handler, depth):
-    """A conditional jump that goes on with the runs at its successors, as
-    an `if`/`else` (False: not worth it, the jump ends the block)."""
+def _branch_runs(size, instrs, ins, ok_at, handler):
+    """The runs a region goes on with after conditional jump `ins`, for
+    its fall-through and its target (None where it does not)."""
     runs = []
     for s in (ins.next, ins.target):
         if s <= ins.index or s >= len(instrs) or instrs[s].handler != handler:
@@ -279,10 +289,17 @@ def _branch(b, instrs, ins, ok_at, handler, depth):
             continue
         j, term = _walk(instrs, s, ok_at(s))
         body = instrs[s:j] + ([term] if term is not None else [])
-        if not body or b.size + len(body) > REGION_SIZE:
+        if not body or size + len(body) > REGION_SIZE:
             runs.append(None)
             continue
         runs.append((s, body, j, term))
+    return runs
+
+
+def _branch(b, instrs, ins, ok_at, handler, depth):
+    """A conditional jump that goes on with the runs at its successors, as
+    an `if`/`else` (False: not worth it, the jump ends the block)."""
+    runs = _branch_runs(b.size, instrs, ins, ok_at, handler)
     if runs == [None, None]:
         return False
     v = b.pop()
