@@ -604,3 +604,41 @@ def test_region_traceback_lines():
         note = "".join(getattr(e, "__notes__", []))
     got = [ln.strip().split('", ')[1] for ln in note.split("\n") if "region_tb" in ln and "File" in ln]
     assert got == native
+
+
+def method_loads(xs):
+    class K:
+        def m(self, a):
+            return ("m", a)
+
+        @classmethod
+        def c(cls, a):
+            return ("c", cls.__name__, a)
+
+        @staticmethod
+        def s(a):
+            return ("s", a)
+
+    class Other:
+        def m(self, a):
+            return ("other", a)
+
+    k = K()
+    out = [k.m(1), k.c(2), k.s(3), K.c(4), K.m(k, 5)]
+    k.m = Other().m                   # a bound method of another object, in the instance
+    k.n = xs.append                   # a bound builtin method
+    k.f = lambda a: ("f", a)
+    out += [k.m(6), k.n(7), k.f(8), xs]
+    try:
+        K().m()
+    except TypeError as e:
+        out.append(str(e))
+    try:
+        k.n(1, 2)
+    except TypeError as e:
+        out.append(str(e))
+    return out
+
+
+def test_method_loads():
+    assert_same(method_loads, [])

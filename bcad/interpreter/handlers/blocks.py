@@ -35,6 +35,7 @@ arithmetic, attribute reads and stores have handlers of their own
 """
 import os
 import sys
+from types import MethodType
 
 from ...decode import NULL
 from .. import objects
@@ -479,11 +480,14 @@ def _translate(b, ins):
         a = b.const(ins.arg)
         t, u = b.temp(), b.temp()
         first, second = (t, u)
+        # (a bound method is split into its function and self, as CPython's
+        # LOAD_ATTR leaves a method: the call then needs not unwrap it)
         b.emit(f"if ATTR_FAST[type({o})]:")
-        if PY313:
-            b.emit(f"    {t} = getattr({o}, {a}); {u} = NULL")
-        else:
-            b.emit(f"    {t} = NULL; {u} = getattr({o}, {a})")
+        b.emit(f"    {t} = getattr({o}, {a})")
+        b.emit(f"    if type({t}) is MethodType:")
+        b.emit(f"        {u} = {t}.__self__; {t} = {t}.__func__")
+        b.emit("    else:")
+        b.emit(f"        {u} = NULL" if PY313 else f"        {u} = {t}; {t} = NULL")
         b.emit("else:")
         b.emit(f"    f.pc = {b.const(ins.index)}")
         b.emit(f"    {t}, {u} = load_method_push({o}, {a})")
@@ -621,7 +625,8 @@ def _namespace():
     def unbound(ins):
         return _unbound_local(_name(ins))
     return dict(
-        NULL=NULL, STATIC=STATIC, truth=truth, NUMBERS=frozenset((int, float)), binary_op=objects.binary_op,
+        NULL=NULL, STATIC=STATIC, truth=truth, NUMBERS=frozenset((int, float)), MethodType=MethodType,
+        binary_op=objects.binary_op,
         compare=objects.compare, unary=objects.unary, ATTR_FAST=objects.NATIVE_ATTR,
         getattr_=objects.getattr_, super_getattr=objects.super_getattr,
         setattr_=objects.setattr_, load_global=_global, load_method_push=_load_method_push,
