@@ -79,7 +79,7 @@ def _numeric(b, operands, fast, generic):
                 b.emit(generic)
                 return
             continue
-        conds.append(f"type({v}) in NUMBERS")
+        conds.append(f"((tp := type({v})) is float or tp is int)")
     if not conds:
         b.emit(fast)
         return
@@ -625,7 +625,7 @@ def _namespace():
     def unbound(ins):
         return _unbound_local(_name(ins))
     return dict(
-        NULL=NULL, STATIC=STATIC, truth=truth, NUMBERS=frozenset((int, float)), MethodType=MethodType,
+        NULL=NULL, STATIC=STATIC, truth=truth, MethodType=MethodType,
         binary_op=objects.binary_op,
         compare=objects.compare, unary=objects.unary, ATTR_FAST=objects.NATIVE_ATTR,
         getattr_=objects.getattr_, super_getattr=objects.super_getattr,
