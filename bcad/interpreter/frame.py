@@ -7,6 +7,7 @@ loop (return or yield).  An exception raised by a handler is unwound here
 through the decoded exception table, exactly as CPython's `exception_unwind`.
 """
 import linecache
+from bisect import bisect_right
 
 from ..errors import UnsupportedError
 from .state import STATE, current_handled
@@ -118,6 +119,7 @@ def run(f, exc=None):
                 handlers = f.hs
                 pc = f.resume
             except BaseException as e:
+                pc = raise_pc(handlers, pc, f, e)
                 while True:
                     f.pc = pc
                     try:
@@ -173,6 +175,7 @@ def run_pushed(base):
             handlers = f.hs
             pc = f.resume
         except BaseException as e:
+            pc = raise_pc(handlers, pc, f, e)
             while True:
                 f.pc = pc
                 try:
@@ -206,6 +209,34 @@ def chain_context(e):
         o = ctx
         steps += 1
     e.__context__ = cur
+
+
+# The handlers that are regions (handlers/blocks.py): blocks whose runs may
+# be on several lines.  handler -> (source lines where its runs begin, the
+# first index of each run).
+REGIONS = {}
+
+
+def raise_pc(hs, pc, f, e):
+    """The index where exception `e`, raised by handler `hs[pc]` of `f`, is
+    unwound: `pc`, or for a region the first index of the run that raised
+    it, read from the line of the region's entry in the traceback.  (The
+    caller of this function caught `e` right around `hs[pc](f)`: the
+    traceback's first entry is the caller's frame, which may run the same
+    code in a recursion, and the next one is the handler's.)"""
+    h = hs[pc]
+    r = REGIONS.get(h)
+    if r is None:
+        return pc
+    tb = e.__traceback__
+    tb = tb.tb_next if tb is not None else None
+    if tb is not None and tb.tb_frame.f_code is not h.__code__:
+        tb = tb.tb_next         # (the region's first run: called by its stub)
+    if tb is None or tb.tb_frame.f_code is not h.__code__:   # pragma: no cover
+        return pc
+    lines, pcs = r
+    k = bisect_right(lines, tb.tb_lineno) - 1
+    return pcs[k] if k >= 0 else pc
 
 
 # id(frame) -> (id(exception), pc where it was raised in that frame), ids so

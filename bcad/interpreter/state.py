@@ -9,7 +9,7 @@ import threading
 
 class State:
     __slots__ = ("frame", "depth", "exc_slots", "propagating", "tb", "user_limit",
-                 "native_limit", "native_base", "entries", "room")
+                 "native_limit", "native_base", "entries", "inline_limit", "call_limit")
     # `depth` starts at the number of native Python frames below the first
     # interpret() call, so the user's recursion limit counts them as CPython does.
 
@@ -23,12 +23,15 @@ class State:
         self.native_limit = None   # the native limit while interpreting
         self.native_base = 0       # native Python frames when interpretation started
         self.entries = 0           # nesting of top-level interpret() calls
-        self.room = INLINE_ROOM    # inline call levels left (calls._INLINE)
+        self.inline_limit = INLINE_ROOM  # callees up to this depth may run nested (calls._INLINE)
+        self.call_limit = INLINE_ROOM    # min(user_limit, inline_limit): blocks that call check it
 
 
-# How many interpreted calls may run nested in their caller's handler at
-# once (handlers/calls.py, _INLINE: about one native frame each, no C stack on
-# 3.11+); deeper calls switch frames in the run loop.
+# How many levels of interpreted calls above the depth where interpretation
+# started may run nested in their caller's handler (handlers/calls.py,
+# _INLINE: about one native frame each, no C stack on 3.11+).  Counted by
+# depth (STATE.inline_limit), so frames of nested runs count too; deeper
+# calls switch frames in the run loop.
 INLINE_ROOM = 200
 
 STATE = State()
@@ -174,8 +177,9 @@ def enter():
         for hook in ON_FIRST_ENTRY:
             hook()
         st.depth, st.native_base = _native_depth()
-        st.room = INLINE_ROOM
+        st.inline_limit = st.depth + INLINE_ROOM
         st.user_limit = sys.getrecursionlimit()
+        st.call_limit = min(st.user_limit, st.inline_limit)
         st.native_limit = _native_limit(st.user_limit)
         _set_native(st.native_limit)
     st.entries += 1
@@ -226,6 +230,7 @@ def set_user_recursion_limit(n):
         raise RecursionError(f"cannot set the recursion limit to {n} at the recursion depth "
                              f"{st.depth}: the limit is too low")
     st.user_limit = n
+    st.call_limit = min(n, st.inline_limit)
     st.native_limit = _native_limit(n)
     _set_native(st.native_limit)
 

@@ -71,7 +71,9 @@ def build_handlers(code, ad=False):
             i, n = 1, len(instrs)
             while i < n:
                 ok = _fusable(instrs, i, targets)
-                h, end = compile_block(instrs, i, ok, hs[i])
+                h, end = compile_block(instrs, i, ok, hs[i],
+                                       lambda s: _fusable(instrs, s, targets),
+                                       lambda h, i=i: hs.__setitem__(i, h))
                 if h is None:
                     # (fused.py's FOR_ITER; STORE_FAST continues after both)
                     i += 2 if instrs[i].name == "FOR_ITER" and hs[i] is not plain[i] else 1

@@ -34,12 +34,15 @@ arithmetic, attribute reads and stores have handlers of their own
 (`transforms/ad_handlers.py`).
 """
 import os
+import sys
+from types import MethodType
 
 from ...decode import NULL
 from .. import objects
 from ..objects import STATIC, NATIVE_BINARY, NATIVE_COMPARE, NATIVE_UNARY, truth
 from ..versions import PY313
 from ..state import STATE
+from ..frame import REGIONS
 
 # opcodes a block translates (the terminators are handled apart)
 _SIMPLE = {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_CONST", "STORE_FAST", "LOAD_GLOBAL",
@@ -96,6 +99,8 @@ class _Builder:
         self.ntemp = 0
         self.uses_fast = False
         self.uses_stack = False
+        self.bools = set()      # temporaries known to hold True or False
+        self.next_ins = None    # the instruction after the one being translated
 
     def const(self, v):
         name = f"k{len(self.params)}"
@@ -152,19 +157,23 @@ def _load_fast(b, ins):
     b.uses_fast = True
     t = b.temp()
     b.emit(f"{t} = fast[{b.const(ins.arg)}]")
-    b.emit(f"if {t} is NULL:")
-    b.emit(f"    raise unbound({b.const(ins)})")
+    if ins.name == "LOAD_FAST_CHECK" or not BOUND_LOAD_FAST:
+        b.emit(f"if {t} is NULL:")
+        b.emit(f"    raise unbound({b.const(ins)})")
     b.push(t)
 
 
-def compile_block(instrs, i, ok, fallback=None):
-    """A handler for the block starting at instruction `i`, and the index
-    where the block ends (the instruction after its last), or (None, i).
-    `fallback`: the handler of instruction `i` alone, run instead of a
-    block that makes calls in its middle when no inline room is left."""
+# From 3.12 the compiler emits LOAD_FAST only where the local is certainly
+# bound (LOAD_FAST_CHECK elsewhere; CPython's LOAD_FAST does not check), so
+# a block checks only LOAD_FAST_CHECK; 3.11's LOAD_FAST checks.
+BOUND_LOAD_FAST = sys.version_info >= (3, 12)
+
+
+def _walk(instrs, i, ok):
+    """The straight-line run from `i`: (index after its last translated
+    instruction, terminator or None)."""
     n = len(instrs)
     j = i
-    term = None
     while j < n and (j == i or ok(j)):
         ins = instrs[j]
         name = ins.name
@@ -172,41 +181,163 @@ def compile_block(instrs, i, ok, fallback=None):
             j += 1
             continue
         if name in _JUMPS or name in ("RETURN_VALUE", "RETURN_CONST", "YIELD_VALUE"):
-            term = ins
-            break
+            return j, ins
         if name == "CALL" and not (j > 1 and instrs[j - 1].name == "KW_NAMES"):
             j += 1
             continue
         break
+    return j, None
+
+
+# A block ending in a conditional jump may go on with the runs that start at
+# its forward successors (a *region*: `if n < 2: return n` and the `return
+# fib(n - 1) + fib(n - 2)` after it are one handler).  Each run is one line
+# with one exception handler, as a block is, but the runs may be on other
+# lines: an exception raised by a region is unwound at the first index of
+# the run that raised it, found from the line of the region's own entry in
+# the exception's traceback (frame.raise_pc; REGIONS maps each region to the
+# source lines where its runs begin and their first indices).
+# Branches nest up to REGION_DEPTH levels, with at most REGION_SIZE
+# instructions in all.
+REGION_DEPTH = 2
+REGION_SIZE = 48
+
+
+def compile_block(instrs, i, ok, fallback=None, ok_at=None, install=None):
+    """A handler for the block starting at instruction `i`, and the index
+    where its first run ends (the instruction after its last), or (None, i).
+    `fallback`: the handler of instruction `i` alone, run instead of a
+    block that makes calls when no inline room is left.  `ok_at(s)`: the
+    `ok` rule of a run starting at `s`; with it, the block may be a region
+    (see above).  With `install(h)`, a region is compiled the first time it
+    runs (a stub stands for it until then and installs it)."""
+    j, term = _walk(instrs, i, ok)
     body = instrs[i:j] + ([term] if term is not None else [])
     if len(body) < MIN_BLOCK:
         return None, i
     end = j + 1 if term is not None else j
+    if install is not None and term is not None and term.name in _BRANCHES and REGION_DEPTH \
+            and _branch_runs(len(body), instrs, term, ok_at, instrs[i].handler) != [None, None]:
+        def region_stub(f):
+            # (an exception raised by the region on this first run is
+            # unwound through this frame: frame.raise_pc looks past it)
+            h = compile_block(instrs, i, ok, fallback, ok_at)[0] or fallback
+            install(h)
+            return h(f)
+        return region_stub, end
     b = _Builder()
+    b.calls = b.mid = 0
+    b.region = False
+    b.size = len(body)
+    b.runs = []             # the first index of each run, in the order of their markers
+    _mark(b, i)
+    _run(b, instrs, body, j, term, ok_at, instrs[i].handler, REGION_DEPTH if ok_at else 0)
+    if b.mid and fallback is None:
+        return None, i
+    lines = _prologue(b) + b.lines
+    if b.mid:
+        lines = ["if st.depth >= st.call_limit:", f"    return {b.const(fallback)}(f)"] + lines
+    caches = [str(c) for c in range(1, b.calls + 1)]
+    fac = make_factory("\n".join(lines), tuple(b.params), caches, False)
+    h = fac(*b.consts)
+    if b.region:
+        lines, runs = fac.marks
+        REGIONS[h] = (lines, tuple(b.runs[r] for r in runs))
+    return h, end
+
+
+def _mark(b, s):
+    """A marker comment where the code of the run starting at `s` begins
+    (make_factory finds the markers' line numbers in the source)."""
+    b.emit(f"# run {len(b.runs)}")
+    b.runs.append(s)
+
+
+def _run(b, instrs, body, j, term, ok_at, handler, depth):
+    """Translate one run (`body`, ending before `j` or at `term`)."""
     last = body[-1]
-    mid_calls = 0
-    for ins in body:
+    for k, ins in enumerate(body):
+        b.next_ins = body[k + 1] if k + 1 < len(body) else None
         if ins is term:
+            if depth and ins.name in _BRANCHES and _branch(b, instrs, ins, ok_at, handler, depth):
+                return
             _terminate(b, ins)
         elif ins.name == "CALL":
+            b.calls += 1
             if ins is last:
-                _end_call(b, ins)
+                _end_call(b, ins, b.calls)
             else:
-                mid_calls += 1
-                _mid_call(b, ins, mid_calls)
+                b.mid += 1
+                _mid_call(b, ins, b.calls)
         else:
             _translate(b, ins)
     if term is None and last.name != "CALL":
         b.spill()
         b.emit(f"return {b.const(j)}")
-    if mid_calls and fallback is None:
-        return None, i
-    lines = _prologue(b) + b.lines
-    if mid_calls:
-        lines = ["if st.room <= 0:", f"    return {b.const(fallback)}(f)"] + lines
-    caches = [str(c) for c in range(1, mid_calls + 1)] + (["0"] if last.name == "CALL" else [])
-    fac = make_factory("\n".join(lines), tuple(b.params), caches, False)
-    return fac(*b.consts), end
+
+
+_TRUTH_JUMPS = ("POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE")
+_BRANCHES = {"POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE"}
+
+
+def _branch_runs(size, instrs, ins, ok_at, handler):
+    """The runs a region goes on with after conditional jump `ins`, for
+    its fall-through and its target (None where it does not)."""
+    runs = []
+    for s in (ins.next, ins.target):
+        if s <= ins.index or s >= len(instrs) or instrs[s].handler != handler:
+            runs.append(None)
+            continue
+        j, term = _walk(instrs, s, ok_at(s))
+        body = instrs[s:j] + ([term] if term is not None else [])
+        if not body or size + len(body) > REGION_SIZE:
+            runs.append(None)
+            continue
+        runs.append((s, body, j, term))
+    return runs
+
+
+def _branch(b, instrs, ins, ok_at, handler, depth):
+    """A conditional jump that goes on with the runs at its successors, as
+    an `if`/`else` (False: not worth it, the jump ends the block)."""
+    runs = _branch_runs(b.size, instrs, ins, ok_at, handler)
+    if runs == [None, None]:
+        return False
+    v = b.pop()
+    b.spill()
+    truth_of = v if v in b.bools else f"{v} is True or ({v} is not False and truth({v}))"
+    if ins.name == "POP_JUMP_IF_FALSE":
+        cond, on_true, on_false = truth_of, 0, 1
+    elif ins.name == "POP_JUMP_IF_TRUE":
+        cond, on_true, on_false = truth_of, 1, 0
+    elif ins.name == "POP_JUMP_IF_NONE":
+        cond, on_true, on_false = f"{v} is None", 1, 0
+    else:
+        cond, on_true, on_false = f"{v} is None", 0, 1
+    b.region = True
+    outer = b.lines
+    arms = []
+    for which in (on_true, on_false):
+        b.lines = []
+        b.stack = []
+        if v[0] == "t":
+            b.emit(f"del {v}")          # (CPython drops the condition at the jump)
+        run = runs[which]
+        if run is None:
+            b.emit(f"return {b.const((ins.next, ins.target)[which])}")
+        else:
+            s, body, j, term = run
+            b.size += len(body)
+            _mark(b, s)
+            _run(b, instrs, body, j, term, ok_at, handler, depth - 1)
+        arms.append(b.lines)
+    b.lines = outer
+    b.stack = []
+    b.emit(f"if {cond}:")
+    b.lines += ["    " + line for line in arms[0]]
+    b.emit("else:")
+    b.lines += ["    " + line for line in arms[1]]
+    return True
 
 
 def make_factory(body, params, caches, ad):
@@ -235,6 +366,9 @@ def make_factory(body, params, caches, ad):
     name = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"<bcad block {len(_FACTORIES)}>")
     exec(compile("\n".join(src) + "\n", name, "exec"), ns)
     fac = _FACTORIES[key] = ns["factory"]
+    marks = [(n, int(line.split()[-1])) for n, line in enumerate(src, 1)
+             if line.lstrip().startswith("# run ")]
+    fac.marks = ([n for n, _ in marks], [r for _, r in marks])
     return fac
 
 
@@ -268,7 +402,7 @@ def _emit_fn_args(b, first, second, args):
     b.release(first, second, *args)
 
 
-def _end_call(b, ins):
+def _end_call(b, ins, c):
     """A CALL that ends the block: the values below it are spilled, and
     the result is pushed (or the callee's frame is, for the run loop)."""
     from .calls import call_source
@@ -277,7 +411,7 @@ def _end_call(b, ins):
     b.emit(f"f.pc = {b.const(ins.index)}")
     _emit_fn_args(b, first, second, args)
     b.emit(f"nxt = {b.const(ins.next)}")
-    b.lines += call_source(False, "0").strip("\n").split("\n")
+    b.lines += call_source(False, str(c)).strip("\n").split("\n")
 
 
 def _mid_call(b, ins, c):
@@ -346,11 +480,14 @@ def _translate(b, ins):
         a = b.const(ins.arg)
         t, u = b.temp(), b.temp()
         first, second = (t, u)
+        # (a bound method is split into its function and self, as CPython's
+        # LOAD_ATTR leaves a method: the call then needs not unwrap it)
         b.emit(f"if ATTR_FAST[type({o})]:")
-        if PY313:
-            b.emit(f"    {t} = getattr({o}, {a}); {u} = NULL")
-        else:
-            b.emit(f"    {t} = NULL; {u} = getattr({o}, {a})")
+        b.emit(f"    {t} = getattr({o}, {a})")
+        b.emit(f"    if type({t}) is MethodType:")
+        b.emit(f"        {u} = {t}.__self__; {t} = {t}.__func__")
+        b.emit("    else:")
+        b.emit(f"        {u} = NULL" if PY313 else f"        {u} = {t}; {t} = NULL")
         b.emit("else:")
         b.emit(f"    f.pc = {b.const(ins.index)}")
         b.emit(f"    {t}, {u} = load_method_push({o}, {a})")
@@ -394,8 +531,13 @@ def _translate(b, ins):
         y = b.pop()
         x = b.pop()
         k, cast = ins.arg
+        # (a comparison whose result only a conditional jump reads is made a
+        # bool right away, as the jump would: then the jump tests it plainly)
+        cast = cast or (b.next_ins is not None and b.next_ins.name in _TRUTH_JUMPS)
         nat = b.const(NATIVE_COMPARE[k])
         t = b.temp()
+        if cast:
+            b.bools.add(t)
         generic = (f"{nat}({x}, {y}) if STATIC[type({x})] and STATIC[type({y})] "
                    f"else compare({x}, {y}, {b.const(k)})")
         _numeric(b, (x, y), f"{t} = {x} {_CMP_SYMBOL[k]} {y}",
@@ -445,6 +587,9 @@ def _terminate(b, ins):
             on_true, on_false = b.const(ins.next), b.const(ins.target)
         else:
             on_true, on_false = b.const(ins.target), b.const(ins.next)
+        if v in b.bools:
+            b.emit(f"return {on_true} if {v} else {on_false}")
+            return
         b.emit(f"if {v} is True:")
         b.emit(f"    return {on_true}")
         b.emit(f"if {v} is False:")
@@ -480,7 +625,8 @@ def _namespace():
     def unbound(ins):
         return _unbound_local(_name(ins))
     return dict(
-        NULL=NULL, STATIC=STATIC, truth=truth, binary_op=objects.binary_op,
+        NULL=NULL, STATIC=STATIC, truth=truth, MethodType=MethodType,
+        binary_op=objects.binary_op,
         compare=objects.compare, unary=objects.unary, ATTR_FAST=objects.NATIVE_ATTR,
         getattr_=objects.getattr_, super_getattr=objects.super_getattr,
         setattr_=objects.setattr_, load_global=_global, load_method_push=_load_method_push,

@@ -5,7 +5,7 @@ from ...decode import NULL
 from .. import objects
 from ..calls import call_ex, call_function, call
 from ...decode.decoder import CODES
-from ..frame import Frame, unwind, run_pushed, FIRST_PC, handlers_of, ad_handlers_of
+from ..frame import Frame, unwind, run_pushed, FIRST_PC, handlers_of, ad_handlers_of, raise_pc
 from ..state import STATE
 from ..objects import type_name
 from ..versions import PY313, push_callable
@@ -91,13 +91,13 @@ if tf is FunctionType{not_rule}:
     if co is cache_co{c}:
         code = cache_code{c}
     else:
-        code = codes.get(id(co))
-        if code is not None:
+        code = codes.get(id(co), NOCODE)
+        if code is not NOCODE:
             cache_co{c}, cache_code{c} = co, code
-    if code is not None and code.simple_argc == len(args):
-        if st.depth >= st.user_limit:
-            raise RecursionError("maximum recursion depth exceeded")
-        args += code.null_tail
+    if code.simple_argc == len(args):
+{depth_check}
+        if code.null_tail:
+            args += code.null_tail
         callee = Frame()
         callee.code = code
         callee.fast = args
@@ -118,7 +118,7 @@ if tf is FunctionType{not_rule}:
                 while pc:
                     pc = hs[pc](callee)
             except BaseException as e:
-                callee.pc = pc
+                callee.pc = pc = raise_pc(hs, pc, callee, e)
                 try:
                     unwind(callee, pc, e)   # (no handler: records the entry and raises)
                 finally:
@@ -133,7 +133,7 @@ if tf is FunctionType{not_rule}:
 _CALL_END = _CALL_COMMON + """
             f.stack.append(callee.retval)
             return nxt
-        if st.room > 0:
+        if st.depth <= st.inline_limit:
 {inline_r}
             f.stack.append(r)
             return nxt
@@ -161,11 +161,11 @@ fn = args = None
 """
 
 
-# A non-leaf callee run nested in the handler (STATE.room levels at once,
+# A non-leaf callee run nested in the handler (up to the depth
+# STATE.inline_limit, INLINE_ROOM levels above where interpretation started,
 # about one native frame each): unwinding its own exceptions, and running a
 # frame it pushed (no inline room left below it) with frame.run_pushed.
 _INLINE = """
-st.room -= 1
 try:
     while True:
         try:
@@ -173,16 +173,22 @@ try:
                 pc = hs[pc](callee)
             break
         except BaseException as e:
-            callee.pc = pc
+            callee.pc = pc = raise_pc(hs, pc, callee, e)
             pc = unwind(callee, pc, e)      # (no handler: records the entry and raises)
     {res} = callee.retval if st.frame is callee else run_pushed(callee)
 finally:
-    st.room += 1
     st.frame = f
     st.depth -= 1
     if FIRST_PC:
         FIRST_PC.pop(id(callee), None)
 """
+
+
+# (A call inside a block needs no check of its own: the block checked at
+# entry that its depth is below STATE.call_limit, the lower of the recursion
+# limit and the inline limit, and each call it makes starts at that depth.)
+_DEPTH_CHECK = """        if st.depth >= st.user_limit:
+            raise RecursionError("maximum recursion depth exceeded")"""
 
 
 def _indented(src, k, **fmt):
@@ -194,7 +200,8 @@ def call_source(ad, c="", res=None):
     """Source of a positional call of `fn` with the new list `args`, from
     frame `f`: the last instruction of a handler (`res` None; uses `nxt`),
     or an expression step of a block that stores the result in `res`."""
-    fmt = dict(c=c, res=res, not_rule=" and fn not in calls_module.PY_RULES" if ad else "",
+    fmt = dict(c=c, res=res, depth_check="" if res is not None else _DEPTH_CHECK,
+               not_rule=" and fn not in calls_module.PY_RULES" if ad else "",
                handlers="ad_handlers" if ad else "handlers",
                inline_r=_indented(_INLINE, 12, res="r"),
                inline_res=_indented(_INLINE, 12, res=res))
@@ -466,8 +473,14 @@ def LOAD_BUILD_CLASS(ins):
     return h
 
 
+class _NoCode:
+    """Stands for the decoded code of a function not decoded yet."""
+    simple_argc = -2
+
+
 # Names the call source uses (blocks.make_factory adds them to its own).
-CALL_NAMESPACE = dict(
+CALL_NAMESPACE = dict(NOCODE=_NoCode,
     NULL=NULL, MethodType=MethodType, FunctionType=FunctionType, codes=CODES, st=STATE,
     Frame=Frame, calls_module=calls_module, unwind=unwind, call_function=call_function,
-    call_ex=call_ex, run_pushed=run_pushed, FIRST_PC=FIRST_PC)
+    call_ex=call_ex, run_pushed=run_pushed, FIRST_PC=FIRST_PC,
+    raise_pc=raise_pc)
