@@ -107,6 +107,7 @@ def hold(tape, x, v):
 def record(tape, prim, out, args, kwargs, site, in_vars=None):
     """Record `out = prim(*args, **kwargs)` (an array rule)."""
     ids = tape.ids
+    save = prim.save
     if in_vars is None:
         simple = not kwargs
         if simple:
@@ -120,12 +121,7 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
             if prim.crossed and len(args) == 2 and tape.compact:
                 # An operand's value only for the other's cotangent: kept
                 # when the other is tracked (Primitive.crossed).
-                v = len(tape.vals)
-                args = (_param(tape, args[0], in_vars[1] >= 0, v),
-                        _param(tape, args[1], in_vars[0] >= 0, v))
-                tape.record_general(prim, out, in_vars, args, kwargs, site)
-                _recorded_array(tape, prim, out, prim.save, v)
-                return v
+                save = tuple([k for k in (0, 1) if in_vars[1 - k] >= 0])
         else:
             from .tracking import leaves_of
             flat = []
@@ -135,7 +131,6 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
                 leaves_of(tape, a, flat)
             in_vars = tuple([ids.get(id(x), -1) for x in flat])
     v = len(tape.vals)
-    save = prim.save
     if save is True:
         args = tuple([_param(tape, a, True, v) for a in args])
     else:
@@ -143,11 +138,6 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
     if kwargs:
         kwargs = {k: _param(tape, a, save is True, v) for k, a in kwargs.items()}
     tape.record_general(prim, out, in_vars, args, kwargs, site)
-    _recorded_array(tape, prim, out, save, v)
-    return v
-
-
-def _recorded_array(tape, prim, out, save, v):
     if type(out) is ndarray:
         needs_ans = save is True or "ans" in save
         if needs_ans:
@@ -156,6 +146,7 @@ def _recorded_array(tape, prim, out, save, v):
             register_view(tape, out)
             if not needs_ans:
                 keep_weakly(tape, v, out)
+    return v
 
 
 def keep_weakly(tape, v, view):

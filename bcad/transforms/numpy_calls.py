@@ -20,6 +20,7 @@ import functools
 import types
 
 from ..interpreter import calls, objects
+from ..interpreter.objects.operators import _INPLACE
 from ..tape.tape import TRACKED_TYPES
 from . import arrays, array_ops
 from .boundary import refuse, check_result, SCALARS
@@ -342,10 +343,8 @@ def maybe_special(fn):
 _METHOD_WRAPPER = types.MethodWrapperType       # a.__setitem__, a.__iadd__
 _SLOT_WRAPPER = types.WrapperDescriptorType     # ndarray.__setitem__
 _SETITEM = __import__("operator").setitem
-_INPLACE_K = {name: 13 + i for i, name in enumerate(
-    ("__iadd__", "__iand__", "__ifloordiv__", "__ilshift__", "__imatmul__", "__imul__",
-     "__imod__", "__ior__", "__ipow__", "__irshift__", "__isub__", "__itruediv__",
-     "__ixor__"))}    # (BINARY_OP's numbering: interpreter/objects/operators._INPLACE)
+# `__iadd__` -> 13...: BINARY_OP's numbering of the in-place operators
+_INPLACE_K = {name: 13 + i for i, (_, name, _) in enumerate(_INPLACE)}
 
 
 def iterated(tape, fn, args):

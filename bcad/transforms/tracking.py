@@ -223,7 +223,7 @@ def apply_array_rule(tape, prim, fn, args, kwargs, site):
     natively: a floating-point error's np.seterrcall handler or a replaced
     warnings.showwarning (a handler computing with a differentiable value
     gave a silently wrong gradient)."""
-    if _no_errcall() and sys.modules["warnings"].showwarning is _ORIGINAL_SHOWWARNING:
+    if _no_python_hooks():
         return array_ops.apply(tape, prim, fn, args, kwargs, site)
     refusal = tape.refusal
     with _Guard(fn):
@@ -246,8 +246,13 @@ def _runs_no_python(fn, objs):
                 return False
         except TypeError:
             return False
-    return _plain(objs) and _no_errcall() and \
-        sys.modules["warnings"].showwarning is _ORIGINAL_SHOWWARNING
+    return _plain(objs) and _no_python_hooks()
+
+
+def _no_python_hooks():
+    """No Python code numpy could call natively on a floating-point error:
+    no np.seterrcall handler, warnings.showwarning not replaced."""
+    return _no_errcall() and sys.modules["warnings"].showwarning is _ORIGINAL_SHOWWARNING
 
 
 _EXTOBJ = getattr(getattr(arrays.np._core, "_ufunc_config", None), "_extobj_contextvar", None)
@@ -411,10 +416,8 @@ def _direct_rule(fn):
 
 
 def _direct_candidate(fn):
-    tf = type(fn)
-    if not (tf is numpy_calls.UFUNC or tf is numpy_calls._DISPATCHER or
-            tf is BuiltinFunctionType and type(fn.__self__) is types.ModuleType and
-            fn.__self__.__name__.startswith("numpy")):
+    """(fn: a ufunc, a dispatcher or a module's C function, see _direct_rule)"""
+    if type(fn) is BuiltinFunctionType and not fn.__self__.__name__.startswith("numpy"):
         return None
     prim = RULES.get(fn)
     if prim is None or prim.kind is None or prim.check is not None or prim.multi is not None \
@@ -465,8 +468,7 @@ def call_c(fn, args, kwargs):
                     return apply_array_rule(tape, prim, fn, args if type(args) is tuple else
                                             tuple(args), kwargs, current_site())
                 if fn in _WRITES_NOTHING or type(fn) is numpy_calls.UFUNC and \
-                        len(args) <= fn.nin and _no_errcall() and \
-                        sys.modules["warnings"].showwarning is _ORIGINAL_SHOWWARNING:
+                        len(args) <= fn.nin and _no_python_hooks():
                     # Nothing differentiable, no way to write into an argument
                     # (no out) and no Python hook a floating-point error could
                     # call: the general path's guard, and its copies of the
