@@ -10,6 +10,8 @@ import numpy as np
 from .arrays import (ndarray, is_array_value, Meta, root, record, record_multi, register_view,
                      involved, write, check_operands, frozen_key, _snapshot)
 from .boundary import current_site, refuse
+from .native_guard import guarded
+from ..interpreter.objects.operators import _INPLACE
 from ..rules import RULES
 from ..rules.numpy import GETITEM, GATHER
 from ..rules.numpy.shapes import ATTR_PRIMS, SCATTER_ADD, SET_SHAPE
@@ -39,7 +41,7 @@ def apply(tape, prim, fn, args, kwargs, site):
         why = prim.check(args, kwargs)
         if why:
             refuse(fn, f"received a differentiable value, but {why}")
-    out = fn(*args, **kwargs)
+    out = guarded(fn, fn, *args, **kwargs)
     if prim.nondiff:
         return out
     if prim.multi is not None:
@@ -141,13 +143,13 @@ def ufunc_out(tape, prim, fn, args, kwargs, site):
         r = root(o)
         if id(r) in tape.holders:
             _snapshot(tape, r)
-        return fn(*args, out=o, where=w, **kwargs)
+        return guarded(fn, fn, *args, out=o, where=w, **kwargs)
     casting = kwargs.get("casting", "same_kind")
     value = apply(tape, prim, fn, args, kwargs, site)
     if w is not True:
         value = apply(tape, RULES[np.where], np.where, (w, value, o), {}, site)
     if not np.can_cast(np.result_type(value), o.dtype, casting):
-        return fn(*args, out=o, where=w, **kwargs)     # (numpy's own casting error)
+        return guarded(fn, fn, *args, out=o, where=w, **kwargs)     # (numpy's own casting error)
     write(tape, o, Ellipsis, value, f"{fn.__name__}(out=...)",
           lambda: np.copyto(o, value, casting="unsafe"))
     return o
@@ -268,10 +270,10 @@ def inplace(tape, k, a, b, native):
         r = root(a)
         if id(r) in tape.holders:
             _snapshot(tape, r)
-        return native(a, b)
+        return guarded(f"numpy's {_INPLACE[k - 13][0]} operator", native, a, b)
     prim = RULES[u]
     if prim.nondiff:          # (a //= b: a piecewise-constant new value)
-        value = u(a, b)
+        value = guarded(u, u, a, b)
         write(tape, a, Ellipsis, value, f"{u.__name__}=", lambda: np.copyto(a, value))
         return a
     return ufunc_out(tape, prim, u, (a, b), {"out": a}, current_site())

@@ -29,6 +29,7 @@ import weakref
 import numpy as np
 
 from .boundary import current_site, refuse, reach, SCALARS
+from .native_guard import guarded
 from ..rules.numpy import SETITEM, GATHER
 
 ndarray = np.ndarray
@@ -336,7 +337,7 @@ def write(tape, target, key, value, how, native):
     if id(r) in tape.holders:
         _snapshot(tape, r)
     if not involved(tape, target, value):
-        return native()
+        return guarded(how, native)
     if not is_array_value(r):
         refuse(how, f"stored a differentiable value into a numpy array of dtype {r.dtype}, "
                f"which keeps a {r.dtype} copy of it (a copy carries no gradient)")
@@ -352,7 +353,7 @@ def write(tape, target, key, value, how, native):
     if type(region) is not ndarray:
         region = target         # (a scalar element: compare with the whole array)
     old_var = ids.get(id(r), -1)
-    result = native()
+    result = guarded(how, native)
     v = _record_setitem(tape, SETITEM, r, old_var, key, value, target is not r, site)
     if target is not r and id(target) not in ids:
         # A view made before recording began (a global `K = np.arange(6.).reshape(3, 2)`)

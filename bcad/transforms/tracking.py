@@ -19,10 +19,10 @@ from ..errors import NonDifferentiableError
 from ..interpreter import calls, objects
 from ..interpreter.calls import LOOKASIDES, METHOD_LOOKASIDES
 from ..interpreter.objects import STATIC
-from ..interpreter.state import restore_profile
 from ..rules import RULES, ATTRS, INTERPRET_UNCOVERED
 from ..tape.tape import active, Primitive, TRACKED_TYPES
 from . import boundary, arrays, array_ops, numpy_calls, numpy_overrides
+from .native_guard import Guard, guarded, no_python_hooks
 from .boundary import (SAFE_C, NO_SCAN, SAFE_METHOD_TYPES, UNSAFE_METHODS, EXACT_NAMES,
                        PARSERS, current_site, where, refuse, reach, check_result,
                        is_user_file, fname)
@@ -93,8 +93,8 @@ def _rule_leaves(tape, prim, args, kwargs):
 
 def apply_rule(tape, prim, fn, args, kwargs, site, found):
     if prim.kind is not None:
-        return apply_array_rule(tape, prim, fn, args, kwargs, site)
-    out = fn(*args, **kwargs)
+        return array_ops.apply(tape, prim, fn, args, kwargs, site)
+    out = guarded(fn, fn, *args, **kwargs)
     if prim.multi is not None:
         if type(out) is tuple:
             for j, p in enumerate(prim.multi):
@@ -143,29 +143,6 @@ def _record_fixed(tape, prim, out, args, site):
 
 # ------------------------------------------------------------------ calls
 
-def _reference_only_code():
-    """Code objects of stdlib helpers that C runs natively and that only move
-    references or answer a type question (the results are classified
-    afterwards; Python code they call is checked on its own): copy.copy and
-    pickle of namedtuples and plain objects, isinstance against an ABC."""
-    import abc
-    import collections
-    import copyreg
-    codes = {collections.namedtuple("_T", "a").__getnewargs__.__code__}
-    for name in ("__instancecheck__", "__subclasscheck__"):
-        fn = vars(abc.ABCMeta).get(name)
-        if type(fn) is types.FunctionType:
-            codes.add(fn.__code__)
-    for name in ("__reduce_ex__", "_reconstructor", "__newobj__", "__newobj_ex__"):
-        fn = getattr(copyreg, name, None)
-        if type(fn) is types.FunctionType:
-            codes.add(fn.__code__)
-    return frozenset(codes)
-
-
-_REFERENCE_ONLY = _reference_only_code()
-
-
 def _numpy_c_functions():
     np = arrays.np
     kinds = (BuiltinFunctionType, np.ufunc, type(np.dot))
@@ -198,7 +175,6 @@ _C_ARRAY_METHODS = frozenset({
     "dot", "ravel", "astype", "copy", "reshape", "transpose", "flatten", "squeeze",
     "swapaxes", "take", "item", "tolist", "view", "nonzero", "diagonal", "conj",
     "conjugate", "argmax", "argmin", "searchsorted", "__getitem__", "__len__"})
-_ORIGINAL_SHOWWARNING = __import__("warnings").showwarning
 
 
 def _plain(objs, depth=0):
@@ -218,22 +194,8 @@ def _plain(objs, depth=0):
     return True
 
 
-def apply_array_rule(tape, prim, fn, args, kwargs, site):
-    """array_ops.apply, under the guard when numpy could call Python code
-    natively: a floating-point error's np.seterrcall handler or a replaced
-    warnings.showwarning (a handler computing with a differentiable value
-    gave a silently wrong gradient)."""
-    if _no_python_hooks():
-        return array_ops.apply(tape, prim, fn, args, kwargs, site)
-    refusal = tape.refusal
-    with _Guard(fn):
-        out = array_ops.apply(tape, prim, fn, args, kwargs, site)
-    boundary.reraise_pending(tape, refusal)
-    return out
-
-
 def _runs_no_python(fn, objs):
-    """Can the C call `fn(*objs)` be made without the _Guard profile hook
+    """Can the C call `fn(*objs)` be made without the Guard profile hook
     (whose install costs more than a small numpy call)?  A numpy function
     given plain data, with no Python hook numpy or a floating-point warning
     could call (np.seterrcall, a replaced warnings.showwarning)."""
@@ -246,69 +208,7 @@ def _runs_no_python(fn, objs):
                 return False
         except TypeError:
             return False
-    return _plain(objs) and _no_python_hooks()
-
-
-def _no_python_hooks():
-    """No Python code numpy could call natively on a floating-point error:
-    no np.seterrcall handler, warnings.showwarning not replaced."""
-    return _no_errcall() and sys.modules["warnings"].showwarning is _ORIGINAL_SHOWWARNING
-
-
-_EXTOBJ = getattr(getattr(arrays.np._core, "_ufunc_config", None), "_extobj_contextvar", None)
-_errcall_seen = [None, False]     # (numpy's error state object, it has no Python errcall)
-
-
-def _no_errcall():
-    """np.geterrcall() is None (numpy's Python call, answered once per state:
-    the state object is replaced whenever np.seterr/seterrcall change it)."""
-    if _EXTOBJ is None:
-        return arrays.np.geterrcall() is None
-    state = _EXTOBJ.get()
-    if state is not _errcall_seen[0]:
-        _errcall_seen[1] = arrays.np.geterrcall() is None
-        _errcall_seen[0] = state
-    return _errcall_seen[1]
-
-
-class _Guard:
-    """Refuses Python code that C runs natively while differentiable values
-    are in reach (it would compute with them untraced)."""
-    __slots__ = ("fn", "prev")
-
-    def __init__(self, fn):
-        self.fn = fn
-
-    def hook(self, frame, event, arg):
-        if event == "call":
-            fname_ = frame.f_code.co_filename
-            if not fname_.startswith(_BCAD_DIR) and frame.f_code not in _REFERENCE_ONLY:
-                tape = active()
-                if tape is None:
-                    return
-                if is_user_file(fname_):
-                    refuse(self.fn, f"ran the Python function {frame.f_code.co_qualname} "
-                           f"({fname_}:{frame.f_code.co_firstlineno}) natively while "
-                           f"differentiating (bcad cannot see what it computes)")
-                found, taint = reach(tape, tuple(frame.f_locals.values()))
-                if found or taint:
-                    if _is_numpy_dispatcher(frame.f_code):
-                        # numpy.sum(xs) and friends: the C dispatcher asks its
-                        # Python helper for the arguments to check.
-                        refuse(self.fn, "received a differentiable value where bcad's numpy "
-                               "rules do not look for one (an object other than an array, "
-                               "number or list of them)")
-                    refuse(self.fn, f"ran the Python function {frame.f_code.co_qualname} "
-                           f"({fname_}:{frame.f_code.co_firstlineno}) natively on a "
-                           f"differentiable value")
-
-    def __enter__(self):
-        self.prev = sys.getprofile()
-        sys.setprofile(self.hook)
-
-    def __exit__(self, *exc):
-        restore_profile(self.prev)
-        return False
+    return _plain(objs) and no_python_hooks()
 
 
 FunctionType_ = types.FunctionType
@@ -348,9 +248,6 @@ def _as_floats(args):
     return args if out is None else tuple(out)
 
 
-def _is_numpy_dispatcher(code):
-    """The `_<name>_dispatcher` helpers of numpy's __array_function__ layer."""
-    return code.co_name.endswith("_dispatcher") and f"{os.sep}numpy{os.sep}" in code.co_filename
 _LRU_WRAPPER = type(functools.lru_cache()(lambda: None))
 
 
@@ -465,10 +362,10 @@ def call_c(fn, args, kwargs):
                     tracked = True
             else:
                 if tracked:
-                    return apply_array_rule(tape, prim, fn, args if type(args) is tuple else
+                    return array_ops.apply(tape, prim, fn, args if type(args) is tuple else
                                             tuple(args), kwargs, current_site())
                 if fn in _WRITES_NOTHING or type(fn) is numpy_calls.UFUNC and \
-                        len(args) <= fn.nin and _no_python_hooks():
+                        len(args) <= fn.nin and no_python_hooks():
                     # Nothing differentiable, no way to write into an argument
                     # (no out) and no Python hook a floating-point error could
                     # call: the general path's guard, and its copies of the
@@ -498,7 +395,7 @@ def call_c(fn, args, kwargs):
         # result was made before this call's values existed.
         if not args and not kwargs and fn.cache_info().currsize:
             refusal = tape.refusal
-            with _Guard(fn):
+            with Guard(fn):
                 out = calls.call_static(fn, type(fn), args, kwargs)
             boundary.reraise_pending(tape, refusal)
             return out
@@ -573,7 +470,7 @@ def call_c(fn, args, kwargs):
             # function calls natively may reach one (a callback's closure:
             # np.frompyfunc(lambda t: t * x, 1, 1), scipy's quad).
             refusal = tape.refusal
-            with _Guard(fn):
+            with Guard(fn):
                 out = calls.call_static(fn, type(fn), args, kwargs)
             boundary.reraise_pending(tape, refusal)
         if type(out) is arrays.ndarray and out.base is not None:
@@ -610,7 +507,7 @@ def call_c(fn, args, kwargs):
         refuse(fn, "is an exact conversion of a differentiable value (its result carries "
                "all the bits of the value as integers)")
     before, refusal = tape.callbacks, tape.refusal
-    with _Guard(fn):
+    with Guard(fn):
         out = calls.call_static(fn, type(fn), args, kwargs)
     boundary.reraise_pending(tape, refusal)
     if tape.callbacks != before and not found:

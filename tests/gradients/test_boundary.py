@@ -441,18 +441,106 @@ def test_numpy_errcall_of_a_recorded_ufunc_is_refused():
         bcad.grad(f)(np.array([1.0, 2.0]))
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (docs/numpy.md): an errcall handler run by "
-                   "a numpy *operator* (x / 0) is not guarded; the gradient misses its part")
-def test_numpy_errcall_of_an_operator_is_refused():
+# An operator's floating-point error calls the handler too: x / 0 of arrays,
+# of numpy scalars, in place, spelled as operator.truediv or a dunder.
+def _divide(x, z):
+    return x / z
+
+
+def _divide_in_place(x, z):
+    y = x.copy()
+    y /= z
+    return y
+
+
+def _scalar_divide(x, z):
+    return x[0] / z[0]             # numpy float64 / float64
+
+
+def _untracked_divide(x, z):
+    return np.ones(2) / z          # plain data; the handler reads x
+
+
+def _operator_divide(x, z):
+    import operator
+    return operator.truediv(x, z)
+
+
+def _dunder_in_place(x, z):
+    y = x.copy()
+    y.__itruediv__(z)
+    return y
+
+
+def _negate_overflow(x, z):
+    return -np.int64(np.iinfo(np.int64).min)       # overflow in scalar negative
+
+
+def _cast_nan_into_ints(x, z):
+    k = np.zeros(2, dtype=np.int64)
+    k[:1] = np.array([np.nan])                      # invalid value in cast
+    return k
+
+
+@pytest.mark.parametrize("divide", [_divide, _divide_in_place, _scalar_divide,
+                                    _untracked_divide, _operator_divide, _dunder_in_place,
+                                    _negate_overflow, _cast_nan_into_ints])
+def test_numpy_errcall_of_an_operator_is_refused(divide):
     def f(x):
         seen = []
 
         def handler(kind, flag):
             seen.append(np.sum(x) * 2.0)
-        with np.errstate(divide="call", call=handler):
-            x / (x - x)
+        with np.errstate(all="call", call=handler):
+            divide(x, x - x)
         return seen[0] + np.sum(x)
     with pytest.raises(NonDifferentiableError, match="handler"):
+        bcad.grad(f)(np.array([1.0, 2.0]))
+
+
+@pytest.mark.parametrize("divide", [_divide, _divide_in_place, _scalar_divide, _untracked_divide])
+def test_numpy_errcall_that_is_never_called_is_harmless(divide):
+    """With a handler installed, operators that raise no floating-point
+    error run under the guard and the gradient is exact."""
+    def f(x):
+        seen = []
+
+        def handler(kind, flag):
+            seen.append(kind)
+        with np.errstate(divide="call", invalid="call", call=handler):
+            y = divide(x, x + 1.0)
+        assert not seen
+        return np.sum(x * y)
+    x = np.array([1.0, 2.0])
+    ref = lambda x: np.sum(x * divide(x, x + 1.0))   # noqa: E731
+    h = 1e-6
+    fd = [(ref(x + h * e) - ref(x - h * e)) / (2 * h) for e in np.eye(2)]
+    assert np.allclose(bcad.grad(f)(x), fd, rtol=1e-6)
+
+
+def test_numpy_errstate_ignore_needs_no_guard():
+    def f(x):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = x / (x - x) + x[0] / (x[0] - x[0])
+        return np.sum(x * x) + float(np.isfinite(y).sum())
+    x = np.array([1.0, 2.0])
+    assert np.allclose(bcad.grad(f)(x), 2 * x)
+
+
+def test_replaced_showwarning_and_an_operator_is_refused():
+    import warnings
+
+    def f(x):
+        seen = []
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            seen.append(np.sum(x) + 1.0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = show
+            x / (x - x)
+        return np.sum(x) * 2.0 + seen[0]
+    with pytest.raises(NonDifferentiableError, match="show"):
         bcad.grad(f)(np.array([1.0, 2.0]))
 
 
