@@ -130,6 +130,7 @@ _json_scanner = json.scanner.make_scanner(json.JSONDecoder())
 try:
     import numpy as _np
     _NDARRAY = _np.ndarray
+    _FLATITER = _np.flatiter
     _COPYING |= {_np.ndarray, _np.flatiter}
     _NUMPY_BOOL = _np.bool_
     _DESCRIPTORS = frozenset(type(_np.dtype(c)) for c in "?bhilqBHILQefdgFDGO") | {_np.dtype}
@@ -144,7 +145,7 @@ try:
     # (and the C functions numpy's dispatchers wrap)
     SAFE_C |= _TYPE_QUESTIONS | {getattr(f, "_implementation", f) for f in _TYPE_QUESTIONS}
 except ImportError:     # pragma: no cover - numpy is a dependency
-    _NDARRAY = _NUMPY_BOOL = ()
+    _NDARRAY = _NUMPY_BOOL = _FLATITER = ()
     _DESCRIPTORS = frozenset()
 
 try:
@@ -306,24 +307,47 @@ def reach(tape, objs):
         seen.add(i)
         if t is list or t is tuple or t is set or t is frozenset:
             todo.extend(o)
+        elif t is _NDARRAY:
+            if o.dtype.hasobject:
+                todo.extend(o.ravel().tolist())
+            elif o.base is not None:
+                todo.append(o.base)
         elif t is dict:
             todo.extend(o.keys())
             todo.extend(o.values())
         elif t is Frame:                    # an interpreted generator's frame: its
             todo.extend(o.fast)             # values, not its globals or callers
             todo.extend(o.stack)
-        elif isinstance(o, _OPAQUE):
+        elif _opaque(o, t):
             pass
-        elif _NDARRAY and t is _np.flatiter:
+        elif t is _FLATITER:
             todo.append(o.base)             # (a.flat: gc does not show its array)
-        elif _NDARRAY and t is _NDARRAY:
+        elif isinstance(o, _NDARRAY):       # (a subclass: its own attributes too)
             if o.dtype.hasobject:
                 todo.extend(o.ravel().tolist())
             elif o.base is not None:
                 todo.append(o.base)
+            todo.extend(gc.get_referents(o))
         else:
             todo.extend(gc.get_referents(o))
     return found, desc
+
+
+_OPAQUE_STATIC = {}     # static type -> are its instances opaque (see _OPAQUE)
+
+
+def _opaque(o, t):
+    """isinstance(o, _OPAQUE), answered once per static type (the isinstance
+    test of 14 types cost more than the rest of a scan of a few objects)."""
+    if t.__flags__ & _HEAPTYPE:
+        return isinstance(o, _OPAQUE)
+    r = _OPAQUE_STATIC.get(t)
+    if r is None:
+        r = _OPAQUE_STATIC[t] = issubclass(t, _OPAQUE)
+    return r
+
+
+_HEAPTYPE = 1 << 9
 
 
 def reaches(tape, objs):

@@ -291,7 +291,8 @@ _WRITES_NOTHING = frozenset({arrays.np.array, arrays.np.asarray, arrays.np.asany
 def _direct_rule(fn):
     """The array rule call_c applies straight away to `fn` (a ufunc, a numpy
     dispatcher or a module-level C function of numpy) called with numbers,
-    numeric arrays and flat lists of numbers only, no keywords: a rule with no `check`, no tuple
+    numeric arrays and flat lists of numbers only, and plain keywords
+    (_plain_keywords): a rule with no `check`, no tuple
     result and no iterable arguments, of a function that is not one of the
     special calls (numpy_calls.maybe_special), not an iterating consumer and
     not interpreted when uncovered.  For such arguments the general path's
@@ -326,12 +327,35 @@ def _direct_candidate(fn):
     return prim
 
 
+def _plain_keywords(kwargs):
+    """Keywords the direct path passes on as they are (np.asarray(y,
+    dtype=float), np.sum(a, axis=0)): no out= or where= (a write), values
+    that are numbers, text, None, dtypes, numeric types or tuples of ints."""
+    for k, v in kwargs.items():
+        if k == "out" or k == "where":
+            return False
+        tv = type(v)
+        if tv in _PLAIN_DATA:
+            if tv is type and v not in _PLAIN_TYPES:
+                return False
+        elif tv is not tuple or not all(type(e) is int for e in v):
+            return False
+    return True
+
+
+def _tracked_keyword(kwargs, ids):
+    for v in kwargs.values():
+        if id(v) in ids:
+            return True
+    return False
+
+
 def call_c(fn, args, kwargs):
     """AD-mode call of a C-level callable (see module docstring)."""
     tape = active()
     if tape is None:
         return calls.call_static(fn, type(fn), args, kwargs)
-    if not kwargs:
+    if not kwargs or _plain_keywords(kwargs):
         prim = _direct_rule(fn)
         if prim is not None:
             # np.dot(K, a), np.add(x, y), np.array(...) of numbers and numeric
@@ -339,7 +363,7 @@ def call_c(fn, args, kwargs):
             # below ends in for such arguments, without its checks (each
             # one's answer is known for them: see _direct_rule).
             ids, taint = tape.ids, tape.taint
-            tracked = False
+            tracked = bool(kwargs) and _tracked_keyword(kwargs, ids)
             for a in args:
                 ta = type(a)
                 if ta is _ndarray:
@@ -372,7 +396,7 @@ def call_c(fn, args, kwargs):
                     # residuals the arguments share memory with, have nothing
                     # to catch (np.asarray(X) of the data X inside a rule
                     # interpreted by a nested transform copied X).
-                    out = fn(*args)
+                    out = fn(*args, **kwargs)
                     if type(out) is _ndarray and out.base is not None:
                         arrays.register_view(tape, out)     # (a later write must reach it)
                     return out
