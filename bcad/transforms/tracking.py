@@ -21,7 +21,8 @@ from ..interpreter.calls import LOOKASIDES, METHOD_LOOKASIDES
 from ..interpreter.objects import STATIC
 from ..interpreter.state import restore_profile
 from ..rules import RULES, ATTRS, INTERPRET_UNCOVERED
-from ..tape.tape import active, Primitive, TRACKED_TYPES
+from ..tape.tape import Primitive, TRACKED_TYPES
+from .context import CTX
 from . import boundary, arrays, array_ops, numpy_calls, numpy_overrides
 from .boundary import (SAFE_C, NO_SCAN, SAFE_METHOD_TYPES, UNSAFE_METHODS, EXACT_NAMES,
                        PARSERS, current_site, where, refuse, reach, check_result,
@@ -283,7 +284,7 @@ class _Guard:
         if event == "call":
             fname_ = frame.f_code.co_filename
             if not fname_.startswith(_BCAD_DIR) and frame.f_code not in _REFERENCE_ONLY:
-                tape = active()
+                tape = CTX.tape
                 if tape is None:
                     return
                 if is_user_file(fname_):
@@ -431,7 +432,7 @@ def _direct_candidate(fn):
 
 def call_c(fn, args, kwargs):
     """AD-mode call of a C-level callable (see module docstring)."""
-    tape = active()
+    tape = CTX.tape
     if tape is None:
         return calls.call_static(fn, type(fn), args, kwargs)
     if not kwargs:
@@ -711,7 +712,7 @@ def taint_text(tape, out, operands):
 def taint_hook(v, r):
     """objects.str_/repr_/format_ computed string `r` from `v` (a tracked
     value, or an object that one reaches: a list, a tainted ndarray)."""
-    tape = active()
+    tape = CTX.tape
     if tape is None:
         return
     tv = type(v)
@@ -726,7 +727,7 @@ def taint_hook(v, r):
 
 def attr_hook(obj, name, r):
     """LOAD_ATTR on a tracked value returned `r`."""
-    tape = active()
+    tape = CTX.tape
     if type(obj) is arrays.ndarray:
         return array_ops.attribute(tape, obj, name, r)
     p = ATTRS.get((type(obj), name))
