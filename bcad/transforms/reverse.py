@@ -3,7 +3,9 @@
 The adjoint program is the tape read backwards with each equation replaced
 by the VJPs of its primitive: `ct[input] += vjp_i(ct[output], primals)`.
 `adjoint_program(tape, outputs)` lists those instructions (what the trace
-dumps print); `backward` executes them.
+dumps print); `backward` executes them.  `run_forward` records under a
+transform level (context.py); called while a tape records in this thread,
+it hands over to nested.py.
 """
 import contextlib
 
