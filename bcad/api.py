@@ -4,11 +4,10 @@ import functools
 
 import numpy as np
 
-from .interpreter import calls
 from .rules import defvjp as _defvjp, defvjp_general
 from .tape.tape import Primitive, TRACKED_TYPES
 from .transforms import context
-from .transforms.reverse import run_forward, gradients
+from .transforms.reverse import run_forward, gradients, differentiating
 from .transforms.tree import flatten, unflatten
 from .trace.dump import dump_if_requested
 
@@ -215,14 +214,5 @@ class custom_vjp:
 def _unrecorded(cv, args, kwargs):
     """custom_vjp `cv`'s forward, called natively with differentiation
     switched off (under a level without a tape)."""
-    from .interpreter import frame, objects
-    saved = (frame.AD_MODE[0], calls.AD_CALL[0], list(objects.AD_HOOKS), calls.AD_CALLBACK[0])
-    frame.AD_MODE[0] = False
-    calls.AD_CALL[0] = calls.AD_CALLBACK[0] = None
-    objects.AD_HOOKS[:] = [None] * len(objects.AD_HOOKS)
-    try:
-        with context.Level(cv, None):
-            return cv.fwd(*args, **kwargs)
-    finally:
-        frame.AD_MODE[0], calls.AD_CALL[0], calls.AD_CALLBACK[0] = saved[0], saved[1], saved[3]
-        objects.AD_HOOKS[:] = saved[2]
+    with differentiating(False), context.Level(cv, None):
+        return cv.fwd(*args, **kwargs)

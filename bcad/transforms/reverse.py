@@ -29,15 +29,24 @@ def recording(tape, kind):
     while a tape records does not get here: nested.py.)"""
     if context.recording() is not None:
         raise AssertionError("bcad internal error: a second tape while one records")
+    with differentiating(True), context.Level(kind, tape), boundary.OtherThreads(tape):
+        yield tape
+
+
+@contextlib.contextmanager
+def differentiating(on):
+    """The interpreter's differentiation mode (its handlers and hooks that
+    record) switched on, or off (api.custom_vjp's forward, run natively
+    inside a recording), and back as it was."""
     saved = (frame.AD_MODE[0], calls.AD_CALL[0], list(objects.AD_HOOKS), calls.AD_CALLBACK[0])
-    frame.AD_MODE[0] = True
-    calls.AD_CALL[0] = tracking.call_c
-    calls.AD_CALLBACK[0] = boundary.callback_returned
+    frame.AD_MODE[0] = on
+    calls.AD_CALL[0] = tracking.call_c if on else None
+    calls.AD_CALLBACK[0] = boundary.callback_returned if on else None
     objects.AD_HOOKS[:] = [ad_handlers.native_binary, ad_handlers.native_unary,
-                           tracking.taint_hook, ad_handlers.iterator_hook]
+                           tracking.taint_hook, ad_handlers.iterator_hook] if on else \
+        [None] * len(objects.AD_HOOKS)
     try:
-        with context.Level(kind, tape), boundary.OtherThreads(tape):
-            yield tape
+        yield
     finally:
         frame.AD_MODE[0], calls.AD_CALL[0], calls.AD_CALLBACK[0] = saved[0], saved[1], saved[3]
         objects.AD_HOOKS[:] = saved[2]
