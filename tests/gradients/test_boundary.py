@@ -100,6 +100,10 @@ EASY = {
     "pickle of map(float)": lambda x: sum(map(float, [x, 2.0])),
     "functools.cache": lambda x: _cached_square(x) + _cached_coeffs(3)[2] * x,
     "math.sin(obj with __float__)": lambda x: math.sin(_Quantity(x)) + math.atan2(_Quantity(x), 2.0),
+    # numpy scalars handed back by a C function, beside a tracked value
+    "list() of numpy scalars": lambda x: sum(float(v) * x for v in list(
+        (x, np.float64(0.5), np.float32(1.5), np.complex128(2 - 1j).real))[1:]),
+    "tuple() of a numpy complex": lambda x: (tuple((np.complex128(0.5 - 1j), x))[0] * x).real,
 }
 
 
