@@ -59,6 +59,10 @@ def test_a_conjugated_or_widened_answer_fails(monkeypatch):
         np.asarray(h, dtype=float) for h in second_order.rev_rev(s, xs, ds)])
     with pytest.raises(AssertionError, match="dtype float64, the argument float32"):
         check(np.tanh, [sample("real", (2, 3), np.float32)])
+    monkeypatch.setitem(second_order.RUN, "fwd(rev)", lambda s, xs, ds: [
+        np.zeros_like(d) for d in ds])
+    with pytest.raises(AssertionError, match="fwd\\(rev\\)"):     # (float32's wider tolerance)
+        check(np.tanh, [sample("real", (2, 3), np.float32)])
 
 
 def test_a_slightly_wrong_number_fails(monkeypatch):
