@@ -449,13 +449,17 @@ def check_result(tape, fn, out, found, taint, inputs=(), moves_references=False,
             continue            # (a dtype or a type describes, it holds no value)
         if t is int and (not taint or _counts(fn)):
             continue
-        if inputs and (t is float or t is complex or t is str or t is bytes
-                       or t is not int and _is_number(o)):     # (numpy scalars too)
+        if inputs and (t is float or t is complex or t is str or t is bytes):
             if members is None:
                 members = _members(inputs)
             if id(o) in members:
                 continue
         if _is_number(o):
+            if inputs and t is not int:     # (a numpy scalar handed back)
+                if members is None:
+                    members = _members(inputs)
+                if id(o) in members:
+                    continue
             if taint:
                 refuse(fn, f"turned {taint} back into a number")
             refuse(fn, f"received a differentiable value and returned a new "
