@@ -4,10 +4,10 @@ import functools
 
 import numpy as np
 
-from .interpreter import calls
 from .rules import defvjp as _defvjp, defvjp_general
-from .tape.tape import Primitive, active, TRACKED_TYPES
-from .transforms.reverse import run_forward, gradients
+from .tape.tape import Primitive, TRACKED_TYPES
+from .transforms import context
+from .transforms.reverse import run_forward, gradients, differentiating
 from .transforms.tree import flatten, unflatten
 from .trace.dump import dump_if_requested
 
@@ -49,7 +49,7 @@ def value_and_grad(fun, argnums=0, has_aux=False):
 
     @functools.wraps(fun)
     def value_and_grad_fun(*args, **kwargs):
-        res = run_forward(fun, args, kwargs, nums)
+        res = run_forward(fun, args, kwargs, nums, kind="grad")
         out = res.out
         if has_aux:
             if not (isinstance(out, tuple) and len(out) == 2):
@@ -171,7 +171,6 @@ class custom_vjp:
         self.fun = fun
         self.fwd = self.bwd = self.prim = None
         self._residuals = {}
-        self._recording = False     # its forward is being recorded (inside a transform)
 
     def defvjp(self, fwd, bwd):
         from .rules.derived import custom_vjp_rule
@@ -183,25 +182,22 @@ class custom_vjp:
         return self
 
     def __call__(self, *args, **kwargs):
-        tape = active()
+        tape = context.recording()
         if tape is None or self.fwd is None:
             return self.fun(*args, **kwargs)
         from .transforms.tracking import leaves_of, current_site
-        from .transforms.nested import inside_transform
         from .interpreter import run_call
-        if self._recording:         # called by its own forward: itself, recorded
+        if context.running(self):   # called by its own forward: itself, recorded
             return run_call(self.fun, args, kwargs)
-        if inside_transform():
+        if context.inside():
             # Another transform will differentiate this one's pass: the
-            # forward is recorded, so that the residuals the backward reads
-            # carry their dependence on the inputs.
-            self._recording = True
-            try:
+            # forward is recorded (under a level of its own, on the tape), so
+            # that the residuals the backward reads carry their dependence
+            # on the inputs.
+            with context.Level(self, tape, differentiated=True):
                 out, res = run_call(self.fwd, args, kwargs)
-            finally:
-                self._recording = False
         else:
-            out, res = _unrecorded(self.fwd, args, kwargs)
+            out, res = _unrecorded(self, args, kwargs)
         if type(out) not in TRACKED_TYPES:
             raise TypeError(f"custom_vjp {self.__qualname__}: the forward rule must return a "
                             f"float or complex output, got {type(out).__name__}")
@@ -215,19 +211,8 @@ class custom_vjp:
         return out
 
 
-def _unrecorded(fn, args, kwargs):
-    """Call fn natively with differentiation switched off."""
-    from .interpreter import frame, objects
-    from .tape.tape import _active
-    saved = (frame.AD_MODE[0], calls.AD_CALL[0], list(objects.AD_HOOKS), _active[0],
-             calls.AD_CALLBACK[0])
-    frame.AD_MODE[0] = False
-    calls.AD_CALL[0] = calls.AD_CALLBACK[0] = None
-    objects.AD_HOOKS[:] = [None] * len(objects.AD_HOOKS)
-    _active[0] = None
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        frame.AD_MODE[0], calls.AD_CALL[0], calls.AD_CALLBACK[0] = saved[0], saved[1], saved[4]
-        objects.AD_HOOKS[:] = saved[2]
-        _active[0] = saved[3]
+def _unrecorded(cv, args, kwargs):
+    """custom_vjp `cv`'s forward, called natively with differentiation
+    switched off (under a level without a tape)."""
+    with differentiating(False), context.Level(cv, None):
+        return cv.fwd(*args, **kwargs)

@@ -8,7 +8,8 @@ from .transforms.reverse import run_forward, gradients
 from .rules import derived
 from .transforms.forward import push
 from .transforms.reverse import zero_like
-from .transforms.nested import kernel, outer_tape
+from .transforms.nested import kernel
+from .transforms.context import recording
 from .transforms.tree import flatten, unflatten
 from .api import _argnums
 
@@ -22,8 +23,8 @@ class _Linearized:
     """The recorded forward pass of fun at some primals, and the push of
     tangents through it."""
 
-    def __init__(self, fun, args, kwargs, nums):
-        self.res = run_forward(fun, args, kwargs, nums)
+    def __init__(self, fun, args, kwargs, nums, kind):
+        self.res = run_forward(fun, args, kwargs, nums, kind=kind)
         self.nums = nums
         self.out_leaves, self.out_tree = flatten(self.res.out)
 
@@ -70,7 +71,7 @@ class _Linearized:
 
 def _owned(x, t):
     """A tangent the caller may keep and write (not a view of the tape's)."""
-    if outer_tape() is not None:
+    if recording() is not None:
         return t                # (inside another transform: the recorded value itself)
     if type(t) is np.ndarray and (t.base is not None or not t.flags.writeable):
         return np.array(t)
@@ -94,7 +95,7 @@ def linearize(fun, *primals):
     arguments through a closure.  The forward pass is recorded like
     `bcad.vjp`'s, so memory is that of reverse mode; each call of `f_jvp`
     pushes tangents through the recorded operations."""
-    lin = _Linearized(fun, primals, {}, tuple(range(len(primals))))
+    lin = _Linearized(fun, primals, {}, tuple(range(len(primals))), "linearize")
 
     def f_jvp(*tangents):
         if len(tangents) != len(primals):
@@ -114,7 +115,7 @@ def jvp(fun, primals, tangents, has_aux=False):
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"bcad.jvp: {len(primals)} primals but {len(tangents)} tangents")
-    lin = _Linearized(fun, primals, {}, tuple(range(len(primals))))
+    lin = _Linearized(fun, primals, {}, tuple(range(len(primals))), "jvp")
     out = lin.res.out
     if has_aux:
         if not (isinstance(out, tuple) and len(out) == 2):
@@ -176,7 +177,7 @@ def jacfwd(fun, argnums=0, has_aux=False):
 
     @functools.wraps(fun)
     def jacfwd_fun(*args, **kwargs):
-        lin = _Linearized(fun, args, kwargs, nums)
+        lin = _Linearized(fun, args, kwargs, nums, "jacfwd")
         aux = _split_aux(lin, has_aux)
         for o in lin.out_leaves:
             _real_leaf(o, "an output")
@@ -208,7 +209,7 @@ def jacrev(fun, argnums=0, has_aux=False):
 
     @functools.wraps(fun)
     def jacrev_fun(*args, **kwargs):
-        lin = _Linearized(fun, args, kwargs, nums)
+        lin = _Linearized(fun, args, kwargs, nums, "jacrev")
         aux = _split_aux(lin, has_aux)
         for _, leaf, m in lin.input_leaves():
             if m:

@@ -96,7 +96,7 @@ def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, mode
     diff_args = sorted({i for i, _ in idx})
 
     def grad_dot(a, direction):
-        res = run_forward(fun, a, {}, diff_args)
+        res = run_forward(fun, a, {}, diff_args, kind="check_grads")
         out_leaves, _ = flatten(res.out)
         gs = dict(zip(diff_args, gradients(res, out_leaves, ct)))
         total = 0.0
@@ -120,7 +120,7 @@ def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, mode
         # (fun itself is what bcad records: a wrapper defined here would be
         # bcad's own code, which runs natively)
         from .api_forward import _Linearized
-        lin = _Linearized(fun, args, {}, tuple(diff_args))
+        lin = _Linearized(fun, args, {}, tuple(diff_args), "check_grads")
         return _inner(ct, lin.push(tangents_of(direction)))
 
     fd = (scalar(_perturb(args, idx, v, eps)) - scalar(_perturb(args, idx, v, -eps))) / (2 * eps)
@@ -150,7 +150,7 @@ def check_grads(fun, args, order=2, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, mode
             from .api_forward import _Linearized
             from .rules.derived import contraction
             g = grad(contraction(fun, ct), argnums=tuple(diff_args))
-            hu = _Linearized(g, args, {}, tuple(diff_args)).push(tangents_of(u))
+            hu = _Linearized(g, args, {}, tuple(diff_args), "check_grads").push(tangents_of(u))
             ad2 = 0.0
             for i, hi in zip(diff_args, hu):
                 h_leaves, _ = flatten(hi)

@@ -11,6 +11,7 @@ from . import state
 from .calls import call_ex
 from .frame import format_tb
 from . import lookasides, handlers  # noqa: F401  (fill the tables)
+from ..transforms import context
 
 
 def is_interpreting():
@@ -73,13 +74,15 @@ def interpret(fn):
     interpreted too; C functions run natively (callbacks they make into
     Python code are routed back through the interpreter).  An exception that
     escapes carries a note with the interpreted traceback (file:line of the
-    user's code).
+    user's code).  It runs under a transform level of its own
+    (transforms/context.py): inside a recording, on that tape.
     """
     if not callable(fn):
         raise TypeError(f"bcad.interpret() needs a callable, not {type(fn).__name__}")
 
     @functools.wraps(fn)
     def interpreted(*args, **kwargs):
-        return run_call(fn, args, kwargs)
+        with ENTRY_LOCK, context.interpreting():
+            return _run_call(fn, args, kwargs)
     interpreted.__bcad_interpreted__ = fn
     return interpreted

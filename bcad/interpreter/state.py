@@ -36,9 +36,11 @@ INLINE_ROOM = 200
 
 STATE = State()
 
-# The interpreter's state (STATE, the differentiation mode's tables and
-# tape) is one per process: threads take turns, one top-level call at a time
-# (a parameter sweep on a ThreadPoolExecutor gets correct results).  C code
+# The interpreter's state (STATE, the differentiation mode's tables, the
+# transform context and its tapes: transforms/context.py) is one per
+# process: threads take turns, one top-level call at a time (a parameter
+# sweep on a ThreadPoolExecutor gets correct results); the context's levels
+# belong to the thread holding this lock.  C code
 # calling back into Python from another thread while one interprets runs
 # that Python code natively, as CPython would (`callback_entry`).
 ENTRY_LOCK = threading.RLock()

@@ -17,6 +17,9 @@ cost several times the memory and time (design-notes section 6).
   tracked value (they are `vals[a[v]]`, `vals[b[v]]`): that saves a tuple
   per operation (see `operands`).
 - `site[v]`: the decoded instruction (code object + line) that recorded it.
+
+Which tape records now is the transform context's business
+(transforms/context.py, `CTX.tape`).
 """
 import sys
 
@@ -32,14 +35,6 @@ def _tracked_types():
 
 # Types of the scalar values bcad differentiates (tracked by identity).
 TRACKED_TYPES = _tracked_types()
-
-_active = [None]
-
-
-def active():
-    """The tape being recorded, or None."""
-    return _active[0]
-
 
 class Primitive:
     """A C-level operation with a derivative rule.
@@ -89,7 +84,7 @@ GENERAL = -2
 
 class Tape:
     __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "refusal", "refusal_thread", "callbacks",
-                 "holders", "views", "weak", "converted", "_prev",
+                 "holders", "views", "weak", "converted",
                  "__weakref__")
     compact = True     # the trace recorder keeps every argument tuple (False)
 
@@ -180,16 +175,6 @@ class Tape:
 
     def is_tracked(self, value):
         return id(value) in self.ids
-
-    # -- activation --------------------------------------------------------
-    def __enter__(self):
-        self._prev = _active[0]
-        _active[0] = self
-        return self
-
-    def __exit__(self, *exc):
-        _active[0] = self._prev
-        return False
 
     def nbytes(self):
         """Approximate memory held by the tape (for the benchmark report)."""

@@ -445,7 +445,7 @@ def trace(fun, argnums=0):
     def traced(*args, **kwargs):
         tape = StackTape()
         try:
-            res = run_forward(fun, args, kwargs, nums, tape=tape)
+            res = run_forward(fun, args, kwargs, nums, tape=tape, kind="trace")
         except Exception as e:
             if tape.vals:
                 try:

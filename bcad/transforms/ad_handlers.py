@@ -9,7 +9,8 @@ from ..interpreter.handlers import AD_OPS, OPS, fused
 from ..interpreter.objects import STATIC, NATIVE_BINARY
 from ..rules import BINARY, UNARY, RULES
 from ..interpreter.objects.operators import _BIN, _INPLACE, UNARY_SYMBOL
-from ..tape.tape import TRACKED_TYPES, _active
+from ..tape.tape import TRACKED_TYPES
+from .context import CTX
 from . import boundary, tracking, arrays, array_ops, native_guard
 from .boundary import SCALARS
 
@@ -80,9 +81,9 @@ def _numpy_operator(tape, k, r, a, b, site):
 def native_binary(k, a, b):
     """objects' native fallback for BINARY_OP while differentiating."""
     if k >= 13 and type(a) is _ndarray:
-        return array_ops.inplace(_active[0], k, a, b, NATIVE_BINARY[k])
+        return array_ops.inplace(CTX.tape, k, a, b, NATIVE_BINARY[k])
     r = _guarded(f"numpy's {_SYMBOL[k]} operator", NATIVE_BINARY[k], a, b)
-    _record_binary(_active[0], k, BINARY[k], r, a, b, tracking.current_site())
+    _record_binary(CTX.tape, k, BINARY[k], r, a, b, tracking.current_site())
     return r
 
 
@@ -104,7 +105,7 @@ def native_unary(name, v, site=None):
         r = _guarded(f"numpy's {UNARY_SYMBOL[name]} operator", objects.NATIVE_UNARY[name], v)
     else:
         r = objects.NATIVE_UNARY[name](v)
-    tape = _active[0]
+    tape = CTX.tape
     if _is_numpy(v) and id(v) in tape.ids and (type(r) not in TRACKED_TYPES or
                                                 type(v) is _ndarray):   # (-a of a 0-d a)
         if name in _UNARY_UFUNCS and id(r) not in tape.ids and arrays.is_array_value(r):
@@ -126,7 +127,7 @@ _UNARY_UFUNCS = {"__neg__": arrays.np.negative, "__pos__": arrays.np.positive,
 def iterator_hook(v, it):
     """objects.iter_ while differentiating: an iterator over a tainted object
     checks what it yields; one over a tracked array yields recorded rows."""
-    tape = _active[0]
+    tape = CTX.tape
     if type(v) is _ndarray and id(v) in tape.ids:
         return array_ops.rows(tape, v, it)
     if type(v) is _flatiter and id(v.base) in tape.ids:
@@ -166,13 +167,13 @@ def recording_binary(k, ins, plain=False):
             # elements of a float64 array) and int operands, identity tests only.
             if (tx is float or tx is int or tx is _float64) and \
                     (ty is float or ty is int or ty is _float64):
-                ids = _active[0].ids
+                ids = CTX.tape.ids
                 if p is not None and (id(x) in ids or id(y) in ids) and id(r) not in ids:
-                    _active[0].record2(p, r, x, y, ins)
+                    CTX.tape.record2(p, r, x, y, ins)
                 return r
         elif (tr is int or tr is bool) and type(x) in _PLAIN and type(y) in _PLAIN:
             return r
-        _record_binary(_active[0], k, p, r, x, y, ins)
+        _record_binary(CTX.tape, k, p, r, x, y, ins)
         return r
     return rec
 
@@ -184,7 +185,7 @@ def _recording_inplace(k, rec_plain):
 
     def rec(x, y):
         if type(x) is _ndarray:
-            return array_ops.inplace(_active[0], k, x, y, native)
+            return array_ops.inplace(CTX.tape, k, x, y, native)
         return rec_plain(x, y)
     return rec
 
@@ -222,24 +223,24 @@ def _taint_result(name, operands):
         def h(f):
             s = f.stack
             c = s[-operands]
-            if type(c) is _flatiter and id(c.base) in _active[0].ids:
+            if type(c) is _flatiter and id(c.base) in CTX.tape.ids:
                 f.pc = ins.index
                 key = s.pop() if operands == 2 else slice(*_pop2(s))
-                s[-1] = array_ops.flat_getitem(_active[0], s[-1], key, ins)
+                s[-1] = array_ops.flat_getitem(CTX.tape, s[-1], key, ins)
                 return ins.next
-            if type(c) is _ndarray or type(c) in _NP_SCALARS and id(c) in _active[0].ids:
+            if type(c) is _ndarray or type(c) in _NP_SCALARS and id(c) in CTX.tape.ids:
                 # (a tracked numpy scalar too: x[None], x[...], x[()] are arrays of it)
                 f.pc = ins.index            # (the site of what gets recorded)
                 key = s.pop() if operands == 2 else slice(*_pop2(s))
                 a = s[-1]
-                tape = _active[0]
+                tape = CTX.tape
                 s[-1] = r = array_ops.getitem(tape, a, key)
                 if tape.taint and id(a) in tape.taint:
                     boundary.check_read(tape, a, r, "subscript")
                 return ins.next
             before = s[len(s) - operands:]
             nxt = plain(f)
-            tape = _active[0]
+            tape = CTX.tape
             if tape.taint:
                 r = s[-1]
                 if type(r) is str or type(r) is bytes:
@@ -273,13 +274,13 @@ def _checked_store(name, container, value, what):
                 key = s.pop() if container == 2 else slice(*_pop2(s))
                 s.pop()
                 if tc is _ndarray:
-                    array_ops.setitem(_active[0], c, key, s.pop())
+                    array_ops.setitem(CTX.tape, c, key, s.pop())
                 else:
-                    array_ops.flat_setitem(_active[0], c, key, s.pop())
+                    array_ops.flat_setitem(CTX.tape, c, key, s.pop())
                 return ins.next
             if tc is _ndarray and container == 1:
                 f.pc = ins.index
-                if array_ops.store_layout(_active[0], c, ins.arg, s[-2]):
+                if array_ops.store_layout(CTX.tape, c, ins.arg, s[-2]):
                     del s[-2:]
                     return ins.next
             if tc is not list and tc is not dict and boundary.copies_into(c):
@@ -313,7 +314,7 @@ def GET_ITER(ins):
         s = f.stack
         v = s[-1]
         nxt = plain(f)
-        tape = _active[0]
+        tape = CTX.tape
         if type(v) is _ndarray and id(v) in tape.ids:
             s[-1] = array_ops.rows(tape, v, s[-1], ins)
             return nxt
@@ -336,8 +337,8 @@ def BUILD_STRING(ins):
         s = f.stack
         parts = s[len(s) - n:]
         nxt = plain(f)
-        if _active[0].taint:
-            tracking.taint_text(_active[0], s[-1], parts)
+        if CTX.tape.taint:
+            tracking.taint_text(CTX.tape, s[-1], parts)
         return nxt
     return h
 
@@ -373,7 +374,7 @@ def LOAD_ATTR(ins):
     def h(f):
         o = f.stack[-1]
         nxt = plain(f)
-        tape = _active[0]
+        tape = CTX.tape
         if id(o) in tape.ids:
             f.stack[-1] = tracking.attr_hook(o, name, f.stack[-1])
         elif tape.taint and id(o) in tape.taint:

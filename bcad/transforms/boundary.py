@@ -59,7 +59,8 @@ from ..errors import NonDifferentiableError
 from ..interpreter.frame import Frame
 from ..interpreter.objects import C_BASE
 from ..interpreter.state import STATE, restore_profile
-from ..tape.tape import active, TRACKED_TYPES
+from ..tape.tape import TRACKED_TYPES
+from .context import CTX
 
 _BCAD_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _STDLIB = os.path.dirname(os.__file__) + os.sep
@@ -243,7 +244,7 @@ def refuse(fn, what):
                 f"for a Python function), or wrap the value in bcad.stop_gradient(...) if no "
                 f"gradient should flow through it.")
     err = NonDifferentiableError(text + (f"\n{stack}" if stack else ""))
-    tape = active()
+    tape = CTX.tape
     if tape is not None and tape.refusal is None:
         # The message, not the exception: an exception kept here would make a
         # cycle (its traceback holds the frames that hold the tape) left to
@@ -271,7 +272,7 @@ def callback_returned(r):
     """An interpreted callback (a trampoline) returned `r` to the C code that
     called it: the C function then received a differentiable value that no
     scan of its arguments could see (np.fromiter(map(lambda k: k * x, ...)))."""
-    tape = active()
+    tape = CTX.tape
     if tape is not None and type(r) is not int and type(r) is not bool and r is not None \
             and reaches(tape, (r,)):
         tape.callbacks += 1
@@ -478,6 +479,11 @@ def check_result(tape, fn, out, found, taint, inputs=(), moves_references=False,
             if id(o) in members:
                 continue
         if _is_number(o):
+            if inputs and t is not int:     # (a numpy scalar handed back)
+                if members is None:
+                    members = _members(inputs)
+                if id(o) in members:
+                    continue
             if taint:
                 refuse(fn, f"turned {taint} back into a number")
             refuse(fn, f"received a differentiable value and returned a new "
@@ -532,7 +538,7 @@ _STRUCTURE = {".shape", ".ndim", ".size", ".itemsize", ".nbytes", ".strides", ".
 
 def check_store(container, value, how):
     """`container[...] = value`, `container.attr = value` (`how` names it)."""
-    tape = active()
+    tape = CTX.tape
     if not copies_into(container):
         return
     found, desc = reach(tape, (value,))
@@ -610,7 +616,7 @@ def check_operator(tape, symbol, r, operands, inplace=False):
 
 def checked_iter(obj, it):
     """Iterate `it` (over the tainted `obj`), checking every item it yields."""
-    tape = active()
+    tape = CTX.tape
     for v in it:
         if tape is not None:
             check_read(tape, obj, v, "iteration")
@@ -639,7 +645,7 @@ class OtherThreads:
         if me == self.owner or me in self.refused:
             return
         code = frame.f_code
-        if code.co_filename.startswith(_BCAD_DIR) or active() is not self.tape:
+        if code.co_filename.startswith(_BCAD_DIR) or CTX.tape is not self.tape:
             return
         found, desc = reach(self.tape, tuple(frame.f_locals.values()))
         if found or desc is not None:

@@ -23,9 +23,10 @@ Where an equation's JVP comes from (`_push_equation`):
   call per equation); a rule whose VJP bcad cannot differentiate raises
   NonDifferentiableError naming it.
 
-Inside another transform (`grad` of a function that calls `jvp`), the push
-covers only the equations the inner function recorded, and every JVP is
-interpreted so that the outer transform differentiates it (nested.py),
+Inside another transform (`grad` of a function that calls `jvp`: a tape
+still records in this thread, context.recording()), the push covers only
+the equations the inner function recorded, and every JVP is interpreted so
+that the outer transform differentiates it (nested.py),
 reading its saved operands as the variables they were when recorded (an
 operand written in place later is the tape's copy: nested.relink).
 
@@ -37,10 +38,10 @@ import numpy as np
 
 from ..errors import NonDifferentiableError
 from ..interpreter import ENTRY_LOCK
-from ..tape.tape import INPUT, GENERAL, active
+from ..tape.tape import INPUT, GENERAL
 from ..rules import derived
 from ..rules.numpy import set_needs
-from . import arrays
+from . import arrays, context
 from .nested import kernel, interpretable, relink, restore
 
 ndarray = np.ndarray
@@ -56,7 +57,7 @@ def push(tape, seeds, start=0):
         tan[v] = t
     vals, prims, A, B = tape.vals, tape.prim, tape.a, tape.b
     with ENTRY_LOCK:
-        nested = active() is not None
+        nested = context.recording() is not None
         set_needs(None)
         for v in range(start, n):
             p = prims[v]

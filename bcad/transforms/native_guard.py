@@ -19,7 +19,7 @@ import types
 import numpy as np
 
 from ..interpreter.state import restore_profile
-from ..tape.tape import active
+from .context import CTX
 from .boundary import _BCAD_DIR, is_user_file, refuse, reach, reraise_pending
 
 
@@ -109,7 +109,7 @@ def guarded(what, fn, /, *args, **kwargs):
     if (errstate() is QUIET_STATE[0] and WARNINGS.showwarning is ORIGINAL_SHOWWARNING) or \
             no_python_hooks():
         return fn(*args, **kwargs)
-    tape = active()
+    tape = CTX.tape
     if tape is None:
         return fn(*args, **kwargs)
     refusal = tape.refusal
@@ -136,7 +136,7 @@ class Guard:
             fname_ = frame.f_code.co_filename
             if not fname_.startswith(_BCAD_DIR) and frame.f_code not in _REFERENCE_ONLY and \
                     not _namedtuple_new(frame):
-                tape = active()
+                tape = CTX.tape
                 if tape is None:
                     return
                 if is_user_file(fname_):

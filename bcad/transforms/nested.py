@@ -2,13 +2,17 @@
 calls `grad` (Hessian-vector products), `jacfwd(jacrev(f))` (Hessians),
 `grad` of a function that calls `vjp`.
 
-One tape records everything.  A transform called while a tape records
-(from interpreted code) starts no tape of its own:
+One tape records everything.  A transform called while a tape records in
+this thread (from interpreted code; context.recording()) starts no tape of
+its own:
 
-- its inputs become fresh variables of the same tape: copies of the values
+- it pushes a transform level on the same tape, marked differentiated,
+  whose segment starts at the tape's length (context.Level);
+- its inputs become fresh variables of the tape: copies of the values
   passed in, recorded as such (`-(-x)`, `a.copy()`), so the outer derivative
   flows through them;
-- the function is interpreted on that tape, as any code would be;
+- the function is interpreted on that tape, as any code would be; the level
+  is popped when it returns or raises;
 - its own pass (backward here, the tangent push in forward.py) runs over the
   *segment* of equations it recorded, and every computation of that pass
   (each rule's VJP or JVP, each accumulation) is interpreted: recorded like
@@ -31,37 +35,18 @@ import numpy as np
 
 from ..decode import decode
 from ..errors import NonDifferentiableError
-from ..interpreter import run_call, ENTRY_LOCK
+from ..interpreter import run_call
 from ..rules import derived
 from ..rules.numpy import Scatter, set_needs, GETITEM, GATHER
-from ..tape.tape import active, INPUT, GENERAL
+from ..tape.tape import INPUT, GENERAL
+from .context import Level, recording
 from .tree import flatten, unflatten, paths
-
-
-# Transforms recording inside another one, now (one thread at a time: the
-# interpreter's entry lock).
-_INSIDE = [0]
-
-
-def inside_transform():
-    """Is a transform recording inside another one (whose pass will be
-    differentiated)?"""
-    return _INSIDE[0] > 0 and outer_tape() is not None
-
-
-def outer_tape():
-    """The tape recording in this thread, if any: a transform called now is
-    inside another.  (Another thread's recording holds the interpreter's
-    entry lock; a transform here waits for it, and is not inside it.)"""
-    if ENTRY_LOCK._is_owned():
-        return active()
-    return None
 
 
 def kernel(fn, *args):
     """fn(*args), interpreted while a tape records in this thread (so that
     the transform around sees what it computes), called directly otherwise."""
-    if outer_tape() is not None:
+    if recording() is not None:
         return run_call(fn, args, {})
     return fn(*args)
 
@@ -82,12 +67,15 @@ def interpretable(p, fn):
 
 # ------------------------------------------------------------ the inputs
 
-def run_forward(fun, args, kwargs, diff_positions):
-    """`reverse.run_forward` inside a recording: the inputs are fresh
-    variables of the active tape, the function is interpreted on it."""
+def run_forward(tape, fun, args, kwargs, diff_positions, kind):
+    """`reverse.run_forward` inside a recording on `tape`: a level of `kind`
+    on it, the inputs fresh variables of it, the function interpreted on it."""
+    with Level(kind, tape, differentiated=True) as level:
+        return _run_forward(tape, level.start, fun, args, kwargs, diff_positions)
+
+
+def _run_forward(tape, start, fun, args, kwargs, diff_positions):
     from .reverse import VJPResult, check_input
-    tape = active()
-    start = len(tape)
     args = list(args)
     inputs, input_var = [], {}
     for i in diff_positions:
@@ -110,11 +98,7 @@ def run_forward(fun, args, kwargs, diff_positions):
             mask.append(True)
         args[i] = unflatten(treedef, new)
         inputs.append((new, treedef, mask))
-    _INSIDE[0] += 1
-    try:
-        out = run_call(fun, tuple(args), kwargs)
-    finally:
-        _INSIDE[0] -= 1
+    out = run_call(fun, tuple(args), kwargs)
     res = VJPResult(None, out, inputs)
     res.tape, res.input_var, res.start = tape, input_var, start
     return res

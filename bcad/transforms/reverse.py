@@ -3,7 +3,9 @@
 The adjoint program is the tape read backwards with each equation replaced
 by the VJPs of its primitive: `ct[input] += vjp_i(ct[output], primals)`.
 `adjoint_program(tape, outputs)` lists those instructions (what the trace
-dumps print); `backward` executes them.
+dumps print); `backward` executes them.  `run_forward` records under a
+transform level (context.py); called while a tape records in this thread,
+it hands over to nested.py.
 """
 import contextlib
 
@@ -11,8 +13,8 @@ import numpy as np
 
 from ..errors import NonDifferentiableError
 from ..interpreter import calls, frame, objects, run_call, ENTRY_LOCK
-from ..tape.tape import Tape, INPUT, GENERAL, active
-from . import boundary, tracking, ad_handlers, arrays
+from ..tape.tape import Tape, INPUT, GENERAL
+from . import boundary, tracking, ad_handlers, arrays, context
 from .tree import flatten, unflatten, paths
 from ..rules.numpy import Scatter, set_needs, GETITEM, _NEEDS
 
@@ -21,20 +23,30 @@ _float64 = np.float64
 
 
 @contextlib.contextmanager
-def recording(tape):
-    """Run interpreted code in differentiation mode, recording on `tape`.
-    (A transform called while a tape records does not get here: nested.py.)"""
-    if active() is not None:
+def recording(tape, kind):
+    """Run interpreted code in differentiation mode, recording on `tape`
+    under a transform level of `kind` (context.py).  (A transform called
+    while a tape records does not get here: nested.py.)"""
+    if context.recording() is not None:
         raise AssertionError("bcad internal error: a second tape while one records")
+    with differentiating(True), context.Level(kind, tape), boundary.OtherThreads(tape):
+        yield tape
+
+
+@contextlib.contextmanager
+def differentiating(on):
+    """The interpreter's differentiation mode (its handlers and hooks that
+    record) switched on, or off (api.custom_vjp's forward, run natively
+    inside a recording), and back as it was."""
     saved = (frame.AD_MODE[0], calls.AD_CALL[0], list(objects.AD_HOOKS), calls.AD_CALLBACK[0])
-    frame.AD_MODE[0] = True
-    calls.AD_CALL[0] = tracking.call_c
-    calls.AD_CALLBACK[0] = boundary.callback_returned
+    frame.AD_MODE[0] = on
+    calls.AD_CALL[0] = tracking.call_c if on else None
+    calls.AD_CALLBACK[0] = boundary.callback_returned if on else None
     objects.AD_HOOKS[:] = [ad_handlers.native_binary, ad_handlers.native_unary,
-                           tracking.taint_hook, ad_handlers.iterator_hook]
+                           tracking.taint_hook, ad_handlers.iterator_hook] if on else \
+        [None] * len(objects.AD_HOOKS)
     try:
-        with tape, boundary.OtherThreads(tape):
-            yield tape
+        yield
     finally:
         frame.AD_MODE[0], calls.AD_CALL[0], calls.AD_CALLBACK[0] = saved[0], saved[1], saved[3]
         objects.AD_HOOKS[:] = saved[2]
@@ -370,13 +382,15 @@ class VJPResult:
         self.input_var = dict(tape.ids) if tape is not None else {}
 
 
-def run_forward(fun, args, kwargs, diff_positions, tape=None):
+def run_forward(fun, args, kwargs, diff_positions, tape=None, kind="vjp"):
     """Interpret fun(*args, **kwargs) recording on a tape, with the float
-    leaves of args[i] (i in diff_positions) as inputs.  Called while a tape
-    records (a transform inside a transform), it records on that tape."""
-    if tape is None and ENTRY_LOCK._is_owned() and active() is not None:
+    leaves of args[i] (i in diff_positions) as inputs, under a transform
+    level of `kind`.  Called while a tape records in this thread (a
+    transform inside a transform), it records on that tape (nested.py)."""
+    outer = context.recording()
+    if tape is None and outer is not None:
         from .nested import run_forward as run_nested
-        return run_nested(fun, args, kwargs, diff_positions)
+        return run_nested(outer, fun, args, kwargs, diff_positions, kind)
     tape = tape if tape is not None else Tape()
     args = list(args)
     inputs = []
@@ -388,7 +402,7 @@ def run_forward(fun, args, kwargs, diff_positions, tape=None):
         inputs.append((leaves, treedef, mask))
     n_inputs = len(tape)
     input_var = dict(tape.ids)
-    with ENTRY_LOCK, recording(tape):
+    with ENTRY_LOCK, recording(tape, kind):
         try:
             out = run_call(fun, tuple(args), kwargs)
         except Exception as e:

@@ -20,7 +20,8 @@ from ..interpreter import calls, objects
 from ..interpreter.calls import LOOKASIDES, METHOD_LOOKASIDES
 from ..interpreter.objects import STATIC
 from ..rules import RULES, ATTRS, INTERPRET_UNCOVERED
-from ..tape.tape import active, Primitive, TRACKED_TYPES
+from ..tape.tape import Primitive, TRACKED_TYPES
+from .context import CTX
 from . import boundary, arrays, array_ops, numpy_calls, numpy_overrides
 from .native_guard import Guard, guarded, no_python_hooks
 from .boundary import (SAFE_C, NO_SCAN, SAFE_METHOD_TYPES, UNSAFE_METHODS, EXACT_NAMES,
@@ -352,7 +353,7 @@ def _tracked_keyword(kwargs, ids):
 
 def call_c(fn, args, kwargs):
     """AD-mode call of a C-level callable (see module docstring)."""
-    tape = active()
+    tape = CTX.tape
     if tape is None:
         return calls.call_static(fn, type(fn), args, kwargs)
     if not kwargs or _plain_keywords(kwargs):
@@ -632,7 +633,7 @@ def taint_text(tape, out, operands):
 def taint_hook(v, r):
     """objects.str_/repr_/format_ computed string `r` from `v` (a tracked
     value, or an object that one reaches: a list, a tainted ndarray)."""
-    tape = active()
+    tape = CTX.tape
     if tape is None:
         return
     tv = type(v)
@@ -647,7 +648,7 @@ def taint_hook(v, r):
 
 def attr_hook(obj, name, r):
     """LOAD_ATTR on a tracked value returned `r`."""
-    tape = active()
+    tape = CTX.tape
     if type(obj) is arrays.ndarray:
         return array_ops.attribute(tape, obj, name, r)
     p = ATTRS.get((type(obj), name))

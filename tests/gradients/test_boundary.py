@@ -8,6 +8,7 @@ import collections
 import ctypes
 import functools
 import io
+import itertools
 import json
 import math
 import operator
@@ -25,6 +26,7 @@ import pytest
 
 import bcad
 from bcad import NonDifferentiableError
+from bcad.transforms import context
 
 HERE = re.escape(__file__)
 P = collections.namedtuple("P", "x y")
@@ -98,6 +100,10 @@ EASY = {
     "pickle of map(float)": lambda x: sum(map(float, [x, 2.0])),
     "functools.cache": lambda x: _cached_square(x) + _cached_coeffs(3)[2] * x,
     "math.sin(obj with __float__)": lambda x: math.sin(_Quantity(x)) + math.atan2(_Quantity(x), 2.0),
+    # numpy scalars handed back by a C function, beside a tracked value
+    "list() of numpy scalars": lambda x: sum(float(v) * x for v in list(
+        (x, np.float64(0.5), np.float32(1.5), np.complex128(2 - 1j).real))[1:]),
+    "tuple() of a numpy complex": lambda x: (tuple((np.complex128(0.5 - 1j), x))[0] * x).real,
 }
 
 
@@ -377,6 +383,94 @@ def test_threads_take_turns():
         sys.setswitchinterval(old)
     for k, g in zip(ks, got):
         assert g == pytest.approx(fd(lambda x: _loss(x, k), 0.3), rel=1e-6)
+
+
+def _cubic_sin(x, k):
+    return math.sin(k * x) * x ** 3
+
+
+def _d2_cubic_sin(x, k):       # d^2/dx^2 of sin(kx) x^3
+    s, c = math.sin(k * x), math.cos(k * x)
+    return -k * k * s * x ** 3 + 6 * k * c * x ** 2 + 6 * s * x
+
+
+def test_nested_transforms_in_threads_take_turns():
+    """grad(grad(...)) in two threads: each nests on levels of its own
+    (transforms/context.py), never on the other thread's tape."""
+    seen = []
+
+    def f(x, k):
+        seen.append(context.kinds())
+        return _cubic_sin(x, k)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)
+    try:
+        ks = [0.2 * i for i in range(10)]
+        with ThreadPoolExecutor(2) as ex:
+            got = list(ex.map(lambda k: bcad.grad(bcad.grad(f))(0.7, k), ks))
+    finally:
+        sys.setswitchinterval(old)
+    for k, g in zip(ks, got):
+        assert g == pytest.approx(_d2_cubic_sin(0.7, k), rel=1e-12)
+    assert seen == [["grad", "grad"]] * len(ks)
+    assert context.depth() == 0 and context.CTX.tape is None
+
+
+def test_transform_started_in_another_thread_while_one_records():
+    """A thread that calls grad while another records sees none of its
+    levels, waits for the interpreter, then nests on a tape of its own."""
+    started, out, threads = threading.Event(), [], []
+
+    def other():
+        out.append(("other", context.depth(), context.recording(), context.inside()))
+        started.set()
+        out.append(("other's grad", bcad.grad(bcad.grad(_cubic_sin))(0.4, 1.5)))
+
+    def f(x):
+        t = threading.Thread(target=other)
+        threads.append(t)
+        t.start()
+        started.wait()          # (the other thread runs while this one records)
+        out.append(("recording", context.kinds()))
+        return x * x
+    assert bcad.grad(f)(0.3) == pytest.approx(0.6)
+    threads[0].join(60)
+    assert out[:2] == [("other", 0, None, False), ("recording", ["grad"])]
+    assert out[2][1] == pytest.approx(_d2_cubic_sin(0.4, 1.5), rel=1e-12)
+    assert context.depth() == 0 and context.CTX.tape is None
+
+
+def test_callback_from_another_thread_while_recording_runs_natively():
+    """C code in another thread calling back into interpreted Python code
+    (an iterator that itertools.tee drives) runs it natively, outside the
+    recording thread's levels, as CPython would."""
+    levels = []
+
+    class Slow:
+        def __init__(self):
+            self.n = 0
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            levels.append((threading.get_ident(), context.depth()))
+            self.n += 1
+            if self.n > 3:
+                raise StopIteration
+            return self.n
+
+    def f(x):
+        a, b = itertools.tee(Slow())
+        out = []
+        t = threading.Thread(target=lambda: out.extend(a))
+        t.start()
+        t.join()
+        return x * sum(out) + x * x * len(list(b))
+    assert bcad.grad(f)(0.5) == pytest.approx(6 + 2 * 0.5 * 3)
+    me = threading.get_ident()
+    assert {d for i, d in levels if i != me} == {0}      # natively, in the other thread
+    assert context.depth() == 0
 
 
 def test_native_code_in_another_thread_refused():

@@ -2,10 +2,15 @@
 differentiated twice.
 
 The cases are those of the derivative-rule tests (tests/gradients): the
-scalar rules (math, Python arithmetic, builtins, statistics) at their
-points, numpy's ufuncs, reductions, cumulative functions, products,
-linear algebra, shape functions, subscripts and writes, scipy.special's
-functions, and a few bcad.custom_vjp functions.  Each case
+scalar rules (math, cmath, Python arithmetic on floats and complex numbers,
+builtins, statistics) at their points, numpy's ufuncs, reductions,
+cumulative functions, products, linear algebra, shape functions, subscripts
+and writes, scipy.special's functions, and a few bcad.custom_vjp functions;
+ufuncs, operators and reductions also in float32 and complex128 where the
+first-order tests have them.  A complex argument is differentiated as the
+pair (real, imaginary part); a float32 one must give float32 answers,
+checked against the reference of its float64 copy with a tolerance 1000
+times wider.  Each case
 `fn(*args)` becomes the real scalar s = sum_k <w_k, Re out_k> (random
 weights), and its Hessian applied to a direction d is computed three ways:
 
@@ -38,7 +43,10 @@ MODES = ("fwd(rev)", "rev(rev)", "rev(fwd)")
 
 # (case id prefix -> reason) cases that raise NonDifferentiableError in
 # some mode: the reason is checked against nothing, it documents the gap.
-REFUSED = {}
+REFUSED = {
+    "linalg:lstsq_vec[complex128]": "lstsq's VJP calls pinv, and bcad has no rule for the svd "
+                                     "of a complex matrix",
+}
 
 
 # ------------------------------------------------------------------ the checker
@@ -85,9 +93,14 @@ def scalar_of(fn, args, diff, ws):
 
 
 def _dot(gs, ds):
+    """<gs, ds>, the real inner product (of z = x + iy as of (x, y): a
+    complex gradient is dL/dx + i dL/dy)."""
     total = 0.0
     for g, d in zip(gs, ds):
-        total = total + np.sum(g * d)
+        if np.iscomplexobj(d):
+            total = total + np.sum(np.real(np.conj(g) * d))
+        else:
+            total = total + np.sum(g * d)
     return total
 
 
@@ -110,17 +123,33 @@ RUN = {"fwd(rev)": fwd_rev, "rev(rev)": rev_rev, "rev(fwd)": rev_fwd}
 # ------------------------------------------------------------------ one case
 
 def _is_diff(a):
-    return type(a) is float or type(a) is np.ndarray and a.dtype == np.float64
+    return type(a) is float or type(a) is complex or type(a) is np.ndarray and \
+        a.dtype.name in ("float64", "float32", "complex128")
 
 
 def _direction(x, rng):
     """A step of 1e-5 of each coordinate (1e-8 at 0), random signs and
     sizes: x +- 2d stays inside the case's domain (sqrt at 1e-6, acosh at
-    1.01), and far enough from its singularities for the differences."""
+    1.01), and far enough from its singularities for the differences.
+    (In double precision: a float32 argument's is rounded for bcad's modes.)"""
     if type(x) is float:
         return float(rng.uniform(0.5, 1.0) * rng.choice([-1.0, 1.0]) * 1e-5 * max(abs(x), 1e-3))
     scale = 1e-5 * np.maximum(np.abs(x), 1e-3)
-    return rng.uniform(0.5, 1.0, x.shape) * rng.choice([-1.0, 1.0], x.shape) * scale
+    d = rng.uniform(0.5, 1.0, np.shape(x)) * rng.choice([-1.0, 1.0], np.shape(x)) * scale
+    if np.iscomplexobj(x):
+        d = d + 1j * rng.uniform(0.5, 1.0, np.shape(x)) * rng.choice([-1.0, 1.0], np.shape(x)) \
+            * scale
+    return complex(d) if type(x) is complex else d
+
+
+def _wide(x):
+    """x in double precision (the reference's differences need it)."""
+    return x.astype(np.float64) if type(x) is np.ndarray and x.dtype == np.float32 else x
+
+
+def _narrow(d, x):
+    """Direction d in x's dtype."""
+    return d.astype(x.dtype) if type(x) is np.ndarray else d
 
 
 def _moved(xs, ds, t):
@@ -136,16 +165,22 @@ def check(fn, args, seed=0):
     s = scalar_of(fn, args, diff, ws)
     xs = [args[i] for i in diff]
     ds = [_direction(x, rng) for x in xs]
-    g = bcad.grad(s, argnums=tuple(range(len(xs))))
-    gp1, gm1 = g(*_moved(xs, ds, 1.0)), g(*_moved(xs, ds, -1.0))
-    gp2, gm2 = g(*_moved(xs, ds, 2.0)), g(*_moved(xs, ds, -2.0))
+    # The reference, in double precision (float32 arguments widened).
+    s_wide = scalar_of(fn, [_wide(a) for a in args], diff, ws)
+    xs_wide = [_wide(x) for x in xs]
+    g = bcad.grad(s_wide, argnums=tuple(range(len(xs))))
+    gp1, gm1 = g(*_moved(xs_wide, ds, 1.0)), g(*_moved(xs_wide, ds, -1.0))
+    gp2, gm2 = g(*_moved(xs_wide, ds, 2.0)), g(*_moved(xs_wide, ds, -2.0))
     ref = [(8.0 * (np.asarray(a) - np.asarray(b)) - (np.asarray(c) - np.asarray(e))) / 12.0
            for a, b, c, e in zip(gp1, gm1, gp2, gm2)]
-    g0 = g(*xs)
-    s_scale = max(abs(float(s(*xs))), 1.0)
+    g0 = g(*xs_wide)
+    s_scale = max(abs(float(s_wide(*xs_wide))), 1.0)
     g_scale = max(float(np.max(np.abs(x), initial=0.0)) for x in g0)
     if not all(np.all(np.isfinite(r)) for r in ref):
         raise AssertionError(f"the reference H d is not finite: {ref}")
+    single = any(type(x) is np.ndarray and x.dtype == np.float32 for x in xs)
+    d_scale = max(float(np.max(np.abs(d), initial=0.0)) for d in ds)
+    ds = [_narrow(d, x) for d, x in zip(ds, xs)]
     status = {}
     for mode in MODES:
         try:
@@ -153,14 +188,22 @@ def check(fn, args, seed=0):
         except NonDifferentiableError as e:
             status[mode] = "refused: " + e.args[0].splitlines()[0]
             continue
-        got = [np.asarray(x, dtype=float) for x in got]
+        for k, (x, h) in enumerate(zip(xs, got)):
+            if np.asarray(h).dtype != np.asarray(x).dtype:
+                raise AssertionError(f"{mode}: H d of argument {diff[k]} is of dtype "
+                                     f"{np.asarray(h).dtype}, the argument {np.asarray(x).dtype}")
+        got = [np.asarray(x, dtype=complex) for x in got]
         scale = max(max(float(np.max(np.abs(r), initial=0.0)) for r in ref),
                     max(float(np.max(np.abs(x), initial=0.0)) for x in got))
         # (rounding in the differences of g: ~1e-16 |g| per evaluation, more
         # through an eigen or singular value decomposition, and ~1e-15 |s|
         # where g is 0 but computed: a loss invariant to an eigenvector's
-        # sign and norm)
-        tol = 1e-6 * scale + 1e-10 * g_scale + 1e-13 * s_scale
+        # sign and norm.  In float32, bcad's own rounding: ~1e-7 of the
+        # terms of H d, ~|s| |d| where they cancel)
+        if single:
+            tol = 1e-3 * scale + 1e-5 * (s_scale + g_scale) * d_scale
+        else:
+            tol = 1e-6 * scale + 1e-10 * g_scale + 1e-13 * s_scale
         for k, (r, x) in enumerate(zip(ref, got)):
             if x.shape != r.shape or not np.all(np.abs(x - r) <= tol):
                 raise AssertionError(
@@ -181,10 +224,14 @@ def _row(row):
 
 def _scalar_cases():
     from tests.gradients import (test_rules_math as m, test_rules_python_scalars as ps,
-                                 test_rules_builtins as b, test_rules_statistics as st)
+                                 test_rules_builtins as b, test_rules_statistics as st,
+                                 test_rules_cmath as cm)
     out = []
-    for mod, table in ((m, "UNARY"), (m, "NARY"), (ps, "REAL"), (ps, "SLOTS"),
-                       (b, "BUILTINS"), (st, "STATS")):
+    for name, f, _, zs, xs in cm.HOLOMORPHIC:
+        for z in zs + xs:
+            out.append(pytest.param(lambda z, f=f: f(z), (z,), id=f"cmath:{name}[{z}]"))
+    for mod, table in ((m, "UNARY"), (m, "NARY"), (ps, "REAL"), (ps, "SLOTS"), (ps, "COMPLEX"),
+                       (b, "BUILTINS"), (st, "STATS"), (cm, "OTHER")):
         for row in getattr(mod, table):
             values, marks = _row(row)
             if table == "UNARY" and mod is m:
@@ -195,7 +242,7 @@ def _scalar_cases():
                 marks = marks + tuple(values[3:])
             for p in points:
                 args = p if isinstance(p, tuple) else (p,)
-                if fn is None or not any(type(a) is float for a in args):
+                if fn is None or not any(_is_diff(a) for a in args):
                     continue
                 out.append(pytest.param(fn, args, id=f"{mod.__name__.split('.')[-1][11:]}:"
                                         f"{name}{list(args)}", marks=marks))
@@ -237,13 +284,23 @@ def _numpy_cases():
     def add(cid, fn, args, marks=()):
         out.append(pytest.param(fn, tuple(args), id=cid, marks=marks))
 
+    f32, c128 = np.float32, np.complex128
     for row in nr.UNARY:
-        (name, fn, domain, _), marks = _row(row)
+        (name, fn, domain, cplx), marks = _row(row)
         add(f"ufunc:{name}", fn, [nr.sample(domain, (2, 3))], marks)
+        add(f"ufunc:{name}[float32]", fn, [nr.sample(domain, (2, 3), f32)], marks)
+        if cplx:
+            add(f"ufunc:{name}[complex128]", fn, [nr.sample(domain, (2, 3), c128)], marks)
     for row in nr.BINARY:
-        (name, fn, da, db, _), marks = _row(row)
+        (name, fn, da, db, cplx), marks = _row(row)
         add(f"ufunc:{name}", fn, [nr.sample(da, (2, 3), seed=1), nr.sample(db, (3,), seed=2)],
             marks)
+        add(f"ufunc:{name}[float32]", fn, [nr.sample(da, (2, 3), f32, seed=1),
+                                          nr.sample(db, (3,), f32, seed=2)], marks)
+        if cplx:
+            for ta, tb in ((c128, c128), (c128, np.float64), (np.float64, c128)):
+                add(f"ufunc:{name}[{np.dtype(ta)},{np.dtype(tb)}]", fn,
+                    [nr.sample(da, (2, 3), ta, seed=1), nr.sample(db, (3,), tb, seed=2)], marks)
     # (exponents at 0 and bases at 0: second derivatives the first-order
     # rules must keep as functions, not constants)
     y0 = np.array([0.0, 1.5, -0.5])
@@ -253,14 +310,24 @@ def _numpy_cases():
             [np.array([2.0, 2.5, 0.0])])
     for row in nr.OPERATORS:
         (name, fn, da, db), marks = _row(row)
-        add(f"operator:{name}", fn, [nr.sample(da, (2, 3), seed=1),
-                                     nr.sample(db, (3,), seed=2)], marks)
+        for dt in (np.float64, f32, c128):
+            if dt is c128 and ("%" in name or "//" in name or "abs" in name):
+                continue
+            add(f"operator:{name}" + ("" if dt is np.float64 else f"[{np.dtype(dt)}]"), fn,
+                [nr.sample(da, (2, 3), dt, seed=1), nr.sample(db, (3,), dt, seed=2)], marks)
     for row in nr.REDUCTIONS:
         (name, fn, domain), marks = _row(row)
         for axis, kd in ((None, False), (1, True), ((0, 2), False)):
             add(f"reduction:{name}[{axis},{kd}]",
                 lambda x, fn=fn, axis=axis, kd=kd: fn(x, axis, kd),
                 [nr.sample(domain, (2, 3, 4))], marks)
+        add(f"reduction:{name}[1,False,float32]", lambda x, fn=fn: fn(x, 1, False),
+            [nr.sample(domain, (2, 3), f32)], marks)
+        if name in nr.COMPLEX_REDUCTIONS:
+            for axis in (1, None):
+                add(f"reduction:{name}[{axis},False,complex128]",
+                    lambda x, fn=fn, axis=axis: fn(x, axis, False),
+                    [nr.sample("away", (2, 3), c128)], marks)
     for row in nr.FORMS:
         (name, fn), marks = _row(row)
         add(f"form:{name}", fn, [nr.sample("away", (3, 4))], marks)
@@ -273,19 +340,35 @@ def _numpy_cases():
                 [nr.sample(domain, (3, 4))], marks)
     for row in la.PRODUCTS:
         (name, fn, shapes), marks = _row(row)
-        add(f"product:{name}", fn, [la.rand(*s, seed=k) for k, s in enumerate(shapes)], marks)
+        if name == "vecdot" and not hasattr(np, "vecdot"):
+            continue
+        for dt in (np.float64, f32, c128):
+            add(f"product:{name}" + ("" if dt is np.float64 else f"[{np.dtype(dt)}]"), fn,
+                [la.rand(*s, seed=k, dtype=dt) for k, s in enumerate(shapes)], marks)
     for row in la.LINALG:
         (name, fn, make), marks = _row(row)
         add(f"linalg:{name}", fn, make(), marks)
+        add(f"linalg:{name}[float32]", fn, [a.astype(f32) for a in make()], marks)
+        if la.case_id(row) in la.COMPLEX_LINALG:
+            add(f"linalg:{name}[complex128]", fn, la._complexify(make(), name), marks)
     for row in pl.SHAPES:
         (name, fn, x), marks = _row(row)
         add(f"shape:{name}", fn, [x.copy()], marks)
+        if name != "astype32":
+            add(f"shape:{name}[float32]", fn, [x.astype(f32)], marks)
+        if name not in ("sort", "sort_flat", "x.sort_copy", "take_along_axis", "where_index",
+                        "partition", "astype32"):
+            add(f"shape:{name}[complex128]", fn, [x + 0.5j * x[..., ::-1]], marks)
     for row in pl.SUBSCRIPTS:
         (name, fn), marks = _row(row)
         add(f"subscript:{name}", fn, [pl.M.copy()], marks)
+        add(f"subscript:{name}[float32]", fn, [pl.M.astype(f32)], marks)
+        if name not in ("mask", "float", "tolist", "scalar_chain", "item", "np.asarray_list"):
+            add(f"subscript:{name}[complex128]", fn, [pl.M + 0.5j], marks)
     for f in pl.WRITES:
         (fn,), marks = _row(f) if hasattr(f, "marks") else ((f,), ())
         add(f"write:{fn.__name__}", fn, [pl.V.copy()], marks)
+        add(f"write:{fn.__name__}[float32]", fn, [pl.V.astype(f32)], marks)
     return out
 
 
@@ -295,10 +378,13 @@ def _scipy_cases():
     except ImportError:         # (no scipy)
         return []
     out = []
-    for row in ss.UNARY:
+    for k, row in enumerate(ss.UNARY):
         (name, fn, domain), marks = _row(row)
         out.append(pytest.param(fn, (ss.sample(domain, (3,)),), id=f"scipy.special:{name}",
                                 marks=marks))
+        if k < 6:               # (as the first-order tests)
+            out.append(pytest.param(fn, (ss.sample(domain, (3,)).astype(np.float32),),
+                                    id=f"scipy.special:{name}[float32]", marks=marks))
     for row in ss.BINARY:
         (name, fn, da, db), marks = _row(row)
         out.append(pytest.param(fn, (ss.sample(da, (3,)), ss.sample(db, (3,), seed=1)),

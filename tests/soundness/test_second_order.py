@@ -10,7 +10,7 @@ import pytest
 
 from tests.soundness.second_order import REFUSED, check, expected_refusal, generate
 
-MIN_CASES = 700
+MIN_CASES = 1100
 CASES = generate()
 
 
@@ -45,6 +45,24 @@ def test_a_silent_zero_fails(monkeypatch):
         check(np.tanh, [np.array([0.3, -1.2])])
     with pytest.raises(AssertionError):
         check(lambda x, y: x * y ** 3, [0.7, 1e-3])     # (a small H d is not 0 either)
+
+
+def test_a_conjugated_or_widened_answer_fails(monkeypatch):
+    import numpy as np
+    from tests.gradients.test_numpy_rules import sample
+    from tests.soundness import second_order
+    monkeypatch.setitem(second_order.RUN, "fwd(rev)", lambda s, xs, ds: [
+        np.conj(h) for h in second_order.rev_rev(s, xs, ds)])
+    with pytest.raises(AssertionError, match="fwd\\(rev\\)"):
+        check(np.sin, [sample("real", (2, 3), np.complex128)])
+    monkeypatch.setitem(second_order.RUN, "fwd(rev)", lambda s, xs, ds: [
+        np.asarray(h, dtype=float) for h in second_order.rev_rev(s, xs, ds)])
+    with pytest.raises(AssertionError, match="dtype float64, the argument float32"):
+        check(np.tanh, [sample("real", (2, 3), np.float32)])
+    monkeypatch.setitem(second_order.RUN, "fwd(rev)", lambda s, xs, ds: [
+        np.zeros_like(d) for d in ds])
+    with pytest.raises(AssertionError, match="fwd\\(rev\\)"):     # (float32's wider tolerance)
+        check(np.tanh, [sample("real", (2, 3), np.float32)])
 
 
 def test_a_slightly_wrong_number_fails(monkeypatch):

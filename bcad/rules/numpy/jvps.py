@@ -10,7 +10,7 @@ for an argument without a tangent); returns the output's tangent.
 import numpy as np
 
 from . import RULES, reductions
-from ...tape.tape import active
+from ...transforms.context import CTX
 from .shapes import GETITEM, GATHER, SETITEM, SET_SHAPE
 
 ndarray = np.ndarray
@@ -45,7 +45,7 @@ def _accumulate(out, r):
     dtype (a product's term: one temporary less per term)."""
     if type(out) is ndarray and out.base is None and type(r) is ndarray and \
             out.shape == np.broadcast_shapes(out.shape, r.shape) and \
-            np.result_type(out, r) == out.dtype and active() is None:
+            np.result_type(out, r) == out.dtype and CTX.tape is None:
         return np.add(out, r, out=out)
     return out + r
 

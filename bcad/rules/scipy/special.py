@@ -6,7 +6,7 @@ when a differentiable value is passed there (never a silent zero)."""
 import numpy as np
 import scipy.special as sp
 
-from ...tape.tape import active
+from ...transforms.context import CTX
 from ..numpy import defarray, defzero_array, unbroadcast, conj
 
 _SQRT_PI = np.sqrt(np.pi)
@@ -14,7 +14,7 @@ _SQRT_2PI = np.sqrt(2 * np.pi)
 
 
 def _holds_tracked(x):
-    tape = active()
+    tape = CTX.tape
     if tape is None:
         return False
     if id(x) in tape.ids:
