@@ -17,7 +17,9 @@ import inspect
 import os
 import numpy as np
 
+from ..errors import NonDifferentiableError
 from ..tape.tape import INPUT, GENERAL
+from ..transforms import context
 from ..transforms.reverse import run_forward, adjoint_program, gradients
 from ..transforms.tree import flatten, paths
 from .recorder import StackTape, Sites
@@ -443,6 +445,12 @@ def trace(fun, argnums=0):
                             f"got {argnums!r}")
 
     def traced(*args, **kwargs):
+        if context.recording() is not None:
+            raise NonDifferentiableError(
+                f"bcad: bcad.trace({getattr(fun, '__qualname__', fun)}) was called inside another "
+                f"transform (grad, jvp, ...) of this thread; a trace records its own tape and "
+                f"cannot be differentiated. Call bcad.trace at top level, or bcad.trace the "
+                f"outer function.")
         tape = StackTape()
         try:
             res = run_forward(fun, args, kwargs, nums, tape=tape, kind="trace")

@@ -278,3 +278,22 @@ def test_numpy_float_scalars():
     tr = bcad.trace(f)(0.7)
     assert "%1:f64 = mul " in str(tr)
     _check_adjoint_source(f, 0, 0.7)
+
+
+@pytest.mark.parametrize("outer", ["grad", "jvp", "hessian"])
+def test_trace_inside_a_transform_is_a_clear_error(outer):
+    """bcad.trace records a tape of its own: called inside another transform
+    it says so (it was an internal AssertionError)."""
+    def inner(y):
+        return y * y
+
+    def f(x):
+        bcad.trace(inner)(x)
+        return x * 3.0
+    with pytest.raises(bcad.NonDifferentiableError, match="bcad.trace.*inside another transform"):
+        if outer == "jvp":
+            bcad.jvp(f, (2.0,), (1.0,))
+        else:
+            getattr(bcad, outer)(f)(2.0)
+    assert bcad.grad(inner)(2.0) == 4.0      # (nothing left behind)
+    assert str(bcad.trace(inner)(2.0))      # (and a trace at top level still works)
