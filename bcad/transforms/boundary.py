@@ -309,10 +309,7 @@ def reach(tape, objs):
         if t is list or t is tuple or t is set or t is frozenset:
             todo.extend(o)
         elif t is _NDARRAY:
-            if o.dtype.hasobject:
-                todo.extend(o.ravel().tolist())
-            elif o.base is not None:
-                todo.append(o.base)
+            _array_parts(o, todo)
         elif t is dict:
             todo.extend(o.keys())
             todo.extend(o.values())
@@ -324,14 +321,20 @@ def reach(tape, objs):
         elif t is _FLATITER:
             todo.append(o.base)             # (a.flat: gc does not show its array)
         elif isinstance(o, _NDARRAY):       # (a subclass: its own attributes too)
-            if o.dtype.hasobject:
-                todo.extend(o.ravel().tolist())
-            elif o.base is not None:
-                todo.append(o.base)
+            _array_parts(o, todo)
             todo.extend(gc.get_referents(o))
         else:
             todo.extend(gc.get_referents(o))
     return found, desc
+
+
+def _array_parts(a, todo):
+    """What an ndarray can hold a differentiable value through: its elements
+    (an object array) or the array whose memory it views."""
+    if a.dtype.hasobject:
+        todo.extend(a.ravel().tolist())
+    elif a.base is not None:
+        todo.append(a.base)
 
 
 _OPAQUE_STATIC = {}     # static type -> are its instances opaque (see _OPAQUE)

@@ -11,8 +11,6 @@ While a tape is active:
 """
 import functools
 import math
-import os
-import sys
 import types
 
 from ..errors import NonDifferentiableError
@@ -26,11 +24,10 @@ from . import boundary, arrays, array_ops, numpy_calls, numpy_overrides
 from .native_guard import Guard, guarded, no_python_hooks
 from .boundary import (SAFE_C, NO_SCAN, SAFE_METHOD_TYPES, UNSAFE_METHODS, EXACT_NAMES,
                        PARSERS, current_site, where, refuse, reach, check_result,
-                       is_user_file, fname)
+                       fname)
 
 calls.PY_RULES = RULES
 
-_BCAD_DIR = boundary._BCAD_DIR
 BuiltinFunctionType = types.BuiltinFunctionType
 __all__ = ["call_c", "current_site", "where", "refuse", "fname"]
 
@@ -356,51 +353,50 @@ def call_c(fn, args, kwargs):
     tape = CTX.tape
     if tape is None:
         return calls.call_static(fn, type(fn), args, kwargs)
-    if not kwargs or _plain_keywords(kwargs):
-        prim = _direct_rule(fn)
-        if prim is not None:
-            # np.dot(K, a), np.add(x, y), np.array(...) of numbers and numeric
-            # arrays with a tracked one among them: what the general path
-            # below ends in for such arguments, without its checks (each
-            # one's answer is known for them: see _direct_rule).
-            ids, taint = tape.ids, tape.taint
-            tracked = bool(kwargs) and _tracked_keyword(kwargs, ids)
-            for a in args:
-                ta = type(a)
-                if ta is _ndarray:
-                    if a.dtype.kind == "O" or taint and id(a) in taint:
+    prim = _direct_rule(fn)
+    if prim is not None and (not kwargs or _plain_keywords(kwargs)):
+        # np.dot(K, a), np.add(x, y), np.array(...) of numbers and numeric
+        # arrays with a tracked one among them: what the general path
+        # below ends in for such arguments, without its checks (each
+        # one's answer is known for them: see _direct_rule).
+        ids, taint = tape.ids, tape.taint
+        tracked = bool(kwargs) and _tracked_keyword(kwargs, ids)
+        for a in args:
+            ta = type(a)
+            if ta is _ndarray:
+                if a.dtype.kind == "O" or taint and id(a) in taint:
+                    break
+            elif ta is list or ta is tuple:
+                # np.array([u, v]) of numbers: the rule's leaves, as
+                # _rule_leaves and reach would find them
+                for e in a:
+                    if type(e) not in _SCALARS:
                         break
-                elif ta is list or ta is tuple:
-                    # np.array([u, v]) of numbers: the rule's leaves, as
-                    # _rule_leaves and reach would find them
-                    for e in a:
-                        if type(e) not in _SCALARS:
-                            break
-                        if not tracked and id(e) in ids:
-                            tracked = True
-                    else:
-                        continue
-                    break
-                elif ta not in _SCALARS:
-                    break
-                if not tracked and id(a) in ids:
-                    tracked = True
-            else:
-                if tracked:
-                    return array_ops.apply(tape, prim, fn, args if type(args) is tuple else
-                                            tuple(args), kwargs, current_site())
-                if fn in _WRITES_NOTHING or type(fn) is numpy_calls.UFUNC and \
-                        len(args) <= fn.nin and no_python_hooks():
-                    # Nothing differentiable, no way to write into an argument
-                    # (no out) and no Python hook a floating-point error could
-                    # call: the general path's guard, and its copies of the
-                    # residuals the arguments share memory with, have nothing
-                    # to catch (np.asarray(X) of the data X inside a rule
-                    # interpreted by a nested transform copied X).
-                    out = fn(*args, **kwargs)
-                    if type(out) is _ndarray and out.base is not None:
-                        arrays.register_view(tape, out)     # (a later write must reach it)
-                    return out
+                    if not tracked and id(e) in ids:
+                        tracked = True
+                else:
+                    continue
+                break
+            elif ta not in _SCALARS:
+                break
+            if not tracked and id(a) in ids:
+                tracked = True
+        else:
+            if tracked:
+                return array_ops.apply(tape, prim, fn, args if type(args) is tuple else
+                                        tuple(args), kwargs, current_site())
+            if (fn in _WRITES_NOTHING or type(fn) is numpy_calls.UFUNC and
+                    len(args) <= fn.nin) and no_python_hooks():
+                # Nothing differentiable, no way to write into an argument
+                # (no out) and no Python hook a floating-point error could
+                # call: the general path's guard, and its copies of the
+                # residuals the arguments share memory with, have nothing
+                # to catch (np.asarray(X) of the data X inside a rule
+                # interpreted by a nested transform copied X).
+                out = fn(*args, **kwargs)
+                if type(out) is _ndarray and out.base is not None:
+                    arrays.register_view(tape, out)     # (a later write must reach it)
+                return out
     if type(fn) is BuiltinFunctionType and fn.__name__ in _STORES_REFERENCE and \
             type(fn.__self__) in SAFE_METHOD_TYPES and not kwargs:
         # lst.append(x), dq.appendleft(x), lst.insert(i, x): a reference

@@ -576,9 +576,14 @@ def _cast_nan_into_ints(x, z):
     return k
 
 
+def _convert_nan_to_ints(x, z):
+    return np.asarray(np.array([np.nan]), dtype=np.int64)    # plain data, a keyword
+
+
 @pytest.mark.parametrize("divide", [_divide, _divide_in_place, _scalar_divide,
                                     _untracked_divide, _operator_divide, _dunder_in_place,
-                                    _negate_overflow, _cast_nan_into_ints])
+                                    _negate_overflow, _cast_nan_into_ints,
+                                    _convert_nan_to_ints])
 def test_numpy_errcall_of_an_operator_is_refused(divide):
     def f(x):
         seen = []
