@@ -23,6 +23,17 @@ Which tape records now is the transform context's business
 """
 import sys
 
+def _ndarray_type():
+    try:
+        import numpy
+        return numpy.ndarray
+    except ImportError:     # pragma: no cover - numpy is a dependency
+        return None
+
+
+_ndarray = _ndarray_type()
+
+
 def _tracked_types():
     types_ = {float, complex}
     try:
@@ -84,7 +95,7 @@ GENERAL = -2
 
 class Tape:
     __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "refusal", "refusal_thread", "callbacks",
-                 "holders", "views", "weak", "converted",
+                 "holders", "views", "weak", "converted", "arrays",
                  "__weakref__")
     compact = True     # the trace recorder keeps every argument tuple (False)
 
@@ -104,6 +115,7 @@ class Tape:
         self.views = {}      # id(array owner) -> [owner, weakref(view)...]
         self.weak = {}       # id(view) -> weakref: tracked views the tape does not keep alive
         self.converted = {}  # id(numpy _array_converter) -> (it, its arguments)
+        self.arrays = []     # the variables whose value was recorded as an ndarray (release_values)
 
     def __len__(self):
         return len(self.vals)
@@ -113,6 +125,8 @@ class Tape:
         v = len(self.vals)
         self.ids[id(value)] = v
         self.vals.append(value)
+        if type(value) is _ndarray:
+            self.arrays.append(v)
         self.prim.append(INPUT)
         self.a.append(-1)
         self.b.append(-1)
@@ -163,6 +177,8 @@ class Tape:
         v = len(self.vals)
         ids[id(out)] = v
         self.vals.append(out)
+        if type(out) is _ndarray:
+            self.arrays.append(v)
         self.prim.append(prim)
         self.a.append(in_vars)
         self.b.append(GENERAL)

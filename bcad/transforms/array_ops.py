@@ -7,7 +7,7 @@ import inspect
 
 import numpy as np
 
-from .arrays import (ndarray, is_array_value, Meta, root, record, record_multi, register_view,
+from .arrays import (ndarray, is_array_value, meta_of, root, record, record_multi, register_view,
                      involved, write, check_operands, frozen_key, _snapshot)
 from .boundary import current_site, refuse
 from .native_guard import guarded
@@ -166,7 +166,7 @@ def getitem(tape, a, key, site=None, meta=None):
         ids = tape.ids
         va = ids.get(id(a), -1)
         if va >= 0 and id(r) not in ids:
-            tape.record_general(GETITEM, r, (va, -1), (meta or Meta(a), key), {},
+            tape.record_general(GETITEM, r, (va, -1), (meta or meta_of(a), key), {},
                                 site or current_site())
         return r
     recorded = id(a) in tape.ids and id(r) not in tape.ids and is_array_value(r)
@@ -188,10 +188,10 @@ def rows(tape, a, it, site=None):
     """Iteration over a tracked array: its rows, recorded as subscripts at
     `site` (the loop's instruction)."""
     site = site or current_site()
-    meta = Meta(a)
+    meta = meta_of(a)
     for i in range(len(a)):
         if a.shape != meta.shape:       # (`a.shape = ...` meanwhile)
-            meta = Meta(a)
+            meta = meta_of(a)
         yield getitem(tape, a, i, site, meta)
 
 
@@ -206,7 +206,7 @@ def tolist(tape, a):
     """`a.tolist()` of a tracked array: each number is an element of `a`."""
     out = a.tolist()
     v = tape.ids[id(a)]
-    meta = Meta(a)
+    meta = meta_of(a)
     site = current_site()
     flat = []
     _leaves(out, flat)
@@ -411,7 +411,7 @@ def ufunc_at(tape, u, a, idx, b):
     np.add.at(delta, key, b)
     from .tracking import leaves_of
     if any(id(v) in tape.ids for v in leaves_of(tape, b, [])):
-        record(tape, SCATTER_ADD, delta, (Meta(a), key, b), {}, site)
+        record(tape, SCATTER_ADD, delta, (meta_of(a), key, b), {}, site)
     new = apply(tape, RULES[u], u, (a, delta), {}, site)
     write(tape, a, Ellipsis, new, f"numpy.{u.__name__}.at",
           lambda: np.copyto(a, new, casting="unsafe"))
@@ -438,7 +438,7 @@ def store_layout(tape, a, name, value):
     if name != "shape" or old_var < 0:
         refuse(f"setting .{name} of", "changed the layout of a differentiable array in place; "
                "use a.reshape(...) / a.view(...), which return a new array")
-    old = Meta(a)
+    old = meta_of(a)
     setattr(a, name, value)
     if tape.vals[old_var] is a:
         tape.vals[old_var] = old        # (its values live on in the new version)

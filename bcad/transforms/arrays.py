@@ -71,6 +71,25 @@ class Meta:
         return f"<{self.dtype} array {self.shape}>"
 
 
+_METAS = {}     # (shape, dtype) -> its Meta
+
+
+def meta_of(x):
+    """The Meta of array `x`.  One is shared by every array of a shape and
+    dtype (Metas are never changed): a recording of thousands of operations
+    on a few shapes allocates a few, not one per operation, and a tape of
+    long-lived objects makes the cyclic garbage collector's full passes, in
+    which every tracked object is visited, more frequent."""
+    s, d = x.shape, x.dtype
+    m = _METAS.get((s, d))
+    if m is None or m.dtype is not d:
+        m = Meta(x)
+        if len(_METAS) >= 4096:     # (a program of ever new shapes: bounded)
+            _METAS.clear()
+        _METAS[s, d] = m
+    return m
+
+
 def root(a):
     """The array that owns `a`'s memory (a itself if it owns it)."""
     b = a.base
@@ -86,7 +105,7 @@ def _param(tape, x, save, v):
     tx = type(x)
     if tx is ndarray or isinstance(x, ndarray):
         if not save:
-            return Meta(x)
+            return meta_of(x)
         hold(tape, x, v)
         return x
     if tx is list or tx is tuple:
@@ -157,7 +176,7 @@ def keep_weakly(tape, v, view):
     every step would otherwise re-read them all, quadratically), and its
     `ids` entry goes with it, so that a new object given its address is not
     taken for it."""
-    tape.vals[v] = Meta(view)
+    tape.vals[v] = meta_of(view)
     forget_when_dropped(tape, view)
 
 
@@ -197,19 +216,19 @@ def release_values(tape, out):
     shape and dtype, so that the backward pass does not keep them alive.
     The output's arrays, those held as residuals and their copies stay."""
     from .tree import flatten
-    held = set()
-    for lst in tape.holders.values():
-        held.update(id(x) for x, _ in lst[1:])
-    keep = held | {id(x) for x in flatten(out)[0]}
+    keep = {id(e[0]) for lst in tape.holders.values() for e in lst[1:]}
+    keep.update(id(x) for x in flatten(out)[0])
     vals, ids = tape.vals, tape.ids
-    # (the arrays first, in one pass: most of a long tape is numbers)
-    for v in [v for v, x in enumerate(vals) if type(x) is ndarray]:
+    # (only the variables recorded as arrays: most of a long tape is numbers)
+    for v in tape.arrays:
         x = vals[v]
+        if type(x) is not ndarray:
+            continue
         i = id(x)
         if i not in keep and i in ids:
             if ids[i] == v:
                 del ids[i]
-            vals[v] = Meta(x)
+            vals[v] = meta_of(x)
 
 
 # ------------------------------------------------------------------ views
@@ -387,10 +406,10 @@ def _record_setitem(tape, prim, r, old_var, key, value, flat, site):
         value_param = value
     else:
         in_vars = (old_var, vv)
-        value_param = Meta(value) if type(value) is ndarray else value
+        value_param = meta_of(value) if type(value) is ndarray else value
         if not (type(value) is ndarray) and vv < 0:
             value_param = None          # a constant: only its shape could matter
-    return tape.record_general(prim, r, in_vars, (Meta(r), key, value_param, flat), {}, site)
+    return tape.record_general(prim, r, in_vars, (meta_of(r), key, value_param, flat), {}, site)
 
 
 def _reread_views(tape, r, region, v, site):
@@ -410,7 +429,7 @@ def _reread_views(tape, r, region, v, site):
         pos = positions(o, r)
         if pos is None:
             _unmappable(o, "a write")
-        keep_weakly(tape, tape.record_general(GATHER, o, (v,), (Meta(r), pos), {}, site), o)
+        keep_weakly(tape, tape.record_general(GATHER, o, (v,), (meta_of(r), pos), {}, site), o)
     lst[:] = keep
 
 

@@ -156,11 +156,13 @@ def backward(tape, seeds, owned_out=None):
                     cur = ct[i]
                     if cur.dtype.kind == "f":
                         cur[args[1]] += g
-                        _release(ct, owned, v)
+                        ct[v] = None
+                        owned.discard(v)
                         continue
             if kind == "flat":
                 cts, first_owned = p.vjps[0](g, vals[v], args, kwargs, v in owned)
-                _release(ct, owned, v)
+                ct[v] = None
+                owned.discard(v)
                 for k, (i, c) in enumerate(zip(a, cts)):
                     if i >= 0 and c is not None:
                         acc.add(i, c, k == 0 and first_owned)
@@ -230,11 +232,6 @@ def _fresh(c, cts, g, g_owned, args):
     return True
 
 
-def _release(ct, owned, v):
-    ct[v] = None
-    owned.discard(v)
-
-
 class _Accumulator:
     """ct[i] += c, with cotangents shaped and typed like variable i's value."""
     __slots__ = ("ct", "owned", "vals")
@@ -276,8 +273,9 @@ class _Accumulator:
             ct[i] = c
             if is_owned:
                 self.owned.add(i)
-        elif i in self.owned and type(cur) is np.ndarray and np.can_cast(
-                np.result_type(c), cur.dtype, "same_kind"):
+        elif i in self.owned and type(cur) is np.ndarray and (
+                getattr(c, "dtype", None) is cur.dtype or
+                np.can_cast(np.result_type(c), cur.dtype, "same_kind")):
             cur += c
         else:
             ct[i] = cur + c
