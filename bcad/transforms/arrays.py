@@ -128,45 +128,68 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
     """Record `out = prim(*args, **kwargs)` (an array rule)."""
     ids = tape.ids
     save = prim.save
-    if in_vars is None:
-        simple = not kwargs
-        if simple:
-            for a in args:
-                ta = type(a)
-                if ta is list or ta is tuple or ta is dict:
-                    simple = False
-                    break
-        if simple:      # (the common case: arrays and numbers)
-            in_vars = tuple([ids.get(id(a), -1) for a in args])
+    v = len(tape.vals)
+    if in_vars is None and not kwargs:
+        # The common case, arrays and numbers (no sequence to open): in one
+        # pass, their variables and what the tape keeps of them.
+        in_vars = []
+        for a in args:
+            ta = type(a)
+            if ta is list or ta is tuple or ta is dict:
+                in_vars = None
+                break
+            in_vars.append(ids.get(id(a), -1))
+        if in_vars is not None:
+            in_vars = tuple(in_vars)
             if prim.crossed and len(args) == 2 and tape.compact:
                 # An operand's value only for the other's cotangent: kept
                 # when the other is tracked (Primitive.crossed).
-                save = tuple([k for k in (0, 1) if in_vars[1 - k] >= 0])
-        else:
-            from .tracking import leaves_of
-            flat = []
-            for a in args:
-                leaves_of(tape, a, flat)
-            for a in kwargs.values():
-                leaves_of(tape, a, flat)
-            in_vars = tuple([ids.get(id(x), -1) for x in flat])
-    v = len(tape.vals)
+                save = (0,) if in_vars[1] >= 0 else ()
+                if in_vars[0] >= 0:
+                    save += (1,)
+            kept = []
+            for i, a in enumerate(args):
+                if type(a) is ndarray:
+                    if save is True or i in save:
+                        hold(tape, a, v)
+                    else:
+                        a = meta_of(a)
+                elif isinstance(a, ndarray):
+                    a = _param(tape, a, save is True or i in save, v)
+                kept.append(a)
+            _record_out(tape, prim, out, in_vars, tuple(kept), kwargs, site, save, v)
+            return v
+    if in_vars is None:
+        from .tracking import leaves_of
+        flat = []
+        for a in args:
+            leaves_of(tape, a, flat)
+        for a in kwargs.values():
+            leaves_of(tape, a, flat)
+        in_vars = tuple([ids.get(id(x), -1) for x in flat])
     if save is True:
         args = tuple([_param(tape, a, True, v) for a in args])
     else:
         args = tuple([_param(tape, a, i in save, v) for i, a in enumerate(args)])
     if kwargs:
         kwargs = {k: _param(tape, a, save is True, v) for k, a in kwargs.items()}
+    _record_out(tape, prim, out, in_vars, args, kwargs, site, save, v)
+    return v
+
+
+def _record_out(tape, prim, out, in_vars, args, kwargs, site, save, v):
+    """The equation, then what its output needs: held as a residual, or
+    (a view) registered with its owner and, when no rule reads it, kept
+    weakly."""
     tape.record_general(prim, out, in_vars, args, kwargs, site)
     if type(out) is ndarray:
         needs_ans = save is True or "ans" in save
         if needs_ans:
             hold(tape, out, v)
         if out.base is not None:
-            register_view(tape, out)
-            if not needs_ans:
-                keep_weakly(tape, v, out)
-    return v
+            # (a view no rule reads is registered by the weak reference
+            # that forgets it)
+            register_view(tape, out, None if needs_ans else keep_weakly(tape, v, out))
 
 
 def keep_weakly(tape, v, view):
@@ -175,24 +198,35 @@ def keep_weakly(tape, v, view):
     solver writing `K[i] = ...` into a stage array whose slices it took at
     every step would otherwise re-read them all, quadratically), and its
     `ids` entry goes with it, so that a new object given its address is not
-    taken for it."""
+    taken for it.  Returns the weak reference."""
     tape.vals[v] = meta_of(view)
-    forget_when_dropped(tape, view)
+    return forget_when_dropped(tape, view)
+
+
+class _Dropping(weakref.ref):
+    """A weak reference to a value the tape does not keep alive, which
+    removes the value's `ids` entry when it dies (`_dropped`)."""
+    __slots__ = ("key", "ids", "weak")
+
+
+def _dropped(w):
+    weak = w.weak
+    if weak.get(w.key) is w:
+        del weak[w.key]
+        w.ids.pop(w.key, None)
 
 
 def forget_when_dropped(tape, x):
-    """The tape does not keep `x` alive: its `ids` entry goes with it."""
+    """The tape does not keep `x` alive: its `ids` entry goes with it.
+    Returns the weak reference to x."""
     i = id(x)
-    w = tape.weak.get(i)
+    weak = tape.weak
+    w = weak.get(i)
     if w is not None and w() is x:
-        return
-    ids, weak = tape.ids, tape.weak
-
-    def dropped(w, i=i):
-        if weak.get(i) is w:
-            del weak[i]
-            ids.pop(i, None)
-    tape.weak[i] = weakref.ref(x, dropped)
+        return w
+    w = weak[i] = _Dropping(x, _dropped)
+    w.key, w.ids, w.weak = i, tape.ids, weak
+    return w
 
 
 def record_multi(tape, prim, outs, args, kwargs, site):
@@ -233,13 +267,14 @@ def release_values(tape, out):
 
 # ------------------------------------------------------------------ views
 
-def register_view(tape, view):
-    """`view` (an ndarray with a base) was handed to interpreted code."""
+def register_view(tape, view, ref=None):
+    """`view` (an ndarray with a base) was handed to interpreted code
+    (`ref`: a weak reference to it, if there is one)."""
     r = root(view)
     lst = tape.views.get(id(r))
     if lst is None:
         tape.views[id(r)] = lst = [r]
-    lst.append(weakref.ref(view))
+    lst.append(ref or weakref.ref(view))
 
 
 def positions(view, owner):
