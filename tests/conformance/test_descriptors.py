@@ -546,6 +546,86 @@ def p_property_deleter_missing():
     del c.p
 
 
+# A class with a property among plain attributes (scipy's OdeSolver has
+# `step_size`): its other attributes are read and written natively
+# (objects.core.HOOKED), the property's through the interpreter.
+class Stepper:
+    def __init__(self, t):
+        self.t, self.h, self.log = t, 0.5, []
+
+    @property
+    def step_size(self):
+        self.log.append("step_size")
+        return self.h
+
+
+@case()
+def p_hooked_class_plain_and_property_attributes():
+    s = Stepper(1.0)
+    for _ in range(3):
+        s.t = s.t + s.step_size
+        s.h = s.h / 2
+    return s.t, s.h, s.log, sorted(vars(s))
+
+
+@case()
+def p_hooked_class_missing_attribute():
+    s = Stepper(0.0)
+    try:
+        s.missing
+    except AttributeError as e:
+        return str(e), s.log
+
+
+@case()
+def p_hooked_class_property_added_later():
+    class C:
+        @property
+        def p(self):
+            return "p"
+
+    c = C()
+    c.x = 1
+    first = c.x
+    C.x = property(lambda self: "property x")    # a data descriptor now wins
+    second = c.x
+    C.y = property(lambda self: "y", lambda self, v: c.__dict__.__setitem__("seen", v))
+    c.y = 5
+    return first, second, c.y, c.__dict__
+
+
+@case()
+def p_hooked_subclass_shadows_property_with_attribute():
+    class Base:
+        @property
+        def a(self):
+            return "base property"
+
+    class Sub(Base):
+        a = "class attribute"
+
+    class SubSub(Sub):
+        pass
+
+    o = SubSub()
+    try:
+        o.a = 1                 # Sub.a is a plain attribute: the instance gets one
+    except AttributeError as e:
+        return "refused", str(e)
+    return o.a, Sub.a, vars(o)
+
+
+@case()
+def p_hooked_class_method_and_setattr_on_property_without_setter():
+    s = Stepper(2.0)
+    bound = s.__init__
+    try:
+        s.step_size = 3.0
+    except AttributeError as e:
+        msg = str(e)
+    return bound.__name__, msg, s.step_size, s.log
+
+
 @case.parametrize()
 def test_conformance(fn, args, kwargs):
     assert_same(fn, *args, **kwargs)

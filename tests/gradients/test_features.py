@@ -140,6 +140,41 @@ def test_operator_overloading_and_properties():
     assert_grad_fd(f, 0.3)
 
 
+class Solver:
+    """A class with one property among plain attributes: the others are read
+    natively (objects.core.HOOKED), the property's code interpreted."""
+    def __init__(self, y, h):
+        self.y, self.h = y, h
+
+    @property
+    def step(self):
+        return self.h * self.y
+
+
+def test_class_with_a_property_among_plain_attributes():
+    def f(x):
+        s = Solver(x, 0.5)
+        for _ in range(3):
+            s.y = s.y + s.step
+        return s.y
+    assert bcad.grad(f)(2.0) == pytest.approx(1.5 ** 3)
+
+
+def test_property_added_to_a_class_while_differentiating():
+    # Which attributes of a class run Python code is derived once per class;
+    # a property the differentiated code adds later must be interpreted (run
+    # natively, its arithmetic on x would be unseen).
+    def f(x):
+        s = Solver(x, 0.5)
+        first = s.y + s.step        # (the class's attributes looked at)
+        Solver2 = type("Solver2", (Solver,), {})
+        s.__class__ = Solver2
+        s.y                         # (Solver2 looked at)
+        Solver2.y = property(lambda self: self.__dict__["y"] * 3.0)
+        return first + s.y
+    assert bcad.grad(f)(2.0) == pytest.approx(1.5 + 3.0)
+
+
 @dataclasses.dataclass
 class Params:
     a: float

@@ -3,7 +3,7 @@ __getattribute__/__getattr__/__setattr__ interpreted; super() lookups."""
 import types
 
 from ...decode import NULL
-from .core import STATIC, PLAIN, FunctionType, ModuleType, lookup, call_method, class_mutated
+from .core import STATIC, PLAIN, HOOKED, FunctionType, ModuleType, lookup, call_method, class_mutated
 
 _call = None          # installed by core.set_call
 
@@ -53,6 +53,9 @@ def getattr_(obj, name):
         return class_getattr(obj, name)
     if PLAIN[tp]:
         return getattr(obj, name)
+    hooked = HOOKED[tp]
+    if hooked is not None and name not in hooked:
+        return getattr(obj, name)       # (no Python code on the way: exact)
     ga = lookup(tp, "__getattribute__")
     try:
         if type(ga) is FunctionType:
@@ -117,6 +120,9 @@ def load_method(obj, name):
     tp = type(obj)
     if PLAIN[tp]:
         return NULL, getattr(obj, name)
+    hooked = HOOKED[tp]
+    if hooked is not None and name not in hooked:
+        return NULL, getattr(obj, name)
     if not STATIC[tp] and not issubclass(tp, type):
         ga = lookup(tp, "__getattribute__")
         if ga is _object_getattribute:
@@ -140,6 +146,10 @@ def setattr_(obj, name, value):
     if issubclass(tp, type):
         return _class_setattr(obj, name, value)
     if PLAIN[tp]:
+        setattr(obj, name, value)
+        return
+    hooked = HOOKED[tp]
+    if hooked is not None and name not in hooked:
         setattr(obj, name, value)
         return
     sa = lookup(tp, "__setattr__")

@@ -71,33 +71,49 @@ class _Plain(dict):
     compute the right value (the getter would just run natively).
     """
     def __missing__(self, tp):
-        v = self[tp] = _compute_plain(tp)
+        h = HOOKED[tp]
+        v = self[tp] = h is not None and not h
         return v
 
 
-def _compute_plain(tp):
+class _Hooked(dict):
+    """type -> the names of the attributes of its instances whose get or set
+    may run Python code (properties and other Python-level descriptors in
+    the MRO), when nothing else can: no Python __getattribute__/__setattr__/
+    __delattr__ and no __getattr__; else None.  Getting or setting any other
+    attribute natively is exact and runs no Python code (a solver class with
+    one property need not take the slow path for all its attributes).  Same
+    lifetime as PLAIN."""
+    def __missing__(self, tp):
+        v = self[tp] = _compute_hooked(tp)
+        return v
+
+
+def _compute_hooked(tp):
     if STATIC[tp] or issubclass(tp, type):
-        return False
+        return None
     for name in ("__getattribute__", "__setattr__", "__delattr__"):
         if type(lookup(tp, name)) is FunctionType:
-            return False
+            return None
     if lookup(tp, "__getattr__") is not NULL:
-        return False
+        return None
+    names = set()
     for klass in tp.__mro__:
         if STATIC[klass]:
             continue
-        for v in klass.__dict__.values():
+        for k, v in klass.__dict__.items():
             vt = type(v)
             if vt is FunctionType or vt is staticmethod or vt is classmethod:
                 continue
             if vt is property or not STATIC[vt] and (
                     lookup(vt, "__get__") is not NULL or lookup(vt, "__set__") is not NULL
                     or lookup(vt, "__delete__") is not NULL):
-                return False
-    return True
+                names.add(k)
+    return frozenset(names)
 
 
 PLAIN = _Plain()
+HOOKED = _Hooked()
 
 
 class _NativeAttr(dict):
@@ -118,6 +134,7 @@ NATIVE_ATTR = _NativeAttr()
 def class_mutated():
     """Interpreted code changed a class: forget what was derived from classes."""
     PLAIN.clear()
+    HOOKED.clear()
     NATIVE_ATTR.clear()
 
 
