@@ -328,6 +328,25 @@ def GET_ITER(ins):
     return h
 
 
+@op("UNPACK_SEQUENCE")
+def UNPACK_SEQUENCE(ins):
+    """The plain UNPACK_SEQUENCE; `u, v = y` of a tracked array of that many
+    rows takes them at once (what iterating it gives: recorded subscripts)."""
+    plain = OPS["UNPACK_SEQUENCE"](ins)
+    n, nxt, me = ins.arg, ins.next, ins.index
+
+    def h(f):
+        s = f.stack
+        v = s[-1]
+        if type(v) is _ndarray and v.ndim and len(v) == n and id(v) in CTX.tape.ids:
+            f.pc = me
+            s.pop()
+            s.extend(array_ops.row_list(CTX.tape, v, ins)[::-1])
+            return nxt
+        return plain(f)
+    return h
+
+
 @op("BUILD_STRING")
 def BUILD_STRING(ins):
     n = ins.arg

@@ -195,11 +195,14 @@ def rows(tape, a, it, site=None):
         yield getitem(tape, a, i, site, meta)
 
 
-def row_list(tape, a):
-    """The rows of tracked array `a` as a list (for C code that iterates)."""
+def row_list(tape, a, site=None):
+    """The rows of tracked array `a` as a list (for C code that iterates, and
+    `x, y = a`), recorded as subscripts at `site`."""
     if a.ndim == 0:
         iter(a)                 # (numpy's TypeError)
-    return [getitem(tape, a, i) for i in range(len(a))]
+    site = site or current_site()
+    meta = meta_of(a)
+    return [getitem(tape, a, i, site, meta) for i in range(len(a))]
 
 
 def tolist(tape, a):

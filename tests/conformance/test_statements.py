@@ -416,6 +416,33 @@ def s_unpack_non_iterable():
 
 
 @case()
+def s_unpack_mapping_subscript_only():
+    # re.Match has a mapping __getitem__ (m[0]) and no sequence slot: not
+    # iterable, and CPython's unpacking error says "cannot unpack"
+    import re
+    a, b = re.match("a", "a")
+    return a, b
+
+
+@case()
+def s_unpack_sequence_without_len():
+    class Seq:
+        def __getitem__(self, i):
+            if i < 2:
+                return i * 10
+            raise IndexError(i)
+
+    class NoSeq:
+        __iter__ = None
+
+    a, b = Seq()
+    try:
+        c, d = NoSeq()
+    except TypeError as e:
+        return a, b, str(e)
+
+
+@case()
 def s_unpack_none():
     a, b = None
     return a, b

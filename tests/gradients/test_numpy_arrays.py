@@ -302,6 +302,36 @@ def test_floats_and_arrays_mix():
     assert bcad.grad(f)(0.7) == pytest.approx((f(0.7 + eps) - f(0.7 - eps)) / 2e-6, rel=1e-6)
 
 
+def test_unpacking_arrays():
+    # `a, b = x` of a tracked array: its rows at once (elements, or views of
+    # a 2-d array), as iterating it gives them.
+    def f(x):
+        a, b, c = x                               # numpy float64 elements
+        (r, s), (t, u) = np.outer(x[:2], x[1:])   # rows of a 2-d array, then elements
+        p, q = x.reshape(3, 1)[:2]                # rows that are 1-element views
+        assert type(a) is np.float64 and p.shape == (1,)
+        return a * b + c * r - s * t * u + np.sum(p * q)
+    x = np.array([0.3, -1.2, 2.0])
+    np.testing.assert_allclose(bcad.grad(f)(x), fd_grad(f, x), rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape, n", [((3,), 2), ((2,), 3), ((), 2), ((2, 2), 3)])
+def test_unpacking_arrays_errors_as_native(shape, n):
+    def f(x):
+        y = x * 1.0
+        if n == 2:
+            a, b = y
+        else:
+            a, b, c = y
+        return 0.0
+    x = np.ones(shape)
+    with pytest.raises((ValueError, TypeError)) as native:
+        f(x)
+    with pytest.raises(type(native.value)) as traced:
+        bcad.grad(f)(x)
+    assert str(traced.value) == str(native.value)
+
+
 def test_math_of_numpy_scalars():
     f = lambda x: __import__("math").sin(x[0]) * x[1]     # noqa: E731
     np.testing.assert_allclose(bcad.grad(f)(X.copy()),

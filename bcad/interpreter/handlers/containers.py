@@ -1,4 +1,6 @@
 """Building containers and strings, unpacking."""
+import types
+
 from ...decode import NULL
 from .. import objects
 from ..objects import STATIC, type_name, iterate
@@ -260,9 +262,40 @@ def LIST_TO_TUPLE(ins):
 def _unpack_iter(v):
     tp = type(v)
     if not STATIC[tp] or tp is not list and tp is not tuple:
-        if objects.lookup(tp, "__iter__") in (NULL, None) and objects.lookup(tp, "__getitem__") is NULL:
-            raise TypeError(f"cannot unpack non-iterable {type_name(tp)} object")
+        if objects.lookup(tp, "__iter__") is NULL and not _is_sequence(v, tp):
+            raise TypeError(f"cannot unpack non-iterable {_tp_name(v)} object")
     return objects.iter_(v)
+
+
+def _tp_name(v):
+    """The type's C name, as CPython's own "not iterable" error gives it (a C
+    type created at run time, re.Match, is named with its module; a class
+    statement's is not).  (v has no __iter__ and is no sequence: iter(v)
+    fails natively, running no Python code.)"""
+    try:
+        iter(v)
+    except TypeError as e:
+        m, tail = str(e), "' object is not iterable"
+        if m.startswith("'") and m.endswith(tail):
+            return m[1:-len(tail)]
+    return type_name(type(v))
+
+
+def _is_sequence(v, tp):
+    """PySequence_Check(v), which CPython's unpacking error asks: a
+    __getitem__ that fills the sequence slot.  A Python class's does; a C
+    type's may be a mapping's only (numpy scalars: `x[()]`), which only
+    reversed()'s error tells apart ("not reversible": no sequence slot)."""
+    g = objects.lookup(tp, "__getitem__")
+    if g is NULL or issubclass(tp, dict):
+        return False
+    if type(g) is types.FunctionType or type(objects.lookup(tp, "__reversed__")) is types.FunctionType:
+        return True
+    try:
+        reversed(v)
+    except TypeError as e:
+        return "not reversible" not in str(e)
+    return True
 
 
 def _take(it, n, expected_msg):
