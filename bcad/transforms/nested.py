@@ -119,21 +119,22 @@ def gradients(res, out_leaves, cts):
     inputs = set(res.input_var.values())
     got = {}
     set_needs(None)
-    for v in range(end - 1, start - 1, -1):
-        g = ct.pop(v, None)
-        if g is None:
-            continue
-        if v in inputs:
-            got[v] = g
-            continue
-        p = tape.prim[v]
-        if p is INPUT:
-            continue
-        for i, c in _vjp_equation(tape, v, p, g, start):
-            if i >= start and c is not None:
-                c = kernel(derived.like, tape.vals[i], c)
-                ct[i] = c if i not in ct else kernel(derived.add, ct[i], c)
-    from .reverse import input_gradients
+    from .reverse import input_gradients, derivative_errors
+    with derivative_errors():
+        for v in range(end - 1, start - 1, -1):
+            g = ct.pop(v, None)
+            if g is None:
+                continue
+            if v in inputs:
+                got[v] = g
+                continue
+            p = tape.prim[v]
+            if p is INPUT:
+                continue
+            for i, c in _vjp_equation(tape, v, p, g, start):
+                if i >= start and c is not None:
+                    c = kernel(derived.like, tape.vals[i], c)
+                    ct[i] = c if i not in ct else kernel(derived.add, ct[i], c)
     return input_gradients(res, lambda leaf, v: None if v not in got else
                            kernel(derived.like, leaf, got[v]))
 

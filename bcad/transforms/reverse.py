@@ -428,6 +428,18 @@ def run_forward(fun, args, kwargs, diff_positions, tape=None, kind="vjp"):
     return res
 
 
+def derivative_errors():
+    """numpy's floating-point error modes while bcad computes derivatives
+    (backward passes, tangent pushes): ignored.  A derivative rule meets
+    infinities and nan the program never made (the derivative of sqrt at 0,
+    0 * inf where a cotangent is zero, which the rules then clear): under
+    the user's np.seterr(all="raise"), `warnings.simplefilter("error")` or
+    np.errstate(call=handler) they would raise, or call the handler, where
+    the program itself did not.  A non-finite derivative is returned as a
+    value.  The forward pass keeps the user's modes exactly."""
+    return np.errstate(all="ignore")
+
+
 # What the last forward pass recorded (bcad.last_tape_stats()).
 LAST_STATS = {}
 
@@ -444,7 +456,7 @@ def gradients(res, out_leaves, cts):
         if v >= 0 and c is not None:
             seeds[v] = c if v not in seeds else seeds[v] + c
     owned = set()
-    with ENTRY_LOCK:        # (one backward pass at a time: rules read set_needs)
+    with ENTRY_LOCK, derivative_errors():   # (one backward pass at a time: rules read set_needs)
         ct = backward(tape, seeds, owned) if seeds else [None] * len(tape.vals)
     return input_gradients(res, lambda leaf, v: None if ct[v] is None else
                            _like_input(leaf, _real_for(leaf, ct[v]), v in owned))
