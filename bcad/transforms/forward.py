@@ -55,32 +55,42 @@ def push(tape, seeds, start=0):
     tan = [None] * n
     for v, t in seeds.items():
         tan[v] = t
-    vals, prims, A, B = tape.vals, tape.prim, tape.a, tape.b
     with ENTRY_LOCK:
         nested = context.recording() is not None
         set_needs(None)
         for v in range(start, n):
-            p = prims[v]
-            if p is INPUT:
-                continue
-            a, b = A[v], B[v]
-            if b == GENERAL:
-                ts = [None if i < start else tan[i] for i in a]
-                for t in ts:
-                    if t is not None:
-                        break
-                else:
-                    continue
-                t = _push_general(tape, v, p, ts, nested)
-            else:
-                ta = None if a < start else tan[a]
-                tb = None if b < start else tan[b]
-                if ta is None and tb is None:
-                    continue
-                t = _push_scalar(tape, v, p, ta, tb, nested)
+            t = push_one(tape, v, tan, start, nested)
             if t is not None:
-                tan[v] = kernel(derived.like, vals[v], t)
+                tan[v] = t
     return tan
+
+
+def push_one(tape, v, tan, start=0, nested=False):
+    """The tangent of equation v of `tape` (None: zero), from its inputs'
+    tangents `tan[i]` (indexed by variable; None: zero; variables before
+    `start` are constants).  (`push` runs it over a recorded tape; the
+    streamed jvp, streamed.py, on each equation as it is recorded.)"""
+    p = tape.prim[v]
+    if p is INPUT:
+        return None
+    a, b = tape.a[v], tape.b[v]
+    if b == GENERAL:
+        ts = [None if i < start else tan[i] for i in a]
+        for t in ts:
+            if t is not None:
+                break
+        else:
+            return None
+        t = _push_general(tape, v, p, ts, nested)
+    else:
+        ta = None if a < start else tan[a]
+        tb = None if b < start else tan[b]
+        if ta is None and tb is None:
+            return None
+        t = _push_scalar(tape, v, p, ta, tb, nested)
+    if t is None:
+        return None
+    return kernel(derived.like, tape.vals[v], t)
 
 
 def _is_complex(x):

@@ -1,0 +1,339 @@
+"""Forward mode with the tangents carried beside the values: a `bcad.jvp`
+called at the top (no tape recording in this thread) records on a
+`TangentTape`, which computes each equation's tangent shortly after the
+equation is recorded and then forgets it, so that memory is bounded by what
+is live, not by the length of the computation.
+
+- *Pushing.*  Equations are pushed in batches (`BATCH`), at the start of a
+  later record and when the function returns: a few sites complete an
+  equation after recording it (`arrays.record_multi` sets the outputs
+  tuple, `keep_weakly` its value, `_snapshot` copies a held argument before
+  a write), and all of them happen before the next equation is recorded.
+  Each push is `forward.push_one`, the very code of the recorded path's
+  `forward.push`, run in the environment that push runs in: no transform
+  level, no tape recording (`CTX` emptied for the batch), the interpreter's
+  differentiation switched off, `set_needs(None)`, no profile hook in this
+  thread.  So a derived JVP (the transpose of a VJP by `grad`, a
+  custom_vjp's backward) is a transform of its own on its own tape, as
+  after a recording, and nothing lands on the streaming tape.
+- *Forgetting.*  A pushed equation's primitive, inputs and parameters are
+  dropped at once, with the residual holders (`tape.holders`) that pointed
+  at it.  Its value and tangent stay while a later equation may read them:
+  while `ids` maps an object to the variable and something other than the
+  tape holds that object.  A sweep (amortized: when the live entries have
+  doubled) drops the others, with their `ids` entries, and the view
+  registrations whose views all died.
+- *Nesting.*  Once a transform runs inside (its level on this tape: `hvp`
+  is a `jvp` of `grad`), its pass reads its segment of the tape after its
+  level ends: from then on nothing is forgotten (tangents are still pushed
+  as recorded; memory is the recorded path's).
+
+A push that fails (a rule without a JVP) stops the pushing; the error is
+raised when the function has returned, as the recorded path raises it
+after recording.  The columns are dicts of the live variables (`Values`:
+`len()` is the number of variables recorded).
+"""
+import sys
+import threading
+
+from ..interpreter import ENTRY_LOCK
+from ..interpreter.state import restore_profile
+from ..rules import derived
+from ..rules.numpy import set_needs, _NEEDS
+from ..tape.tape import Tape, INPUT
+from .context import CTX
+from .forward import push_one
+from .reverse import differentiating, run_forward
+
+BATCH = 256          # equations recorded between two pushes
+SWEEP_MIN = 2048     # live variables below which no sweep runs
+
+
+class Entries(dict):
+    """A column of a TangentTape: variable -> entry, for the live variables
+    (a forgotten one reads as None)."""
+    __slots__ = ()
+
+    def __missing__(self, key):
+        return None
+
+
+class Values(Entries):
+    """The values column; `len()` is the number of variables recorded (the
+    next variable), as a Tape's list has it."""
+    __slots__ = ("n",)
+
+    def __len__(self):
+        return self.n
+
+
+def _count(vals, v):
+    """References to the value of variable v (calibrated by BASE: the value
+    held by `vals` only)."""
+    x = vals[v]
+    return sys.getrefcount(x)
+
+
+def _base():
+    vals = Values()
+    vals.n = 1
+    vals[0] = object()
+    return _count(vals, 0)
+
+
+BASE = _base()
+
+
+class TangentTape(Tape):
+    """A Tape whose equations' tangents are computed as they are recorded
+    (module docstring).  `seeds`: the tangents of the differentiable input
+    leaves in the order they become inputs (None: zero)."""
+    __slots__ = ("tan", "seeds", "seeded", "pushed", "flush_at", "keep", "error", "sweep_at",
+                 "flushing")
+
+    def __init__(self, seeds):
+        super().__init__()
+        self.vals = Values()
+        self.vals.n = 0
+        self.prim, self.a, self.b = Entries(), Entries(), Entries()
+        self.params, self.site = Entries(), Entries()
+        self.tan = Entries()         # var -> tangent (None: zero)
+        self.seeds = seeds
+        self.seeded = 0
+        self.pushed = 0              # equations before it are pushed
+        self.flush_at = BATCH
+        self.keep = False            # a transform ran inside: forget nothing
+        self.error = None            # the push that failed
+        self.sweep_at = SWEEP_MIN
+        self.flushing = False
+
+    # -- recording ---------------------------------------------------------
+    def _next(self):
+        """The variable of the equation about to be recorded (pushing the
+        pending ones first when a batch is full)."""
+        vals = self.vals
+        v = vals.n
+        if not self.keep and len(CTX.levels) > 1:
+            self.keep = True         # (a transform inside: its pass reads the tape)
+        if v >= self.flush_at:
+            self._flush(v)
+        vals.n = v + 1
+        return v
+
+    def new_input(self, value, site=None):
+        v = self._next()
+        self.ids[id(value)] = v
+        self.vals[v] = value
+        self.prim[v] = INPUT
+        self.a[v] = -1
+        self.b[v] = -1
+        self.params[v] = None
+        self.site[v] = site
+        k = self.seeded
+        if k < len(self.seeds):
+            # (the transform's own inputs come first, in order; those of a
+            # transform inside it are constants here)
+            self.seeded = k + 1
+            t = self.seeds[k]
+            if t is not None:
+                self.tan[v] = derived.like(value, t)
+        return v
+
+    def record2(self, prim, out, x, y, site):
+        v = self._next()
+        ids = self.ids
+        va = ids.get(id(x), -1)
+        vb = ids.get(id(y), -1)
+        ids[id(out)] = v
+        self.vals[v] = out
+        self.prim[v] = prim
+        self.a[v] = va
+        self.b[v] = vb
+        self.params[v] = None if va >= 0 and vb >= 0 else (x, y)
+        self.site[v] = site
+        return v
+
+    def record1(self, prim, out, x, site, params=None):
+        v = self._next()
+        ids = self.ids
+        va = ids.get(id(x), -1)
+        ids[id(out)] = v
+        self.vals[v] = out
+        self.prim[v] = prim
+        self.a[v] = va
+        self.b[v] = -1
+        if params is None and va < 0:
+            params = (x,)
+        self.params[v] = params
+        self.site[v] = site
+        return v
+
+    def record_general(self, prim, out, in_vars, args, kwargs, site):
+        v = self._next()
+        self.ids[id(out)] = v
+        self.vals[v] = out
+        self.prim[v] = prim
+        self.a[v] = in_vars
+        self.b[v] = -2
+        self.params[v] = (args, kwargs)
+        self.site[v] = site
+        return v
+
+    # -- pushing and forgetting ---------------------------------------------
+    def finish(self):
+        """Push the pending equations (the function has returned); raise
+        the push's error if one failed."""
+        with ENTRY_LOCK:
+            self._flush(self.vals.n)
+        if self.seeded != len(self.seeds):
+            raise AssertionError("bcad internal error: the streamed jvp's inputs and seeds "
+                                 "differ")
+        err, self.error = self.error, None
+        if err is not None:
+            raise err
+
+    def tangent(self, value):
+        """The tangent of a value the function returned (None: zero)."""
+        v = self.ids.get(id(value), -1)
+        return None if v < 0 else self.tan[v]
+
+    def _flush(self, end):
+        if self.flushing:
+            raise AssertionError("bcad internal error: recorded on the streaming tape while "
+                                 "pushing its tangents")
+        if self.error is None and self.pushed < end:
+            self._push(end)
+        if not self.keep:
+            self._forget(end)
+        self.pushed = end
+        self.flush_at = end + BATCH
+
+    def _push(self, end):
+        ctx = CTX
+        saved = ctx.tape, ctx.levels, ctx.owner
+        needs = _NEEDS[0]
+        prof = sys.getprofile()
+        if prof is not None:
+            sys.setprofile(None)
+        self.flushing = True
+        levels = _Levels()
+        ctx.tape, ctx.levels, ctx.owner = None, levels, None
+        try:
+            with differentiating(False):
+                set_needs(None)
+                tan = self.tan
+                for v in range(self.pushed, end):
+                    t = push_one(self, v, tan)
+                    if t is not None:
+                        tan[v] = t
+        except Exception as e:
+            self.error = _detached(e)
+        finally:
+            ctx.tape, ctx.levels, ctx.owner = saved
+            set_needs(needs)
+            if prof is not None:
+                restore_profile(prof)
+            self.flushing = False
+        if levels.entered:
+            _rearm_other_threads()
+
+    def _forget(self, end):
+        """Drop the pushed equations before `end` but their values and
+        tangents (and the residual holders pointing at them); sweep the
+        values when the live ones have doubled."""
+        for col in (self.prim, self.a, self.b, self.params, self.site):
+            for v in range(self.pushed, end):
+                col.pop(v, None)
+        holders = self.holders
+        if holders:
+            for k in [*holders.keys()]:
+                lst = holders[k]
+                kept = [e for e in lst[1:] if e[1] >= end]
+                if kept:
+                    lst[1:] = kept
+                else:
+                    del holders[k]
+        if dict.__len__(self.vals) >= self.sweep_at:
+            self._sweep()
+            self.sweep_at = max(SWEEP_MIN, 2 * dict.__len__(self.vals))
+
+    def _sweep(self):
+        """Forget the values (and tangents) no later equation can read: a
+        variable `ids` does not map to, or whose value only the tape holds
+        (with its `ids` entry).  Nothing is pending when this runs."""
+        views = self.views
+        for k in [*views.keys()]:
+            lst = views[k]
+            for w in lst[1:]:
+                if w() is not None:
+                    break
+            else:
+                del views[k]
+        vals, tan, ids = self.vals, self.tan, self.ids
+        mapped = set(ids.values())
+        dead = [v for v in vals.keys() if v not in mapped]
+        for v in dead:
+            del vals[v]
+            tan.pop(v, None)
+        base = BASE
+        for v in [*vals.keys()]:
+            i = id(vals[v])
+            if ids.get(i) == v and _count(vals, v) <= base:
+                del ids[i]
+                del vals[v]
+                tan.pop(v, None)
+
+    def live(self):
+        """How many variables the tape keeps (tests, benchmarks)."""
+        return dict.__len__(self.vals)
+
+
+class _Levels(list):
+    """The (empty) level stack while a batch is pushed: did a transform
+    run there (a derived JVP's `grad`)?"""
+    __slots__ = ("entered",)
+
+    def __init__(self):
+        super().__init__()
+        self.entered = False
+
+    def append(self, level):
+        self.entered = True
+        list.append(self, level)
+
+
+def _detached(e):
+    """Exception `e` kept for later without the frames of its tracebacks
+    (which hold the tape: a cycle otherwise, boundary.refuse)."""
+    x = e
+    while x is not None:
+        x.__traceback__ = None
+        x = x.__context__
+    return e
+
+
+_ALL_THREADS = hasattr(threading, "setprofile_all_threads")
+
+
+def _rearm_other_threads():
+    """A transform the push ran (a derived JVP's `grad`) removed the hook
+    that refuses other threads' native code on differentiable values from
+    the threads running (3.12+: OtherThreads.__exit__): put it back."""
+    if not _ALL_THREADS:
+        return
+    from .boundary import OtherThreads
+    hook = threading.getprofile()
+    if type(getattr(hook, "__self__", None)) is OtherThreads:
+        mine = sys.getprofile()
+        threading.setprofile_all_threads(hook)
+        restore_profile(mine)
+
+
+def record(fun, primals, seeds, kind="jvp"):
+    """Interpret fun(*primals) on a TangentTape with `seeds` the tangents of
+    the differentiable leaves of the primals, in order; returns the
+    forward result (reverse.VJPResult) and the tape, every tangent pushed."""
+    tape = TangentTape(seeds)
+    res = run_forward(fun, primals, {}, tuple(range(len(primals))), tape=tape, kind=kind)
+    tape.finish()
+    return res, tape
