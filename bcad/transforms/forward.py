@@ -90,7 +90,9 @@ def push_one(tape, v, tan, start=0, nested=False):
         t = _push_scalar(tape, v, p, ta, tb, nested)
     if t is None:
         return None
-    return kernel(derived.like, tape.vals[v], t)
+    if nested:
+        return kernel(derived.like, tape.vals[v], t)
+    return derived.like(tape.vals[v], t)
 
 
 def _is_complex(x):
@@ -105,9 +107,13 @@ def _push_scalar(tape, v, p, ta, tb, nested):
     """A primitive of one or two numbers (vjps[i](g, ans, *args))."""
     ans = tape.vals[v]
     args = tape.operands(v)
+    if not nested:      # (kernel's direct call: no tape records)
+        if p.jvp is not None:
+            return p.jvp((ta, tb), ans, *args)
+        return derived.scalar_jvp(p.vjps, (ta, tb), ans, args, _is_complex(ans))
     if p.jvp is not None:
-        return kernel(_rule(p, p.jvp, nested), (ta, tb), ans, *args)
-    vjps = tuple(None if f is None else _rule(p, f, nested) for f in p.vjps)
+        return kernel(interpretable(p, p.jvp), (ta, tb), ans, *args)
+    vjps = tuple(None if f is None else interpretable(p, f) for f in p.vjps)
     return kernel(derived.scalar_jvp, vjps, (ta, tb), ans, args, _is_complex(ans))
 
 

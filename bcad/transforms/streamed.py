@@ -46,30 +46,26 @@ from .forward import push_one
 from .reverse import differentiating, run_forward
 
 BATCH = 256          # equations recorded between two pushes
-SWEEP_MIN = 2048     # live variables below which no sweep runs
+SWEEP_MIN = 8192     # live variables below which no sweep runs
 
 
-class Entries(dict):
-    """A column of a TangentTape: variable -> entry, for the live variables
-    (a forgotten one reads as None)."""
-    __slots__ = ()
+class Values(dict):
+    """The values column of a TangentTape: variable -> value, for the live
+    variables (a forgotten one reads as None); `len()` is the number of
+    variables recorded (the next variable), as a Tape's list has it.  (The
+    other columns are plain dicts.)"""
+    __slots__ = ("n",)
 
     def __missing__(self, key):
         return None
-
-
-class Values(Entries):
-    """The values column; `len()` is the number of variables recorded (the
-    next variable), as a Tape's list has it."""
-    __slots__ = ("n",)
 
     def __len__(self):
         return self.n
 
 
 def _count(vals, v):
-    """References to the value of variable v (calibrated by BASE: the value
-    held by `vals` only)."""
+    """References to the value of variable v (BASE: held by `vals` only),
+    counted as TangentTape._collect counts them."""
     x = vals[v]
     return sys.getrefcount(x)
 
@@ -95,9 +91,10 @@ class TangentTape(Tape):
         super().__init__()
         self.vals = Values()
         self.vals.n = 0
-        self.prim, self.a, self.b = Entries(), Entries(), Entries()
-        self.params, self.site = Entries(), Entries()
-        self.tan = Entries()         # var -> tangent (None: zero)
+        # (plain dicts: their subscripts are the interpreter's fast ones)
+        self.prim, self.a, self.b, self.params = {}, {}, {}, {}
+        self.site = {}               # (sites are for dumps of recorded tapes: none kept)
+        self.tan = {}                # var -> tangent (None: zero), every pushed variable's
         self.seeds = seeds
         self.seeded = 0
         self.pushed = 0              # equations before it are pushed
@@ -109,16 +106,22 @@ class TangentTape(Tape):
 
     # -- recording ---------------------------------------------------------
     def _next(self):
-        """The variable of the equation about to be recorded (pushing the
-        pending ones first when a batch is full)."""
+        """The variable of the equation about to be recorded."""
         vals = self.vals
         v = vals.n
-        if not self.keep and len(CTX.levels) > 1:
-            self.keep = True         # (a transform inside: its pass reads the tape)
-        if v >= self.flush_at:
-            self._flush(v)
+        if v >= self.flush_at or len(CTX.levels) > 1:
+            self._between(v)
         vals.n = v + 1
         return v
+
+    def _between(self, v):
+        """Before equation v is recorded: note a transform running inside
+        (its pass will read the tape: keep everything), push the pending
+        equations when a batch is full."""
+        if len(CTX.levels) > 1:
+            self.keep = True
+        if v >= self.flush_at:
+            self._flush(v)
 
     def new_input(self, value, site=None):
         v = self._next()
@@ -128,7 +131,6 @@ class TangentTape(Tape):
         self.a[v] = -1
         self.b[v] = -1
         self.params[v] = None
-        self.site[v] = site
         k = self.seeded
         if k < len(self.seeds):
             # (the transform's own inputs come first, in order; those of a
@@ -137,46 +139,57 @@ class TangentTape(Tape):
             t = self.seeds[k]
             if t is not None:
                 self.tan[v] = derived.like(value, t)
+                return v
+        self.tan[v] = None
         return v
 
     def record2(self, prim, out, x, y, site):
-        v = self._next()
+        vals = self.vals
+        v = vals.n
+        if v >= self.flush_at or len(CTX.levels) > 1:
+            self._between(v)
+        vals.n = v + 1
         ids = self.ids
         va = ids.get(id(x), -1)
         vb = ids.get(id(y), -1)
         ids[id(out)] = v
-        self.vals[v] = out
+        vals[v] = out
         self.prim[v] = prim
         self.a[v] = va
         self.b[v] = vb
         self.params[v] = None if va >= 0 and vb >= 0 else (x, y)
-        self.site[v] = site
         return v
 
     def record1(self, prim, out, x, site, params=None):
-        v = self._next()
+        vals = self.vals
+        v = vals.n
+        if v >= self.flush_at or len(CTX.levels) > 1:
+            self._between(v)
+        vals.n = v + 1
         ids = self.ids
         va = ids.get(id(x), -1)
         ids[id(out)] = v
-        self.vals[v] = out
+        vals[v] = out
         self.prim[v] = prim
         self.a[v] = va
         self.b[v] = -1
         if params is None and va < 0:
             params = (x,)
         self.params[v] = params
-        self.site[v] = site
         return v
 
     def record_general(self, prim, out, in_vars, args, kwargs, site):
-        v = self._next()
+        vals = self.vals
+        v = vals.n
+        if v >= self.flush_at or len(CTX.levels) > 1:
+            self._between(v)
+        vals.n = v + 1
         self.ids[id(out)] = v
-        self.vals[v] = out
+        vals[v] = out
         self.prim[v] = prim
         self.a[v] = in_vars
         self.b[v] = -2
         self.params[v] = (args, kwargs)
-        self.site[v] = site
         return v
 
     # -- pushing and forgetting ---------------------------------------------
@@ -191,11 +204,6 @@ class TangentTape(Tape):
         err, self.error = self.error, None
         if err is not None:
             raise err
-
-    def tangent(self, value):
-        """The tangent of a value the function returned (None: zero)."""
-        v = self.ids.get(id(value), -1)
-        return None if v < 0 else self.tan[v]
 
     def _flush(self, end):
         if self.flushing:
@@ -224,7 +232,7 @@ class TangentTape(Tape):
                 tan = self.tan
                 for v in range(self.pushed, end):
                     t = push_one(self, v, tan)
-                    if t is not None:
+                    if t is not None or v not in tan:     # (an input has its seed)
                         tan[v] = t
         except Exception as e:
             self.error = _detached(e)
@@ -241,9 +249,11 @@ class TangentTape(Tape):
         """Drop the pushed equations before `end` but their values and
         tangents (and the residual holders pointing at them); sweep the
         values when the live ones have doubled."""
-        for col in (self.prim, self.a, self.b, self.params, self.site):
-            for v in range(self.pushed, end):
-                col.pop(v, None)
+        # (nothing is pending: the columns hold only pushed equations)
+        self.prim.clear()
+        self.a.clear()
+        self.b.clear()
+        self.params.clear()
         holders = self.holders
         if holders:
             for k in [*holders.keys()]:
@@ -253,9 +263,28 @@ class TangentTape(Tape):
                     lst[1:] = kept
                 else:
                     del holders[k]
+        self._collect(self.pushed, end)
         if dict.__len__(self.vals) >= self.sweep_at:
             self._sweep()
             self.sweep_at = max(SWEEP_MIN, 2 * dict.__len__(self.vals))
+
+    def _collect(self, lo, end):
+        """Forget the values (and tangents) of the equations lo..end just
+        pushed that only the tape holds, when their variable is their
+        value's (most die young: a loop's intermediates)."""
+        vals, tan, ids = self.vals, self.tan, self.ids
+        ids_get = ids.get
+        getrc = sys.getrefcount
+        base = BASE
+        tan_pop = tan.pop
+        for v in range(lo, end):
+            x = vals[v]
+            if getrc(x) <= base:
+                i = id(x)
+                if ids_get(i) == v:
+                    del ids[i]
+                    del vals[v]
+                    tan_pop(v, None)
 
     def _sweep(self):
         """Forget the values (and tangents) no later equation can read: a
