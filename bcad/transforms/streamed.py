@@ -46,7 +46,13 @@ from .forward import push_one
 from .reverse import differentiating, run_forward
 
 BATCH = 256          # equations recorded between two pushes
-SWEEP_MIN = 8192     # live variables below which no sweep runs
+SWEEP_MIN = 1024     # live variables below which no sweep runs
+
+
+# The last streamed jvp: variables recorded, the most kept at once (before
+# a batch was pushed and forgotten), kept at the end, whether a transform
+# inside made it keep everything.  (tests, benchmarks)
+LAST_STATS = {}
 
 
 class Values(dict):
@@ -85,7 +91,7 @@ class TangentTape(Tape):
     (module docstring).  `seeds`: the tangents of the differentiable input
     leaves in the order they become inputs (None: zero)."""
     __slots__ = ("tan", "seeds", "seeded", "pushed", "flush_at", "keep", "error", "sweep_at",
-                 "flushing")
+                 "flushing", "peak", "young")
 
     def __init__(self, seeds):
         super().__init__()
@@ -103,6 +109,8 @@ class TangentTape(Tape):
         self.error = None            # the push that failed
         self.sweep_at = SWEEP_MIN
         self.flushing = False
+        self.peak = 0                # the most variables kept at once (LAST_STATS)
+        self.young = []              # variables that survived their batch's _collect
 
     # -- recording ---------------------------------------------------------
     def _next(self):
@@ -198,6 +206,9 @@ class TangentTape(Tape):
         the push's error if one failed."""
         with ENTRY_LOCK:
             self._flush(self.vals.n)
+        LAST_STATS.clear()
+        LAST_STATS.update(recorded=self.vals.n, peak_live=max(self.peak, self.live()),
+                          live=self.live(), kept=self.keep)
         if self.seeded != len(self.seeds):
             raise AssertionError("bcad internal error: the streamed jvp's inputs and seeds "
                                  "differ")
@@ -211,6 +222,9 @@ class TangentTape(Tape):
                                  "pushing its tangents")
         if self.error is None and self.pushed < end:
             self._push(end)
+        n = dict.__len__(self.vals)
+        if n > self.peak:
+            self.peak = n
         if not self.keep:
             self._forget(end)
         self.pushed = end
@@ -270,13 +284,24 @@ class TangentTape(Tape):
 
     def _collect(self, lo, end):
         """Forget the values (and tangents) of the equations lo..end just
-        pushed that only the tape holds, when their variable is their
-        value's (most die young: a loop's intermediates)."""
+        pushed, and of those that survived the previous batch, that only the
+        tape holds, when their variable is their value's: most die young (a
+        loop's intermediates, its carried values a batch later); what
+        survives twice waits for a sweep."""
         vals, tan, ids = self.vals, self.tan, self.ids
         ids_get = ids.get
         getrc = sys.getrefcount
         base = BASE
         tan_pop = tan.pop
+        for v in self.young:
+            x = vals[v]
+            if getrc(x) <= base:
+                i = id(x)
+                if ids_get(i) == v:
+                    del ids[i]
+                    del vals[v]
+                    tan_pop(v, None)
+        young = []
         for v in range(lo, end):
             x = vals[v]
             if getrc(x) <= base:
@@ -285,6 +310,9 @@ class TangentTape(Tape):
                     del ids[i]
                     del vals[v]
                     tan_pop(v, None)
+                    continue
+            young.append(v)
+        self.young = young
 
     def _sweep(self):
         """Forget the values (and tangents) no later equation can read: a
