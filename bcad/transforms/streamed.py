@@ -28,9 +28,11 @@ is live, not by the length of the computation.
   level ends: from then on nothing is forgotten (tangents are still pushed
   as recorded; memory is the recorded path's).
 
-A push that fails (a rule without a JVP) stops the pushing; the error is
-raised when the function has returned, as the recorded path raises it
-after recording.  The columns are dicts of the live variables (`Values`:
+A push that fails while the function runs (a rule without a JVP, a
+recursion limit reached deep in the user's code) stalls the streaming:
+from that equation on the tape records and keeps everything, and the
+pushes resume when the function has returned, where the recorded path
+runs them, and raise there if they fail again.  The columns are dicts of the live variables (`Values`:
 `len()` is the number of variables recorded).
 """
 import sys
@@ -90,7 +92,7 @@ class TangentTape(Tape):
     """A Tape whose equations' tangents are computed as they are recorded
     (module docstring).  `seeds`: the tangents of the differentiable input
     leaves in the order they become inputs (None: zero)."""
-    __slots__ = ("tan", "seeds", "seeded", "pushed", "flush_at", "keep", "error", "sweep_at",
+    __slots__ = ("tan", "seeds", "seeded", "pushed", "flush_at", "keep", "stalled", "sweep_at",
                  "flushing", "peak", "young")
 
     def __init__(self, seeds):
@@ -106,7 +108,7 @@ class TangentTape(Tape):
         self.pushed = 0              # equations before it are pushed
         self.flush_at = BATCH
         self.keep = False            # a transform ran inside: forget nothing
-        self.error = None            # the push that failed
+        self.stalled = False         # a push failed: the rest waits for finish()
         self.sweep_at = SWEEP_MIN
         self.flushing = False
         self.peak = 0                # the most variables kept at once (LAST_STATS)
@@ -202,35 +204,38 @@ class TangentTape(Tape):
 
     # -- pushing and forgetting ---------------------------------------------
     def finish(self):
-        """Push the pending equations (the function has returned); raise
-        the push's error if one failed."""
+        """Push the pending equations (the function has returned): a failure
+        raises now."""
         with ENTRY_LOCK:
-            self._flush(self.vals.n)
+            self.stalled = False
+            lo = self.pushed
+            self._push(self.vals.n, final=True)
+            if not self.keep:
+                self._forget(lo, self.vals.n)
         LAST_STATS.clear()
         LAST_STATS.update(recorded=self.vals.n, peak_live=max(self.peak, self.live()),
                           live=self.live(), kept=self.keep)
         if self.seeded != len(self.seeds):
             raise AssertionError("bcad internal error: the streamed jvp's inputs and seeds "
                                  "differ")
-        err, self.error = self.error, None
-        if err is not None:
-            raise err
 
     def _flush(self, end):
         if self.flushing:
             raise AssertionError("bcad internal error: recorded on the streaming tape while "
                                  "pushing its tangents")
-        if self.error is None and self.pushed < end:
+        lo = self.pushed
+        if not self.stalled:
             self._push(end)
         n = dict.__len__(self.vals)
         if n > self.peak:
             self.peak = n
         if not self.keep:
-            self._forget(end)
-        self.pushed = end
+            self._forget(lo, end)
         self.flush_at = end + BATCH
 
-    def _push(self, end):
+    def _push(self, end, final=False):
+        """Push equations self.pushed..end, in the environment of a push
+        after a recording (module docstring)."""
         ctx = CTX
         saved = ctx.tape, ctx.levels, ctx.owner
         needs = _NEEDS[0]
@@ -240,17 +245,22 @@ class TangentTape(Tape):
         self.flushing = True
         levels = _Levels()
         ctx.tape, ctx.levels, ctx.owner = None, levels, None
+        v = self.pushed
         try:
             with differentiating(False):
                 set_needs(None)
                 tan = self.tan
-                for v in range(self.pushed, end):
+                for v in range(v, end):
                     t = push_one(self, v, tan)
                     if t is not None or v not in tan:     # (an input has its seed)
                         tan[v] = t
-        except Exception as e:
-            self.error = _detached(e)
+                v = end
+        except Exception:
+            if final:
+                raise
+            self.stalled = self.keep = True     # (v and on: pushed by finish())
         finally:
+            self.pushed = v
             ctx.tape, ctx.levels, ctx.owner = saved
             set_needs(needs)
             if prof is not None:
@@ -259,8 +269,8 @@ class TangentTape(Tape):
         if levels.entered:
             _rearm_other_threads()
 
-    def _forget(self, end):
-        """Drop the pushed equations before `end` but their values and
+    def _forget(self, lo, end):
+        """Drop the equations lo..end just pushed but their values and
         tangents (and the residual holders pointing at them); sweep the
         values when the live ones have doubled."""
         # (nothing is pending: the columns hold only pushed equations)
@@ -277,7 +287,7 @@ class TangentTape(Tape):
                     lst[1:] = kept
                 else:
                     del holders[k]
-        self._collect(self.pushed, end)
+        self._collect(lo, end)
         if dict.__len__(self.vals) >= self.sweep_at:
             self._sweep()
             self.sweep_at = max(SWEEP_MIN, 2 * dict.__len__(self.vals))
@@ -357,16 +367,6 @@ class _Levels(list):
     def append(self, level):
         self.entered = True
         list.append(self, level)
-
-
-def _detached(e):
-    """Exception `e` kept for later without the frames of its tracebacks
-    (which hold the tape: a cycle otherwise, boundary.refuse)."""
-    x = e
-    while x is not None:
-        x.__traceback__ = None
-        x = x.__context__
-    return e
 
 
 _ALL_THREADS = hasattr(threading, "setprofile_all_threads")

@@ -321,8 +321,10 @@ def test_a_refusal_is_raised_even_if_the_function_catches_it(mode):
 
 def test_a_push_failure_is_raised_after_the_function_returns(mode):
     # a rule whose VJP bcad cannot differentiate (np.fft on the cotangent,
-    # as in test_forward): no derived JVP.  The function goes on (catching
-    # everything) and the error comes when it returns, as after a recording.
+    # as in test_forward): no derived JVP.  The push fails while the
+    # function runs: it is not raised into the function (which catches
+    # everything), the streaming stalls, and the push is tried again when
+    # the function has returned, where the recorded path raises it.
     pytest.importorskip("scipy")
     import scipy.special as sp
     from bcad.rules import RULES
@@ -349,6 +351,35 @@ def test_a_push_failure_is_raised_after_the_function_returns(mode):
         del RULES[sp.dawsn]
     assert calls == [1]
     assert_clean()
+
+
+def _deep(x, n):
+    if n == 0:
+        return np.linalg.det(x) * 1.0      # (a derived JVP: a grad of its own)
+    return _deep(x, n - 1) * 1.0
+
+
+def test_a_push_failing_deep_in_the_recursion_is_retried_at_the_end(monkeypatch):
+    """Pushed at once (batch 1), the derived JVP at the bottom of a deep
+    recursion may meet the recursion limit where the recorded path's push,
+    after the function returned, does not: the streaming stalls and the
+    push runs again at the end."""
+    monkeypatch.setattr(streamed, "BATCH", 1)
+    A, T = np.eye(2) * 2, np.array([[1.0, 0.5], [0.2, 1.0]])
+    stalled = []
+    for n in range(sys.getrecursionlimit() - 150, sys.getrecursionlimit() + 1, 2):
+        # (the two paths' own frames differ: at the very limit one of them
+        # may stop a call earlier than the other)
+        try:
+            got = bcad.jvp(lambda x: _deep(x, n), (A,), (T,))
+            kept = streamed.LAST_STATS["kept"]
+            want = recorded_jvp(lambda x: _deep(x, n), (A,), (T,))
+        except RecursionError:
+            continue
+        same(got, want)
+        stalled.append(kept)
+        assert_clean()
+    assert stalled[0] is False and True in stalled, stalled
 
 
 @pytest.mark.parametrize("case", FAILING)
