@@ -16,24 +16,29 @@ is live, not by the length of the computation.
   thread.  So a derived JVP (the transpose of a VJP by `grad`, a
   custom_vjp's backward) is a transform of its own on its own tape, as
   after a recording, and nothing lands on the streaming tape.
-- *Forgetting.*  A pushed equation's primitive, inputs and parameters are
-  dropped at once, with the residual holders (`tape.holders`) that pointed
-  at it.  Its value and tangent stay while a later equation may read them:
-  while `ids` maps an object to the variable and something other than the
-  tape holds that object.  A sweep (amortized: when the live entries have
-  doubled) drops the others, with their `ids` entries, and the view
-  registrations whose views all died.
+- *Forgetting.*  Once a batch is pushed (nothing pending), its
+  equations' primitives, inputs and parameters are dropped, with the
+  residual holders (`tape.holders`) that pointed at them.  A value and its
+  tangent stay while a later equation may read them: while `ids` maps an
+  object to the variable and something other than the tape holds that
+  object.  Each batch's values that only the tape holds are dropped (with
+  their `ids` entries) right after the batch, and those that survived get
+  a second look after the next one; a sweep (amortized: when the live
+  variables have doubled, from SWEEP_MIN) drops the rest: variables no
+  object maps to any more (older versions of an array written in place,
+  views kept weakly) and the view registrations whose views all died.
 - *Nesting.*  Once a transform runs inside (its level on this tape: `hvp`
   is a `jvp` of `grad`), its pass reads its segment of the tape after its
   level ends: from then on nothing is forgotten (tangents are still pushed
   as recorded; memory is the recorded path's).
+- *Failures.*  A push that fails while the function runs (a rule without a
+  JVP, a recursion limit met deep in the user's code) is not raised into
+  the user's code: the streaming stalls, the tape keeps everything from
+  that equation on, and the pushes resume when the function has returned,
+  where the recorded path runs them (raising there if they fail again).
 
-A push that fails while the function runs (a rule without a JVP, a
-recursion limit reached deep in the user's code) stalls the streaming:
-from that equation on the tape records and keeps everything, and the
-pushes resume when the function has returned, where the recorded path
-runs them, and raise there if they fail again.  The columns are dicts of the live variables (`Values`:
-`len()` is the number of variables recorded).
+The columns are dicts of the live variables (`Values`: `len()` is the
+number of variables recorded, as a Tape's lists have it).
 """
 import sys
 import threading

@@ -21,9 +21,9 @@ import pytest
 import bcad
 from bcad import api_forward
 from bcad.errors import NonDifferentiableError
-from bcad.transforms import context, streamed
+from bcad.transforms import streamed
 from tests.gradients.test_context import FAILING, assert_clean
-from tests.gradients.test_forward import (SCALAR, fd_jvp, mlp, rollout, series, simulate,
+from tests.gradients.test_forward import (SCALAR, fd_jvp, mlp, rollout, series,
                                           _power)
 
 MODES = ["streamed", "streamed, batch 1", "streamed, batch 3, sweep always"]
