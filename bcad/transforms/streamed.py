@@ -40,6 +40,7 @@ is live, not by the length of the computation.
 The columns are dicts of the live variables (`Values`: `len()` is the
 number of variables recorded, as a Tape's lists have it).
 """
+import os
 import sys
 import threading
 
@@ -52,8 +53,12 @@ from .context import CTX
 from .forward import push_one
 from .reverse import differentiating, run_forward
 
-BATCH = 256          # equations recorded between two pushes
-SWEEP_MIN = 1024     # live variables below which no sweep runs
+# Equations recorded between two pushes, and live variables below which no
+# sweep runs.  (BCAD_JVP_BATCH=1 BCAD_JVP_SWEEP=1 run every streamed jvp
+# with a push at every equation and a sweep at every push: the test suite
+# passes that way too.)
+BATCH = int(os.environ.get("BCAD_JVP_BATCH", 256))
+SWEEP_MIN = int(os.environ.get("BCAD_JVP_SWEEP", 1024))
 
 
 # The last streamed jvp: variables recorded, the most kept at once (before

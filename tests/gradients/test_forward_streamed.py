@@ -7,7 +7,9 @@ Every program runs three ways: recorded then pushed (`STREAMED[0] = False`,
 the path jvp takes inside another transform), streamed with the defaults,
 and streamed with a push and a sweep at (almost) every equation, which puts
 every site that completes an equation after recording it (record_multi,
-keep_weakly, the copies before a write) at a batch boundary.
+keep_weakly, the copies before a write) at a batch boundary.  (The whole
+suite runs that way with BCAD_JVP_BATCH=1 BCAD_JVP_SWEEP=1 in the
+environment: every rule table's forward-mode check then goes through it.)
 """
 import gc
 import math
@@ -246,6 +248,7 @@ def array_loop(x, n):
     return np.sum(x) + np.sum(acc)
 
 
+@pytest.mark.skipif(streamed.BATCH < 64, reason="sized for the default batches")
 @pytest.mark.parametrize("loop,x,t", [(scalar_loop, 0.3, 1.0),
                                       (array_loop, np.ones(4), np.linspace(1, 2, 4))],
                          ids=["scalar", "small array"])
@@ -281,6 +284,7 @@ def test_memory_against_the_recorded_path():
     assert s * 3 < r, (s, r)
 
 
+@pytest.mark.skipif(streamed.BATCH < 64, reason="sized for the default batches")
 def test_the_tape_keeps_no_dead_values():
     """What a sweep finds: no value only the tape holds, no holder of a
     pushed equation, no view registration whose views died."""
