@@ -82,8 +82,8 @@ class Values(dict):
 
 
 def _count(vals, v):
-    """References to the value of variable v (BASE: held by `vals` only),
-    counted as TangentTape._collect counts them."""
+    """References to the value of variable v, counted as
+    TangentTape._collect counts them (BASE: held by `vals` only)."""
     x = vals[v]
     return sys.getrefcount(x)
 
@@ -394,6 +394,37 @@ def _rearm_other_threads():
         mine = sys.getprofile()
         threading.setprofile_all_threads(hook)
         restore_profile(mine)
+
+
+def _check_counts():
+    """Do _collect and _sweep count references as BASE says (a value only
+    the tape holds is forgotten, one held elsewhere too is kept)?  Else
+    (another interpreter's reference counting) nothing is forgotten by
+    count: memory grows as the recorded path's, the tangents stay exact."""
+    global BASE
+    for how in ("_collect", "_sweep"):
+        tape = TangentTape([])
+        held = []
+        for v in range(4):
+            x = float(v) + 0.5
+            tape.ids[id(x)] = v
+            tape.vals[v] = x
+            tape.tan[v] = None
+            if v % 2:
+                held.append(x)
+        del x
+        tape.vals.n = 4
+        if how == "_collect":
+            tape._collect(0, 4)
+        else:
+            tape._sweep()
+        if sorted(dict.keys(tape.vals)) != [1, 3] or sorted(tape.ids.values()) != [1, 3]:
+            BASE = -1
+            return False
+    return True
+
+
+COUNTS_OK = _check_counts()
 
 
 def record(fun, primals, seeds, kind="jvp"):

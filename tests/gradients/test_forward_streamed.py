@@ -266,6 +266,13 @@ def test_live_entries_stay_bounded(loop, x, t):
     same((out, tan), recorded_jvp(lambda x: loop(x, 20000), (x,), (t,)))
 
 
+def test_reference_counts_are_read_right(monkeypatch):
+    assert streamed.COUNTS_OK and streamed.BASE > 0
+    # a BASE one too high would forget values held elsewhere: the check says so
+    monkeypatch.setattr(streamed, "BASE", streamed.BASE + 1)
+    assert not streamed._check_counts() and streamed.BASE == -1
+
+
 def test_memory_against_the_recorded_path():
     def peak(f):
         gc.collect()
