@@ -118,7 +118,12 @@ def jvp(fun, primals, tangents, has_aux=False):
     `primals`: the same pytrees, floats for floats, arrays of the same shape
     for arrays; None for a leaf held fixed).  With `has_aux`, fun returns
     `(out, aux)` and the result is `(out, tangent_out, aux)`.  Complex
-    values carry complex tangents (the derivative as a real-linear map)."""
+    values carry complex tangents (the derivative as a real-linear map).
+
+    Called at the top, the tangents are computed as the operations are
+    recorded, and memory is bounded by what is live (transforms/streamed.py);
+    inside another transform, the function is recorded and the tangents
+    pushed afterwards, so that the outer transform differentiates the push."""
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"bcad.jvp: {len(primals)} primals but {len(tangents)} tangents")

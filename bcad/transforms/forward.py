@@ -3,8 +3,10 @@
 `linearize` interprets the function once, recording the same tape as reverse
 mode (with every float leaf of the primals as an input); the linear map it
 returns runs that tape *forwards*, computing each equation's tangent from
-its inputs' tangents with the primitive's JVP.  `jvp` is one such push,
-`jacfwd` one per input number.  Writes and views need nothing of their own:
+its inputs' tangents with the primitive's JVP (`push_one`).  `jvp` inside
+another transform is one such push, `jacfwd` one per input number; `jvp`
+at the top runs `push_one` on each equation as it is recorded instead
+(streamed.py).  Writes and views need nothing of their own:
 a write is a `setitem` equation like any other.
 
 Where an equation's JVP comes from (`_push_equation`):
