@@ -23,7 +23,7 @@ import pytest
 import bcad
 from bcad import api_forward
 from bcad.errors import NonDifferentiableError
-from bcad.transforms import streamed
+from bcad.transforms import context, streamed
 from tests.gradients.test_context import FAILING, assert_clean
 from tests.gradients.test_forward import (SCALAR, fd_jvp, mlp, rollout, series,
                                           _power)
@@ -402,6 +402,32 @@ def test_an_exception_leaves_no_level(case, mode):
         return f(y * 0.0 + x)
     with pytest.raises(exc):
         bcad.jvp(long, (2.0,), (1.0,))
+    assert_clean()
+    assert sys.getprofile() is None
+
+
+def test_an_interrupt_in_a_push_leaves_no_level(monkeypatch):
+    """Not an Exception (KeyboardInterrupt-like), raised by a JVP while
+    the function runs: it propagates, the levels and the context the push
+    emptied are restored."""
+    from bcad.rules import RULES
+    from tests.gradients.test_context import Interrupt
+    monkeypatch.setattr(streamed, "BATCH", 1)
+
+    def jvp(ts, ans, x):
+        raise Interrupt
+    monkeypatch.setattr(RULES[math.sin], "jvp", jvp)
+    seen = []
+
+    def f(x):
+        try:
+            y = math.sin(x) * 2.0       # (sin is pushed when `* 2.0` records)
+        finally:
+            seen.append(context.kinds())
+        return y
+    with pytest.raises(Interrupt):
+        bcad.jvp(f, (0.5,), (1.0,))
+    assert seen == [["jvp"]]
     assert_clean()
     assert sys.getprofile() is None
 
