@@ -13,9 +13,11 @@ is live, not by the length of the computation.
   `forward.push`, run in the environment that push runs in: no transform
   level, no tape recording (`CTX` emptied for the batch), the interpreter's
   differentiation switched off, `set_needs(None)`, no profile hook in this
-  thread.  So a derived JVP (the transpose of a VJP by `grad`, a
-  custom_vjp's backward) is a transform of its own on its own tape, as
-  after a recording, and nothing lands on the streaming tape.
+  thread (and numpy's floating-point errors ignored: modes the user sets
+  inside the function are not the push's).  So a derived JVP (the
+  transpose of a VJP by `grad`, a custom_vjp's backward) is a transform of
+  its own on its own tape, as after a recording, and nothing lands on the
+  streaming tape.
 - *Forgetting.*  Once a batch is pushed (nothing pending), its
   equations' primitives, inputs and parameters are dropped, with the
   residual holders (`tape.holders`) that pointed at them.  A value and its
@@ -40,9 +42,12 @@ is live, not by the length of the computation.
 The columns are dicts of the live variables (`Values`: `len()` is the
 number of variables recorded, as a Tape's lists have it).
 """
+import functools
 import os
 import sys
 import threading
+
+import numpy as np
 
 from ..interpreter import ENTRY_LOCK
 from ..interpreter.state import restore_profile
@@ -58,6 +63,11 @@ from .reverse import differentiating, run_forward
 # with a push at every equation and a sweep at every push: the test suite
 # passes that way too.)
 BATCH = int(os.environ.get("BCAD_JVP_BATCH", 256))
+# (numpy's floating-point error modes while a batch is pushed: the user's
+# own, set inside the function, are for the function's arithmetic, which
+# the recorded path pushes after they end; a handler they name is never
+# called from a push, nor does np.seterr(all="raise") stall the streaming)
+_IGNORE_FP = functools.partial(np.errstate, all="ignore")
 SWEEP_MIN = int(os.environ.get("BCAD_JVP_SWEEP", 1024))
 
 
@@ -257,7 +267,7 @@ class TangentTape(Tape):
         ctx.tape, ctx.levels, ctx.owner = None, levels, None
         v = self.pushed
         try:
-            with differentiating(False):
+            with differentiating(False), _IGNORE_FP():
                 set_needs(None)
                 tan = self.tan
                 for v in range(v, end):

@@ -406,6 +406,31 @@ def test_an_exception_leaves_no_level(case, mode):
     assert sys.getprofile() is None
 
 
+def test_floating_point_modes_inside_the_function_are_not_the_pushs(mode):
+    """np.errstate(all="raise") inside the function: the function's own
+    arithmetic raises as natively, the pushes (after it, on the recorded
+    path) neither raise nor stall the streaming.  (sqrt's tangent at 0 is
+    infinite.)"""
+    import warnings
+
+    def f(x):
+        with np.errstate(all="raise"):
+            y = np.sqrt(x * x * 0.0) + x
+            for _ in range(5):
+                y = y * 1.5
+            try:
+                np.float64(1.0) / np.zeros(1)
+            except FloatingPointError:
+                y = y + 1.0
+        return np.sum(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        got = bcad.jvp(f, (np.array([1.0, 2.0]),), (np.ones(2),))
+        assert not streamed.LAST_STATS["kept"]
+        same(got, recorded_jvp(f, (np.array([1.0, 2.0]),), (np.ones(2),)))
+    assert got[0] == f(np.array([1.0, 2.0]))
+
+
 def test_an_interrupt_in_a_push_leaves_no_level(monkeypatch):
     """Not an Exception (KeyboardInterrupt-like), raised by a JVP while
     the function runs: it propagates, the levels and the context the push
