@@ -227,6 +227,9 @@ def test_nested_transforms_inside(mode):
             y = y * 0.999 + 0.001 * math.cos(y)
         return y * bcad.grad(lambda z: z * y * z)(x)
     check(g, (0.5,), (1.0,))
+    # and an inner transform longer than a batch
+    check(lambda x: bcad.grad(lambda z: z * scalar_loop(z, 400))(x), (0.5,), (1.0,))
+    assert streamed.LAST_STATS["kept"]
 
 
 # ------------------------------------------------------------ memory
