@@ -127,8 +127,15 @@ def jvp(fun, primals, tangents, has_aux=False):
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"bcad.jvp: {len(primals)} primals but {len(tangents)} tangents")
-    if recording() is None and STREAMED[0]:
+    if recording() is None:
         return _streamed_jvp(fun, primals, tangents, has_aux)
+    return _recorded_jvp(fun, primals, tangents, has_aux)
+
+
+def _recorded_jvp(fun, primals, tangents, has_aux):
+    """jvp inside another transform: the function recorded, then the
+    tangents pushed (the outer transform differentiates the push).  (At the
+    top too, for tests and benchmarks that compare the two paths.)"""
     lin = _Linearized(fun, primals, {}, tuple(range(len(primals))), "jvp")
     out = lin.res.out
     if has_aux:
@@ -136,12 +143,6 @@ def jvp(fun, primals, tangents, has_aux=False):
         lin.out_leaves, lin.out_tree = flatten(out[0])
         return out[0], lin.push(tangents), out[1]
     return out, lin.push(tangents)
-
-
-# Top-level jvp streams its tangents (transforms/streamed.py); [False]: it
-# records the whole forward pass and pushes afterwards, as inside another
-# transform (tests compare the two).
-STREAMED = [True]
 
 
 def _check_aux(out):

@@ -12,7 +12,7 @@
   own time (target: the HVP at most 5x the gradient).
 - streamed jvp (`--jvp`, run alone): bcad.jvp of a loop of scalar updates
   and of a loop of small-array updates, streamed (the default at the top)
-  against the recorded path (`api_forward.STREAMED[0] = False`): CPU time,
+  against the recorded path (`api_forward._recorded_jvp`): CPU time,
   best of 5, the two alternated; peak memory (tracemalloc) and the most
   variables the streaming tape kept at once.
 
@@ -80,6 +80,9 @@ def streamed_jvp(quick):
     from bcad import api_forward
     from bcad.transforms import streamed
     k = 5 if quick else 1
+
+    def _recorded(f, primals, tangents):
+        return api_forward._recorded_jvp(f, primals, tangents, False)
     cases = [("scalar loop", _scalar_loop, 0.3, 1.0, 20000 // k, 200000 // k),
              ("array loop (4 floats)", _array_loop, np.ones(4), np.ones(4), 2000 // k,
               20000 // k)]
@@ -89,20 +92,19 @@ def streamed_jvp(quick):
         best_t = {True: 1e9, False: 1e9}
         for _ in range(5):
             for mode in (True, False):
-                api_forward.STREAMED[0] = mode
+                jvp = bcad.jvp if mode else _recorded
                 c = time.process_time()
-                bcad.jvp(lambda x: f(x, n_time), (x,), (t,))
+                jvp(lambda x: f(x, n_time), (x,), (t,))
                 best_t[mode] = min(best_t[mode], time.process_time() - c)
         peak = {}
         for mode in (True, False):
-            api_forward.STREAMED[0] = mode
+            jvp = bcad.jvp if mode else _recorded
             tracemalloc.start()
-            bcad.jvp(lambda x: f(x, n_mem), (x,), (t,))
+            jvp(lambda x: f(x, n_mem), (x,), (t,))
             peak[mode] = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             if mode:
                 stats = dict(streamed.LAST_STATS)
-        api_forward.STREAMED[0] = True
         print(f"{name:24s} {stats['recorded']:10d} {best_t[True] * 1e3:8.1f}ms "
               f"{best_t[False] * 1e3:8.1f}ms {best_t[True] / best_t[False]:7.3f}   "
               f"{peak[True] / 1e6:12.1f} MB / {peak[False] / 1e6:6.1f} MB  "
