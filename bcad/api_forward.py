@@ -4,13 +4,14 @@ import functools
 
 import numpy as np
 
-from .transforms.reverse import run_forward, gradients
+from .transforms.reverse import run_forward, gradients, check_input
 from .rules import derived
 from .transforms.forward import push
 from .transforms.reverse import zero_like
 from .transforms.nested import kernel
 from .transforms.context import recording
-from .transforms.tree import flatten, unflatten
+from .transforms.tree import flatten, unflatten, paths
+from .transforms import streamed
 from .api import _argnums
 
 
@@ -43,15 +44,7 @@ class _Linearized:
             if m and t is not None:
                 seeds[res.input_var[id(leaf)]] = kernel(derived.like, leaf, t)
         tan = push(res.tape, seeds, res.start or 0) if seeds else None
-        out = []
-        for leaf in self.out_leaves:
-            if not _differentiable(leaf):
-                out.append(None)
-                continue
-            v = res.tape.var_of(leaf)
-            t = None if v < 0 or tan is None else tan[v]
-            out.append(zero_like(leaf) if t is None else _owned(leaf, t))
-        return out
+        return _output_tangents(self.out_leaves, res.tape, tan)
 
     def push(self, tangents):
         """Output tangent (shaped like the output), given one tangent per
@@ -67,6 +60,20 @@ class _Linearized:
                     _check_tangent(leaf, tl, k)
                     seeds[id(leaf)] = tl
         return unflatten(self.out_tree, self.push_leaves(seeds))
+
+
+def _output_tangents(leaves, tape, tan):
+    """The tangents of output `leaves`, given `tan` indexed by variable
+    (None: all zero)."""
+    out = []
+    for leaf in leaves:
+        if not _differentiable(leaf):
+            out.append(None)
+            continue
+        v = tape.var_of(leaf)
+        t = None if v < 0 or tan is None else tan[v]
+        out.append(zero_like(leaf) if t is None else _owned(leaf, t))
+    return out
 
 
 def _owned(x, t):
@@ -111,19 +118,71 @@ def jvp(fun, primals, tangents, has_aux=False):
     `primals`: the same pytrees, floats for floats, arrays of the same shape
     for arrays; None for a leaf held fixed).  With `has_aux`, fun returns
     `(out, aux)` and the result is `(out, tangent_out, aux)`.  Complex
-    values carry complex tangents (the derivative as a real-linear map)."""
+    values carry complex tangents (the derivative as a real-linear map).
+
+    Called at the top, the tangents are computed as the operations are
+    recorded, and memory is bounded by what is live (transforms/streamed.py);
+    inside another transform, the function is recorded and the tangents
+    pushed afterwards, so that the outer transform differentiates the push."""
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"bcad.jvp: {len(primals)} primals but {len(tangents)} tangents")
+    if recording() is None:
+        return _streamed_jvp(fun, primals, tangents, has_aux)
+    return _recorded_jvp(fun, primals, tangents, has_aux)
+
+
+def _recorded_jvp(fun, primals, tangents, has_aux):
+    """jvp inside another transform: the function recorded, then the
+    tangents pushed (the outer transform differentiates the push).  (At the
+    top too, for tests and benchmarks that compare the two paths.)"""
     lin = _Linearized(fun, primals, {}, tuple(range(len(primals))), "jvp")
     out = lin.res.out
     if has_aux:
-        if not (isinstance(out, tuple) and len(out) == 2):
-            raise TypeError("bcad.jvp with has_aux=True: the function must return a pair "
-                            f"(out, aux), got {type(out).__name__}")
+        _check_aux(out)
         lin.out_leaves, lin.out_tree = flatten(out[0])
         return out[0], lin.push(tangents), out[1]
     return out, lin.push(tangents)
+
+
+def _check_aux(out):
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise TypeError("bcad.jvp with has_aux=True: the function must return a pair "
+                        f"(out, aux), got {type(out).__name__}")
+
+
+def _streamed_jvp(fun, primals, tangents, has_aux):
+    """jvp at the top: the tangents computed as the equations are recorded."""
+    res, tape = streamed.record(fun, primals, _seeds(primals, tangents))
+    out = res.out
+    if has_aux:
+        _check_aux(out)
+        out, aux = out
+    leaves, tree = flatten(out)
+    t_out = unflatten(tree, _output_tangents(leaves, tape, tape.tan))
+    return (out, t_out, aux) if has_aux else (out, t_out)
+
+
+def _seeds(primals, tangents):
+    """The tangents of the differentiable leaves of `primals`, in order (None:
+    zero), checked as `_Linearized.push` checks them."""
+    per_arg = []
+    for k, p in enumerate(primals):
+        leaves, treedef = flatten(p)
+        per_arg.append((leaves, [check_input(leaf, name) for leaf, name in
+                                 zip(leaves, paths(treedef, f"argument {k}"))]))
+    seeds = []
+    for k, ((leaves, mask), t) in enumerate(zip(per_arg, tangents)):
+        t_leaves, _ = flatten(t)
+        if len(t_leaves) != len(leaves):
+            raise ValueError(f"bcad.jvp: the tangent of argument {k} has {len(t_leaves)} "
+                             f"leaves, the primal has {len(leaves)}")
+        for leaf, m, tl in zip(leaves, mask, t_leaves):
+            if m:
+                if tl is not None:
+                    _check_tangent(leaf, tl, k)
+                seeds.append(tl)
+    return seeds
 
 
 # ------------------------------------------------------------ Jacobians

@@ -1,6 +1,6 @@
 """Second-order benchmarks (issue 10), measured in one run against autograd.
 
-    python benchmarks/transforms.py [--quick]
+    python benchmarks/transforms.py [--quick] [--jvp]
 
 - hessian_10: the Hessian of a 10-parameter scalar function (a plain-float
   Python function: polynomial and transcendental terms coupling the
@@ -10,6 +10,11 @@
   (784-512-512-10, batch 256) with respect to its 6 parameter arrays,
   bcad.hvp vs autograd's grad of <grad, v>, and against bcad.grad's
   own time (target: the HVP at most 5x the gradient).
+- streamed jvp (`--jvp`, run alone): bcad.jvp of a loop of scalar updates
+  and of a loop of small-array updates, streamed (the default at the top)
+  against the recorded path (`api_forward._recorded_jvp`): CPU time,
+  best of 5, the two alternated; peak memory (tracemalloc) and the most
+  variables the streaming tape kept at once.
 
 Ratios are what count (timings here are noisy); nothing is asserted.
 """
@@ -57,7 +62,60 @@ def best(fn, n):
     return min(times)
 
 
+def _scalar_loop(x, n):
+    y = x
+    for _ in range(n):
+        y = y * 0.9999 + math.sin(y) * 1e-4
+    return y
+
+
+def _array_loop(x, n):
+    for _ in range(n):
+        x = x * 0.999 + 1e-3 * np.tanh(x)
+    return np.sum(x)
+
+
+def streamed_jvp(quick):
+    import tracemalloc
+    from bcad import api_forward
+    from bcad.transforms import streamed
+    k = 5 if quick else 1
+
+    def _recorded(f, primals, tangents):
+        return api_forward._recorded_jvp(f, primals, tangents, False)
+    cases = [("scalar loop", _scalar_loop, 0.3, 1.0, 20000 // k, 200000 // k),
+             ("array loop (4 floats)", _array_loop, np.ones(4), np.ones(4), 2000 // k,
+              20000 // k)]
+    print(f"{'jvp of':24s} {'equations':>10s} {'streamed':>10s} {'recorded':>10s} {'ratio':>7s}"
+          f"   {'peak memory streamed / recorded':>32s}  {'most kept':>9s}")
+    for name, f, x, t, n_time, n_mem in cases:
+        best_t = {True: 1e9, False: 1e9}
+        for _ in range(5):
+            for mode in (True, False):
+                jvp = bcad.jvp if mode else _recorded
+                c = time.process_time()
+                jvp(lambda x: f(x, n_time), (x,), (t,))
+                best_t[mode] = min(best_t[mode], time.process_time() - c)
+        peak = {}
+        for mode in (True, False):
+            jvp = bcad.jvp if mode else _recorded
+            tracemalloc.start()
+            jvp(lambda x: f(x, n_mem), (x,), (t,))
+            peak[mode] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            if mode:
+                stats = dict(streamed.LAST_STATS)
+        print(f"{name:24s} {stats['recorded']:10d} {best_t[True] * 1e3:8.1f}ms "
+              f"{best_t[False] * 1e3:8.1f}ms {best_t[True] / best_t[False]:7.3f}   "
+              f"{peak[True] / 1e6:12.1f} MB / {peak[False] / 1e6:6.1f} MB  "
+              f"{stats['peak_live']:9d}")
+    print("(time: best of 5 of", ", ".join(f"{c[4]}" for c in cases), "steps; memory of",
+          ", ".join(f"{c[5]}" for c in cases), "steps)")
+
+
 def main(argv):
+    if "--jvp" in argv:
+        return streamed_jvp("--quick" in argv)
     n = 3 if "--quick" in argv else 7
     try:
         import autograd

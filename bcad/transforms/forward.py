@@ -3,8 +3,10 @@
 `linearize` interprets the function once, recording the same tape as reverse
 mode (with every float leaf of the primals as an input); the linear map it
 returns runs that tape *forwards*, computing each equation's tangent from
-its inputs' tangents with the primitive's JVP.  `jvp` is one such push,
-`jacfwd` one per input number.  Writes and views need nothing of their own:
+its inputs' tangents with the primitive's JVP (`push_one`).  `jvp` inside
+another transform is one such push, `jacfwd` one per input number; `jvp`
+at the top runs `push_one` on each equation as it is recorded instead
+(streamed.py).  Writes and views need nothing of their own:
 a write is a `setitem` equation like any other.
 
 Where an equation's JVP comes from (`_push_equation`):
@@ -55,32 +57,44 @@ def push(tape, seeds, start=0):
     tan = [None] * n
     for v, t in seeds.items():
         tan[v] = t
-    vals, prims, A, B = tape.vals, tape.prim, tape.a, tape.b
     with ENTRY_LOCK:
         nested = context.recording() is not None
         set_needs(None)
         for v in range(start, n):
-            p = prims[v]
-            if p is INPUT:
-                continue
-            a, b = A[v], B[v]
-            if b == GENERAL:
-                ts = [None if i < start else tan[i] for i in a]
-                for t in ts:
-                    if t is not None:
-                        break
-                else:
-                    continue
-                t = _push_general(tape, v, p, ts, nested)
-            else:
-                ta = None if a < start else tan[a]
-                tb = None if b < start else tan[b]
-                if ta is None and tb is None:
-                    continue
-                t = _push_scalar(tape, v, p, ta, tb, nested)
+            t = push_one(tape, v, tan, start, nested)
             if t is not None:
-                tan[v] = kernel(derived.like, vals[v], t)
+                tan[v] = t
     return tan
+
+
+def push_one(tape, v, tan, start=0, nested=False):
+    """The tangent of equation v of `tape` (None: zero), from its inputs'
+    tangents `tan[i]` (indexed by variable; None: zero; variables before
+    `start` are constants).  (`push` runs it over a recorded tape; the
+    streamed jvp, streamed.py, on each equation as it is recorded.)"""
+    p = tape.prim[v]
+    if p is INPUT:
+        return None
+    a, b = tape.a[v], tape.b[v]
+    if b == GENERAL:
+        ts = [None if i < start else tan[i] for i in a]
+        for t in ts:
+            if t is not None:
+                break
+        else:
+            return None
+        t = _push_general(tape, v, p, ts, nested)
+    else:
+        ta = None if a < start else tan[a]
+        tb = None if b < start else tan[b]
+        if ta is None and tb is None:
+            return None
+        t = _push_scalar(tape, v, p, ta, tb, nested)
+    if t is None:
+        return None
+    if nested:
+        return kernel(derived.like, tape.vals[v], t)
+    return derived.like(tape.vals[v], t)
 
 
 def _is_complex(x):
@@ -95,9 +109,13 @@ def _push_scalar(tape, v, p, ta, tb, nested):
     """A primitive of one or two numbers (vjps[i](g, ans, *args))."""
     ans = tape.vals[v]
     args = tape.operands(v)
+    if not nested:      # (kernel's direct call: no tape records)
+        if p.jvp is not None:
+            return p.jvp((ta, tb), ans, *args)
+        return derived.scalar_jvp(p.vjps, (ta, tb), ans, args, _is_complex(ans))
     if p.jvp is not None:
-        return kernel(_rule(p, p.jvp, nested), (ta, tb), ans, *args)
-    vjps = tuple(None if f is None else _rule(p, f, nested) for f in p.vjps)
+        return kernel(interpretable(p, p.jvp), (ta, tb), ans, *args)
+    vjps = tuple(None if f is None else interpretable(p, f) for f in p.vjps)
     return kernel(derived.scalar_jvp, vjps, (ta, tb), ans, args, _is_complex(ans))
 
 
