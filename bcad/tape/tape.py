@@ -186,6 +186,12 @@ class Tape:
         self.site.append(site)
         return v
 
+    def recorded_as(self, x):
+        """The variables whose recorded value is the array object `x` (its
+        versions: a write records a new one for the same object)."""
+        vals = self.vals
+        return [v for v in self.arrays if vals[v] is x]
+
     def var_of(self, value):
         return self.ids.get(id(value), -1)
 

@@ -443,8 +443,12 @@ def store_layout(tape, a, name, value):
                "use a.reshape(...) / a.view(...), which return a new array")
     old = meta_of(a)
     setattr(a, name, value)
-    if tape.vals[old_var] is a:
-        tape.vals[old_var] = old        # (its values live on in the new version)
+    # Every version of `a` (one per write) was recorded as the object itself,
+    # whose shape the backward pass reads: they are the old layout's.  (Only
+    # the last one changed, the cotangents of the older ones were reshaped,
+    # a silently wrong gradient.)  Their values live on in the new version.
+    for v in tape.recorded_as(a):
+        tape.vals[v] = old
     tape.record_general(SET_SHAPE, a, (old_var,), (old,), {}, current_site())
     return True
 

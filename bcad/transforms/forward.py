@@ -45,6 +45,7 @@ from ..rules import derived
 from ..rules.numpy import set_needs
 from . import arrays, context
 from .nested import kernel, interpretable, relink, restore
+from .reverse import derivative_errors
 
 ndarray = np.ndarray
 _Meta = arrays.Meta
@@ -57,7 +58,7 @@ def push(tape, seeds, start=0):
     tan = [None] * n
     for v, t in seeds.items():
         tan[v] = t
-    with ENTRY_LOCK:
+    with ENTRY_LOCK, derivative_errors():
         nested = context.recording() is not None
         set_needs(None)
         for v in range(start, n):

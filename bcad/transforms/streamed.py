@@ -42,12 +42,9 @@ is live, not by the length of the computation.
 The columns are dicts of the live variables (`Values`: `len()` is the
 number of variables recorded, as a Tape's lists have it).
 """
-import functools
 import os
 import sys
 import threading
-
-import numpy as np
 
 from ..interpreter import ENTRY_LOCK
 from ..interpreter.state import restore_profile
@@ -56,18 +53,13 @@ from ..rules.numpy import set_needs, _NEEDS
 from ..tape.tape import Tape, INPUT
 from .context import CTX
 from .forward import push_one
-from .reverse import differentiating, run_forward
+from .reverse import differentiating, run_forward, derivative_errors
 
 # Equations recorded between two pushes, and live variables below which no
 # sweep runs.  (BCAD_JVP_BATCH=1 BCAD_JVP_SWEEP=1 run every streamed jvp
 # with a push at every equation and a sweep at every push: the test suite
 # passes that way too.)
 BATCH = int(os.environ.get("BCAD_JVP_BATCH", 256))
-# (numpy's floating-point error modes while a batch is pushed: the user's
-# own, set inside the function, are for the function's arithmetic, which
-# the recorded path pushes after they end; a handler they name is never
-# called from a push, nor does np.seterr(all="raise") stall the streaming)
-_IGNORE_FP = functools.partial(np.errstate, all="ignore")
 SWEEP_MIN = int(os.environ.get("BCAD_JVP_SWEEP", 1024))
 
 
@@ -119,6 +111,10 @@ class TangentTape(Tape):
         super().__init__()
         self.vals = Values()
         self.vals.n = 0
+        # (no list of the array variables: release_values, which reads it,
+        # must leave the values alone for the pushes still to come, and
+        # recorded_as scans the live values)
+        self.arrays = ()
         # (plain dicts: their subscripts are the interpreter's fast ones)
         self.prim, self.a, self.b, self.params = {}, {}, {}, {}
         self.site = {}               # (sites are for dumps of recorded tapes: none kept)
@@ -267,7 +263,7 @@ class TangentTape(Tape):
         ctx.tape, ctx.levels, ctx.owner = None, levels, None
         v = self.pushed
         try:
-            with differentiating(False), _IGNORE_FP():
+            with differentiating(False), derivative_errors():
                 set_needs(None)
                 tan = self.tan
                 for v in range(v, end):
@@ -369,6 +365,10 @@ class TangentTape(Tape):
                 del ids[i]
                 del vals[v]
                 tan.pop(v, None)
+
+    def recorded_as(self, x):
+        vals = self.vals
+        return [v for v in dict.keys(vals) if vals[v] is x]
 
     def live(self):
         """How many variables the tape keeps (tests, benchmarks)."""

@@ -80,3 +80,21 @@ def test_forward_pass_keeps_the_programs_modes(raise_mode):
     with np.errstate(divide="ignore"):
         g = bcad.grad(f)(X0)
     assert g[0] == np.inf and g[1] == 0.25
+
+
+@pytest.mark.parametrize("how", ["jvp", "jvp inside grad", "linearize", "hvp"])
+def test_forward_mode_under_raise_mode(raise_mode, how):
+    # A zero tangent where sqrt's derivative is infinite: the push computes
+    # 0 * inf (nan) and clears it.  (Along a nonzero tangent there, forward
+    # mode's answer is itself nan: sqrt's tangent is infinite, then times 0.)
+    d = np.array([0.0, 1.0])
+    if how == "jvp":                    # (streamed: pushed while the function runs)
+        assert bcad.jvp(sqrt_unused_at_zero, (X0,), (d,))[1] == 1.0
+    elif how == "jvp inside grad":      # (recorded, then pushed: forward.push)
+        g = bcad.grad(lambda x: bcad.jvp(sqrt_unused_at_zero, (x,), (d,))[1] * np.sum(x))(X0)
+        np.testing.assert_array_equal(g, [1.0, 1.0])
+    elif how == "linearize":
+        assert bcad.linearize(sqrt_unused_at_zero, X0)[1](d) == 1.0
+    else:
+        h, = bcad.hvp(lambda x: np.sum(np.sqrt(x) * 0.0 + x ** 3), (X0,), (d,))
+        np.testing.assert_allclose(h, 6 * X0 * d)

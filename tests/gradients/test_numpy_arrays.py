@@ -496,6 +496,35 @@ def test_setting_the_shape_of_a_differentiable_array():
     check(f, X)
 
 
+def _written_then_reshaped(x):
+    a = x * 1.0
+    a += 1.0                            # (a second version of the same object)
+    a[0] = a[1] * 3.0                   # (a third)
+    a.shape = (2, 2)
+    return float(np.sum(a * a * np.array([1.0, 2.0])))
+
+
+def _reshaped_twice(x):
+    a = x * 3.0
+    a.shape = (4, 1)
+    a *= 2.0
+    a.shape = (1, 4)
+    return float(np.sum(np.sin(a)))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize("f", [_written_then_reshaped, _reshaped_twice])
+def test_setting_the_shape_of_an_array_written_in_place(f):
+    # Every version of the array was recorded as the object whose shape
+    # changed: all of them keep the old layout (only the last did: the
+    # older versions' cotangents were reshaped, a silently wrong gradient).
+    check(f, X)
+    t = bcad.jvp(f, (X.copy(),), (np.arange(1.0, 5.0),))[1]
+    eps = 1e-6
+    d = np.arange(1.0, 5.0)
+    assert t == pytest.approx((f(X + eps * d) - f(X - eps * d)) / (2 * eps), rel=1e-6)
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_setting_the_dtype_of_a_differentiable_array_refused():
     def f(x):
