@@ -23,24 +23,18 @@ Which tape records now is the transform context's business
 """
 import sys
 
-def _ndarray_type():
-    try:
-        import numpy
-        return numpy.ndarray
-    except ImportError:     # pragma: no cover - numpy is a dependency
-        return None
+try:
+    import numpy
+except ImportError:     # pragma: no cover - numpy is a dependency
+    numpy = None
 
-
-_ndarray = _ndarray_type()
+_ndarray = numpy.ndarray if numpy is not None else None
 
 
 def _tracked_types():
     types_ = {float, complex}
-    try:
-        import numpy
+    if numpy is not None:
         types_ |= {numpy.float64, numpy.complex128}   # subclasses of float and complex
-    except ImportError:     # pragma: no cover - numpy is a dependency
-        pass
     return frozenset(types_)
 
 

@@ -128,59 +128,35 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
     """Record `out = prim(*args, **kwargs)` (an array rule)."""
     ids = tape.ids
     save = prim.save
-    v = len(tape.vals)
-    if in_vars is None and not kwargs:
-        # The common case, arrays and numbers (no sequence to open): in one
-        # pass, their variables and what the tape keeps of them.
-        in_vars = []
-        for a in args:
-            ta = type(a)
-            if ta is list or ta is tuple or ta is dict:
-                in_vars = None
-                break
-            in_vars.append(ids.get(id(a), -1))
-        if in_vars is not None:
-            in_vars = tuple(in_vars)
+    if in_vars is None:
+        simple = not kwargs
+        if simple:
+            for a in args:
+                ta = type(a)
+                if ta is list or ta is tuple or ta is dict:
+                    simple = False
+                    break
+        if simple:      # (the common case: arrays and numbers)
+            in_vars = tuple([ids.get(id(a), -1) for a in args])
             if prim.crossed and len(args) == 2 and tape.compact:
                 # An operand's value only for the other's cotangent: kept
                 # when the other is tracked (Primitive.crossed).
-                save = (0,) if in_vars[1] >= 0 else ()
-                if in_vars[0] >= 0:
-                    save += (1,)
-            kept = []
-            for i, a in enumerate(args):
-                if type(a) is ndarray:
-                    if save is True or i in save:
-                        hold(tape, a, v)
-                    else:
-                        a = meta_of(a)
-                elif isinstance(a, ndarray):
-                    a = _param(tape, a, save is True or i in save, v)
-                kept.append(a)
-            _record_out(tape, prim, out, in_vars, tuple(kept), kwargs, site, save, v)
-            return v
-    if in_vars is None:
-        from .tracking import leaves_of
-        flat = []
-        for a in args:
-            leaves_of(tape, a, flat)
-        for a in kwargs.values():
-            leaves_of(tape, a, flat)
-        in_vars = tuple([ids.get(id(x), -1) for x in flat])
+                save = tuple([k for k in (0, 1) if in_vars[1 - k] >= 0])
+        else:
+            from .tracking import leaves_of
+            flat = []
+            for a in args:
+                leaves_of(tape, a, flat)
+            for a in kwargs.values():
+                leaves_of(tape, a, flat)
+            in_vars = tuple([ids.get(id(x), -1) for x in flat])
+    v = len(tape.vals)
     if save is True:
         args = tuple([_param(tape, a, True, v) for a in args])
     else:
         args = tuple([_param(tape, a, i in save, v) for i, a in enumerate(args)])
     if kwargs:
         kwargs = {k: _param(tape, a, save is True, v) for k, a in kwargs.items()}
-    _record_out(tape, prim, out, in_vars, args, kwargs, site, save, v)
-    return v
-
-
-def _record_out(tape, prim, out, in_vars, args, kwargs, site, save, v):
-    """The equation, then what its output needs: held as a residual, or
-    (a view) registered with its owner and, when no rule reads it, kept
-    weakly."""
     tape.record_general(prim, out, in_vars, args, kwargs, site)
     if type(out) is ndarray:
         needs_ans = save is True or "ans" in save
@@ -190,6 +166,7 @@ def _record_out(tape, prim, out, in_vars, args, kwargs, site, save, v):
             # (a view no rule reads is registered by the weak reference
             # that forgets it)
             register_view(tape, out, None if needs_ans else keep_weakly(tape, v, out))
+    return v
 
 
 def keep_weakly(tape, v, view):

@@ -289,7 +289,12 @@ def _is_sequence(v, tp):
     g = objects.lookup(tp, "__getitem__")
     if g is NULL or issubclass(tp, dict):
         return False
-    if type(g) is types.FunctionType or type(objects.lookup(tp, "__reversed__")) is types.FunctionType:
+    if type(g) is types.FunctionType:
+        return True
+    if type(objects.lookup(tp, "__len__")) is types.FunctionType or \
+            type(objects.lookup(tp, "__reversed__")) is types.FunctionType:
+        # (reversed() would call them natively: the answer before reversed()
+        # was asked)
         return True
     try:
         reversed(v)
