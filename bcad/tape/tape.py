@@ -29,6 +29,7 @@ except ImportError:     # pragma: no cover - numpy is a dependency
     numpy = None
 
 _ndarray = numpy.ndarray if numpy is not None else None
+_NoneType = type(None)
 
 
 def _tracked_types():
@@ -85,6 +86,61 @@ class Primitive:
 
 INPUT = Primitive("input", None)
 GENERAL = -2
+
+
+class _NoKeywords(dict):
+    """The keywords of a shared parameter tuple: empty, and never written."""
+    __slots__ = ()
+
+    def _frozen(self, *args, **kwargs):
+        raise TypeError("bcad internal error: a recorded equation's keywords are read-only")
+
+    __setitem__ = __delitem__ = update = pop = popitem = setdefault = clear = _frozen
+    __ior__ = _frozen
+
+
+NO_KEYWORDS = _NoKeywords()
+# Types of the argument values a shared parameter tuple may hold: immutable,
+# compared by value within the type (int, None, text) or by identity
+# (arrays.Meta adds itself).  bool is told apart from int by the key.
+SHAREABLE = {int, _NoneType, str, bool}
+_SHARED = {}        # key -> (args, NO_KEYWORDS)
+_SLICES_HASH = sys.version_info >= (3, 12)
+
+
+def shared_params(args):
+    """`(args, {})` as the tape keeps it for a general equation without
+    keywords.  Parameters made only of Metas and small immutable values
+    (`(Meta, 3)` for element 3 of a float64 vector, `(Meta, slice(None, 2))`)
+    recur thousands of times in a loop: they are one shared tuple.  A
+    per-equation tuple holding a Meta (an instance of a Python class) stays
+    tracked by the cyclic garbage collector for the tape's lifetime, and
+    twenty thousand of them per gradient made the collector's full passes,
+    which visit every tracked object of the process, run about once per
+    gradient of an ODE solve."""
+    has_bool = False
+    for e in args:
+        te = type(e)
+        if te not in SHAREABLE:
+            if te is slice and _SLICES_HASH and _plain_slice(e):
+                continue
+            return (args, {})
+        if te is bool:
+            has_bool = True
+    key = (args, tuple(map(type, args))) if has_bool else args
+    p = _SHARED.get(key)
+    if p is None:
+        if len(_SHARED) >= 4096:     # (a program of ever new indices: bounded)
+            _SHARED.clear()
+        p = _SHARED[key] = (args, NO_KEYWORDS)
+    return p
+
+
+def _plain_slice(s):
+    for e in (s.start, s.stop, s.step):
+        if e is not None and type(e) is not int:
+            return False
+    return True
 
 
 class Tape:
@@ -176,7 +232,7 @@ class Tape:
         self.prim.append(prim)
         self.a.append(in_vars)
         self.b.append(GENERAL)
-        self.params.append((args, kwargs))
+        self.params.append(shared_params(args) if not kwargs else (args, kwargs))
         self.site.append(site)
         return v
 

@@ -31,6 +31,7 @@ import numpy as np
 from .boundary import current_site, refuse, reach, SCALARS
 from .native_guard import guarded
 from ..rules.numpy import SETITEM, GATHER
+from ..tape.tape import SHAREABLE
 
 ndarray = np.ndarray
 _generic = np.generic
@@ -72,6 +73,7 @@ class Meta:
 
 
 _METAS = {}     # (shape, dtype) -> its Meta
+SHAREABLE.add(Meta)     # (parameter tuples of Metas and indices are shared: tape.py)
 
 
 def meta_of(x):

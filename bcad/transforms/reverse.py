@@ -16,10 +16,14 @@ from ..interpreter import calls, frame, objects, run_call, ENTRY_LOCK
 from ..tape.tape import Tape, INPUT, GENERAL
 from . import boundary, tracking, ad_handlers, arrays, context
 from .tree import flatten, unflatten, paths
+from ..rules import BINARY, UNARY
 from ..rules.numpy import Scatter, set_needs, GETITEM, _NEEDS
 
 _Meta = arrays.Meta
 _float64 = np.float64
+_ADD, _SUB, _MUL, _NEG = BINARY[0], BINARY[10], BINARY[5], UNARY["__neg__"]
+_REAL_ARITH = frozenset({_ADD, _SUB, _MUL, _NEG})
+_REALS = frozenset({float, _float64, int, bool})
 
 
 @contextlib.contextmanager
@@ -134,6 +138,21 @@ def backward(tape, seeds, owned_out=None):
     needs = _NEEDS
     for v, g in seeds.items():
         acc.add(v, g)
+
+    def add_real(i, c):
+        """ct[i] += c for a real number c into a float or numpy float64
+        variable holding a number (or nothing) so far; False: not done."""
+        x = vals[i]
+        tx = type(x)
+        cur = ct[i]
+        if tx is float:
+            if type(c) is not float:
+                c = float(c)
+        elif tx is not _float64 or cur is not None and type(cur) is not float and \
+                type(cur) is not _float64:
+            return False
+        ct[i] = c if cur is None else cur + c
+        return True
     for v in range(n - 1, -1, -1):
         g = ct[v]
         if g is None:
@@ -196,6 +215,27 @@ def backward(tape, seeds, owned_out=None):
                     acc.add(i, c)
             continue
         prm = params[v]
+        if p in _REAL_ARITH and (type(g) is float or type(g) is _float64):
+            # x + y, x - y, x * y, -x of real numbers (most of an ODE
+            # right-hand side's equations): the VJP and the accumulation
+            # inlined, for the cotangents add_real takes.
+            if p is _NEG:
+                x = da = db = -g
+            else:
+                x, y = (vals[a], vals[b]) if prm is None else prm
+                if p is _MUL:
+                    if type(y) in _REALS and type(x) in _REALS:
+                        da, db = g * y, g * x
+                    else:
+                        x = None        # (complex: the rule conjugates)
+                else:
+                    da, db = g, (g if p is _ADD else -g)
+            if x is not None:
+                if a >= 0 and not add_real(a, da):
+                    acc.add(a, da)
+                if b >= 0 and not add_real(b, db):
+                    acc.add(b, db)
+                continue
         if prm is None:
             prm = (vals[a],) if b == -1 else (vals[a], vals[b])
         if a >= 0 and p.vjps[0] is not None:

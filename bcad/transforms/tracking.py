@@ -161,6 +161,9 @@ def _numpy_c_functions():
 _NUMPY_C = _numpy_c_functions()
 _PLAIN_DATA = frozenset({float, int, bool, complex, str, bytes, type(None), type(Ellipsis),
                          arrays.np.dtype}) | frozenset(
+    # (numpy >= 1.25: a dtype instance is of a class per type, Float64DType)
+    type(arrays.np.dtype(c)) for c in arrays.np.typecodes["AllInteger"] +
+    arrays.np.typecodes["AllFloat"] + "?") | frozenset(
     t for t in vars(arrays.np).values()
     if isinstance(t, type) and issubclass(t, arrays.np.number | arrays.np.bool_))
 # Types given as a dtype (np.asarray(x, dtype=float)).
