@@ -17,6 +17,7 @@ from ..rules.numpy import GETITEM, GATHER
 from ..rules.numpy.shapes import ATTR_PRIMS, SCATTER_ADD, SET_SHAPE
 
 _float64 = np.float64
+_NO_KWARGS = {}     # (never written: an equation's keywords)
 
 
 def apply(tape, prim, fn, args, kwargs, site):
@@ -202,6 +203,18 @@ def row_list(tape, a, site=None):
         iter(a)                 # (numpy's TypeError)
     site = site or current_site()
     meta = meta_of(a)
+    if a.ndim == 1 and a.dtype.type is _float64:
+        # (`alpha, beta, delta, gamma = p` of a right-hand side: the
+        # elements at once, each recorded as getitem does)
+        items = list(a)
+        va = tape.ids.get(id(a), -1)
+        if va >= 0:
+            ids = tape.ids
+            rec = tape.record_general
+            for i, r in enumerate(items):
+                if id(r) not in ids:
+                    rec(GETITEM, r, (va, -1), (meta, i), _NO_KWARGS, site)
+        return items
     return [getitem(tape, a, i, site, meta) for i in range(len(a))]
 
 

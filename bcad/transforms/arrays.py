@@ -102,6 +102,21 @@ def root(a):
 
 # ------------------------------------------------------------------ record
 
+def leaves_of(tape, x, out):
+    """Tracked-or-not scalar leaves of an argument, for general rules (lists,
+    tuples and dicts are opened; call sites materialize other iterables)."""
+    tx = type(x)
+    if tx is list or tx is tuple:
+        for v in x:
+            leaves_of(tape, v, out)
+    elif tx is dict:
+        for v in x.values():
+            leaves_of(tape, v, out)
+    else:
+        out.append(x)
+    return out
+
+
 def _param(tape, x, save, v):
     """What the tape keeps of argument `x` of equation `v`."""
     tx = type(x)
@@ -145,7 +160,6 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
                 # when the other is tracked (Primitive.crossed).
                 save = tuple([k for k in (0, 1) if in_vars[1 - k] >= 0])
         else:
-            from .tracking import leaves_of
             flat = []
             for a in args:
                 leaves_of(tape, a, flat)
@@ -344,7 +358,6 @@ def check_operands(tape, values, how):
     """Every differentiable value that reaches `values` is one of them or in
     a list among them (where the rules look); text or other objects made
     from one would be parsed or copied by numpy: refused."""
-    from .tracking import leaves_of
     found, desc = reach(tape, values)
     if desc is not None:
         refuse(how, f"received {desc}, which numpy would read as a number (the gradient "
@@ -414,7 +427,6 @@ def _record_setitem(tape, prim, r, old_var, key, value, flat, site):
     ids = tape.ids
     vv = ids.get(id(value), -1)
     if vv < 0 and (type(value) is list or type(value) is tuple):
-        from .tracking import leaves_of
         leaves = leaves_of(tape, value, [])
         in_vars = (old_var, *(ids.get(id(x), -1) for x in leaves))
         value_param = value

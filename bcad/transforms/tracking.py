@@ -34,19 +34,7 @@ __all__ = ["call_c", "current_site", "where", "refuse", "fname"]
 
 # ------------------------------------------------------------------ rules
 
-def leaves_of(tape, x, out):
-    """Tracked-or-not scalar leaves of an argument, for general rules (lists,
-    tuples and dicts are opened; call sites materialize other iterables)."""
-    tx = type(x)
-    if tx is list or tx is tuple:
-        for v in x:
-            leaves_of(tape, v, out)
-    elif tx is dict:
-        for v in x.values():
-            leaves_of(tape, v, out)
-    else:
-        out.append(x)
-    return out
+leaves_of = arrays.leaves_of
 
 
 def rule_of(fn):
@@ -344,6 +332,31 @@ def _plain_keywords(kwargs):
     return True
 
 
+_asarray, _asanyarray = arrays.np.asarray, arrays.np.asanyarray
+
+
+def _dtypes_of(types_):
+    out = {}
+    for t in types_:
+        try:
+            out[t] = arrays.np.dtype(t)
+        except TypeError:       # (abstract ones: np.complexfloating)
+            pass
+    return out
+
+
+_DTYPE_OF = _dtypes_of(_PLAIN_TYPES)
+
+
+def _keeps_dtype(kwargs, a):
+    """Plain keywords (_plain_keywords) with which np.asarray(a, **kwargs)
+    of the exact ndarray `a` is `a` itself: only a dtype, `a`'s own."""
+    if len(kwargs) != 1:
+        return False
+    d = kwargs.get("dtype", 0)
+    return d is None or d is a.dtype or _DTYPE_OF.get(d) is a.dtype
+
+
 def _tracked_keyword(kwargs, ids):
     for v in kwargs.values():
         if id(v) in ids:
@@ -386,6 +399,9 @@ def call_c(fn, args, kwargs):
                 tracked = True
         else:
             if tracked:
+                if (fn is _asarray or fn is _asanyarray) and len(args) == 1 and \
+                        type(args[0]) is _ndarray and (not kwargs or _keeps_dtype(kwargs, args[0])):
+                    return args[0]      # (np.asarray(y, dtype=float) of a float64 y: y itself)
                 return array_ops.apply(tape, prim, fn, args if type(args) is tuple else
                                         tuple(args), kwargs, current_site())
             if (fn in _WRITES_NOTHING or type(fn) is numpy_calls.UFUNC and
