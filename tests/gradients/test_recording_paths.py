@@ -1,0 +1,240 @@
+"""The recording and backward shortcuts an ODE right-hand side runs through
+thousands of times, each against its general path and finite differences:
+
+- real `+ - * neg` inlined in the backward pass (reverse.backward), with a
+  constant on either side, Python floats next to numpy float64, and the
+  complex case that goes through the rule;
+- `alpha, beta = p` of a float64 vector taking its elements at once
+  (array_ops.row_list), and the dtypes and layouts that do not;
+- `np.asarray(y, dtype=float)` of a tracked float64 array, which is `y`
+  itself (tracking.call_c), and the conversions that copy;
+- parameter tuples of Metas and indices, one shared object per distinct
+  contents (tape.shared_params), never merging an int with a bool.
+"""
+import gc
+
+import numpy as np
+import pytest
+
+import bcad
+from bcad.tape import tape as tape_module
+from bcad.transforms import reverse
+from tests.support import fd_grad
+
+P = np.array([1.5, -0.7, 3.0, 0.4])
+
+
+def check(f, x=P, rtol=1e-6, eps=1e-6):
+    g = bcad.grad(f)(x)
+    np.testing.assert_allclose(g, fd_grad(f, x, eps=eps), rtol=rtol, atol=1e-8)
+    return g
+
+
+# ---------------------------------------------------------------- scalar backward
+
+SCALAR_PROGRAMS = {
+    # (a constant first or second: record2 leaves the constant's variable -1)
+    "const - x": lambda p: 2.0 - p[0] * p[1],
+    "x - const": lambda p: p[0] * p[1] - 2.0,
+    "const * x": lambda p: 3.0 * p[0] + p[1] * 2,
+    "int * x": lambda p: 3 * p[0] - p[1] * True,
+    "neg": lambda p: -(p[0] * p[1]) + -p[2],
+    "float and float64": lambda p: float(p[0]) * p[1] - float(p[2]) * float(p[3]),
+    "same operand twice": lambda p: p[0] * p[0] - p[1] - p[1],
+    "inplace": lambda p: _inplace(p),
+    "chain": lambda p: _lv(p),
+    "complex through the rule": lambda p: (complex(p[0], p[1]) * complex(p[2], -p[3])).real,
+    "into an array cotangent": lambda p: np.sum(p * p) + p[0] * p[1],
+}
+
+
+def _inplace(p):
+    a, b, c, d = p
+    s = a
+    s *= b
+    s -= c
+    s += d * a
+    return s
+
+
+def _lv(p):
+    alpha, beta, delta, gamma = p
+    u, v = p[1] * 2.0, p[3] + 1.0
+    for _ in range(5):
+        du = alpha * u - beta * u * v
+        dv = -delta * v + gamma * u * v
+        u, v = u + 0.01 * du, v + 0.01 * dv
+    return u * v
+
+
+@pytest.mark.parametrize("name", sorted(SCALAR_PROGRAMS))
+def test_real_arithmetic_backward(name):
+    check(SCALAR_PROGRAMS[name])
+
+
+def test_python_float_input_gets_python_float_gradient():
+    # A float variable's cotangent stays a float when a float64 product
+    # (x * element of an array) sends it one.
+    def f(x, a):
+        return x * a[0] - x * a[1]
+    g = bcad.grad(f)(0.5, np.array([3.0, 1.0]))
+    assert type(g) is float and g == 2.0
+
+
+def test_closed_form_products():
+    # d/dp (p0*p1 - p2*p3) exactly, no finite differences
+    g = bcad.grad(lambda p: p[0] * p[1] - p[2] * p[3])(P)
+    assert g.tolist() == [P[1], P[0], -P[3], -P[2]]
+
+
+# ---------------------------------------------------------------- element unpacking
+
+def _unpack4(p):
+    a, b, c, d = p
+    return a * b - c * d + a
+
+
+@pytest.mark.parametrize("prepare", [
+    lambda p: p,                                   # the input itself
+    lambda p: p * 1.0,                             # a computed vector
+    lambda p: (p * 1.0)[::-1][::-1],               # a view
+    lambda p: np.concatenate([p, p])[::2],         # a strided view
+    lambda p: (p * 1.0).astype(">f8"),             # byte-swapped float64
+    lambda p: (p * 1.0).astype(np.float32),        # not float64: the general path
+    lambda p: (p * 1.0).astype(np.complex128),     # complex: the general path
+], ids=["input", "computed", "view", "strided", "byteswapped", "float32", "complex"])
+def test_unpack_elements(prepare):
+    def f(p):
+        v = _unpack4(prepare(p))
+        return float(np.real(v))
+    check(f, rtol=1e-3, eps=1e-3)      # (float32: differences of float32 values)
+
+
+def test_unpack_records_one_read_per_element_and_matches_indexing():
+    out_u, pull_u = bcad.vjp(lambda p: _unpack4(p), P)
+    out_i, pull_i = bcad.vjp(lambda p: p[0] * p[1] - p[2] * p[3] + p[0], P)
+    assert out_u == out_i
+    np.testing.assert_array_equal(pull_u(1.0)[0], pull_i(1.0)[0])
+
+
+def test_unpack_wrong_count_is_cpythons_error():
+    def f(p):
+        a, b = p
+        return a
+    with pytest.raises(ValueError) as native:
+        f(P)
+    with pytest.raises(ValueError) as ours:
+        bcad.grad(f)(P)
+    assert str(ours.value) == str(native.value)
+
+
+# ---------------------------------------------------------------- asarray
+
+def test_asarray_same_dtype_is_the_array_itself():
+    seen = []
+
+    def f(p):
+        y = p * 2.0
+        z = np.asarray(y, dtype=float)
+        seen.append(z is y)
+        w = np.asarray(y, dtype=np.dtype("float64"))
+        seen.append(w is y)
+        u = np.asanyarray(y, dtype=None)
+        seen.append(u is y)
+        return np.sum(z * w * u)
+    check(f)
+    assert seen and all(seen)
+
+
+@pytest.mark.parametrize("convert", [
+    lambda y: np.asarray(y, dtype=np.float32).astype(float),   # a cast: a copy
+    lambda y: np.asarray(y, dtype=complex).real,
+    lambda y: np.asarray(y, dtype="float64"),
+    lambda y: np.asarray(y, order="F"),
+    lambda y: np.array(y, dtype=float),                          # np.array copies
+    lambda y: np.asarray(y.reshape(2, 2), dtype=float, order="F").ravel(),
+], ids=["float32", "complex", "text dtype", "order", "np.array", "2-d order"])
+def test_asarray_conversions_still_recorded(convert):
+    def f(p):
+        return np.sum(convert(p * 2.0) ** 2)
+    g = check(f, rtol=1e-3, eps=1e-3)   # (float32: differences of float32 values)
+    np.testing.assert_allclose(g, 8.0 * P, rtol=1e-6)
+
+
+def test_asarray_then_write_keeps_versions():
+    # y is returned itself: a write through the result is a write to y
+    def f(p):
+        y = p * 1.0
+        z = np.asarray(y, dtype=float)
+        z[0] = p[1] * p[2]
+        return np.sum(y * y)
+    check(f)
+
+
+# ---------------------------------------------------------------- shared parameters
+
+def test_element_reads_share_one_parameter_tuple():
+    def f(p):
+        s = 0.0
+        for _ in range(3):
+            a, b, c, d = p
+            s = s + a * d
+        return s
+    res = reverse.run_forward(f, (P,), {}, (0,), kind="vjp")
+    tape = res.tape
+    reads = [v for v in range(len(tape.vals)) if tape.prim[v].name == "getitem"]
+    by_index = {}
+    for v in reads:
+        args, kwargs = tape.params[v]
+        assert kwargs == {} and not kwargs
+        by_index.setdefault(args[1], set()).add(id(tape.params[v]))
+    assert sorted(by_index) == [0, 1, 2, 3]
+    assert all(len(ids) == 1 for ids in by_index.values())
+
+
+def test_shared_parameters_tell_bool_from_int():
+    m = object()
+    tape_module.SHAREABLE.add(object)
+    try:
+        p_int = tape_module.shared_params((m, 1))
+        p_bool = tape_module.shared_params((m, True))
+    finally:
+        tape_module.SHAREABLE.discard(object)
+    assert type(p_int[0][1]) is int and type(p_bool[0][1]) is bool
+    assert p_int is not p_bool
+
+
+def test_unshareable_parameters_stay_per_equation():
+    a = np.zeros(2)
+    p1 = tape_module.shared_params((a, 1))
+    p2 = tape_module.shared_params((a, 1))
+    assert p1 is not p2 and p1[0][0] is a
+    s = slice(0, 2.5)
+    assert tape_module.shared_params((s,)) is not tape_module.shared_params((s,))
+
+
+def test_shared_keywords_are_read_only():
+    kw = tape_module.shared_params((1, 2))[1]
+    with pytest.raises(TypeError):
+        kw["x"] = 1
+    with pytest.raises(TypeError):
+        kw.update(x=1)
+    assert kw == {} and repr(kw) == "{}"
+
+
+def test_tape_of_many_element_reads_keeps_few_gc_tracked_objects():
+    # The reason for sharing: per-equation tuples holding a Meta stay
+    # tracked by the cyclic GC for the tape's lifetime.
+    def f(p):
+        s = 0.0
+        for _ in range(500):
+            a, b, c, d = p
+            s = s + a
+        return s
+    gc.collect()
+    before = len(gc.get_objects())
+    res = reverse.run_forward(f, (P,), {}, (0,), kind="vjp")
+    gc.collect()
+    grown = len(gc.get_objects()) - before
+    assert len(res.tape.vals) > 2000
+    assert grown < 300, grown
