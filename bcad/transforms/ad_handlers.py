@@ -5,7 +5,7 @@ computed exactly as in the plain handler, then recorded when an operand is
 tracked.  Frames pick this table when a tape is active (frame.run).
 """
 from ..interpreter import objects
-from ..interpreter.handlers import AD_OPS, OPS, fused
+from ..interpreter.handlers import AD_OPS, OPS, fused, blocks
 from ..interpreter.objects import STATIC, NATIVE_BINARY
 from ..rules import BINARY, UNARY, RULES
 from ..interpreter.objects.operators import _BIN, _INPLACE, UNARY_SYMBOL
@@ -400,3 +400,14 @@ def LOAD_ATTR(ins):
             boundary.check_read(tape, o, f.stack[-1], "." + name)
         return nxt
     return h
+
+
+# What differentiation mode's line blocks call (interpreter/handlers/blocks.py):
+# the functions of the handlers above.
+blocks.AD_NAMESPACE.update(
+    recording_binary=recording_binary, native_unary=native_unary, CTX=CTX,
+    attr_hook=tracking.attr_hook, check_read=boundary.check_read,
+    store_layout=array_ops.store_layout, copies_into=boundary.copies_into,
+    check_store=boundary.check_store, ad_ndarray=_ndarray,
+    binary_primitive=BINARY.__getitem__, float64_=_float64, errstate_=_errstate,
+    QUIET_=_QUIET, WARNINGS_=_WARNINGS, SHOW_=_SHOW)

@@ -65,15 +65,19 @@ def build_handlers(code, ad=False):
             h = fuse(instrs, i, targets, ad)
             if h is not None:
                 hs[i] = h
-        if not ad and BLOCKS:
+        if BLOCKS:
             # line blocks (blocks.py), from each instruction where
             # execution can arrive: after a block, or where none compiled
+            # (differentiation mode's: no regions)
             i, n = 1, len(instrs)
             while i < n:
                 ok = _fusable(instrs, i, targets)
-                h, end = compile_block(instrs, i, ok, hs[i],
-                                       lambda s: _fusable(instrs, s, targets),
-                                       lambda h, i=i: hs.__setitem__(i, h))
+                if ad:
+                    h, end = compile_block(instrs, i, ok, hs[i], ad=True)
+                else:
+                    h, end = compile_block(instrs, i, ok, hs[i],
+                                           lambda s: _fusable(instrs, s, targets),
+                                           lambda h, i=i: hs.__setitem__(i, h))
                 if h is None:
                     # (fused.py's FOR_ITER; STORE_FAST continues after both)
                     i += 2 if instrs[i].name == "FOR_ITER" and hs[i] is not plain[i] else 1

@@ -29,9 +29,14 @@ its result becomes a temporary; a call that ends the block may instead
 push the callee's frame for the run loop (with the block's values spilled
 below, as the CALL handler would leave them).
 
-Blocks are for plain interpretation only: in differentiation mode
-arithmetic, attribute reads and stores have handlers of their own
-(`transforms/ad_handlers.py`).
+In differentiation mode (`ad`) a block translates the instructions that
+have handlers of their own there (arithmetic, attribute reads and stores:
+`transforms/ad_handlers.py`) into the calls those handlers make, with the
+same operands, sites and `f.pc` updates (`AD_NAMESPACE`, which
+ad_handlers fills: the interpreter does not import the transforms), and
+its calls are differentiation-mode calls.  It makes no regions: a region's
+later runs are on other lines, and a recorded operation's site is read
+from `f.pc`.
 """
 import os
 import sys
@@ -58,6 +63,11 @@ _JUMPS = {"POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE",
 MIN_BLOCK = 2
 
 _FACTORIES = {}
+
+# Differentiation mode's functions for blocks (filled by transforms/ad_handlers.py):
+# recording_binary(k, ins), native_unary(name, v, site), CTX, attr_hook,
+# check_read, store_layout, copies_into, check_store, ad_ndarray.
+AD_NAMESPACE = {}
 
 # Python's operator for each BINARY_OP / COMPARE_OP argument: on operands
 # whose type is exactly int or float a block writes the operator itself
@@ -101,6 +111,7 @@ class _Builder:
         self.uses_stack = False
         self.bools = set()      # temporaries known to hold True or False
         self.next_ins = None    # the instruction after the one being translated
+        self.ad = False         # differentiation mode's translations
 
     def const(self, v):
         name = f"k{len(self.params)}"
@@ -203,14 +214,15 @@ REGION_DEPTH = 2
 REGION_SIZE = 48
 
 
-def compile_block(instrs, i, ok, fallback=None, ok_at=None, install=None):
+def compile_block(instrs, i, ok, fallback=None, ok_at=None, install=None, ad=False):
     """A handler for the block starting at instruction `i`, and the index
     where its first run ends (the instruction after its last), or (None, i).
     `fallback`: the handler of instruction `i` alone, run instead of a
     block that makes calls when no inline room is left.  `ok_at(s)`: the
     `ok` rule of a run starting at `s`; with it, the block may be a region
     (see above).  With `install(h)`, a region is compiled the first time it
-    runs (a stub stands for it until then and installs it)."""
+    runs (a stub stands for it until then and installs it).  `ad`: a block
+    of differentiation mode's handlers (no regions)."""
     j, term = _walk(instrs, i, ok)
     body = instrs[i:j] + ([term] if term is not None else [])
     if len(body) < MIN_BLOCK:
@@ -226,6 +238,7 @@ def compile_block(instrs, i, ok, fallback=None, ok_at=None, install=None):
             return h(f)
         return region_stub, end
     b = _Builder()
+    b.ad = ad
     b.calls = b.mid = 0
     b.region = False
     b.size = len(body)
@@ -238,7 +251,7 @@ def compile_block(instrs, i, ok, fallback=None, ok_at=None, install=None):
     if b.mid:
         lines = ["if st.depth >= st.call_limit:", f"    return {b.const(fallback)}(f)"] + lines
     caches = [str(c) for c in range(1, b.calls + 1)]
-    fac = make_factory("\n".join(lines), tuple(b.params), caches, False)
+    fac = make_factory("\n".join(lines), tuple(b.params), caches, ad)
     h = fac(*b.consts)
     if b.region:
         lines, runs = fac.marks
@@ -357,6 +370,8 @@ def make_factory(body, params, caches, ad):
     src += ["        " + line for line in body.strip("\n").split("\n")]
     src.append("    return h")
     ns = dict(NAMESPACE)
+    if ad:
+        ns.update(AD_NAMESPACE)
     if caches:
         from .calls import CALL_NAMESPACE
         from ..frame import handlers_of, ad_handlers_of
@@ -411,7 +426,7 @@ def _end_call(b, ins, c):
     b.emit(f"f.pc = {b.const(ins.index)}")
     _emit_fn_args(b, first, second, args)
     b.emit(f"nxt = {b.const(ins.next)}")
-    b.lines += call_source(False, str(c)).strip("\n").split("\n")
+    b.lines += call_source(b.ad, str(c)).strip("\n").split("\n")
 
 
 def _mid_call(b, ins, c):
@@ -422,7 +437,7 @@ def _mid_call(b, ins, c):
     b.emit(f"f.pc = {b.const(ins.index)}")
     _emit_fn_args(b, first, second, args)
     t = b.temp()
-    b.lines += call_source(False, str(c), t).strip("\n").split("\n")
+    b.lines += call_source(b.ad, str(c), t).strip("\n").split("\n")
     b.push(t)
 
 
@@ -473,6 +488,8 @@ def _translate(b, ins):
         b.emit("else:")
         b.emit(f"    f.pc = {b.const(ins.index)}")
         b.emit(f"    {t} = super_getattr({o}, {a}) if type({o}) is super else getattr_({o}, {a})")
+        if b.ad:
+            _ad_attribute_read(b, o, a, t, ins)
         b.release(o)
         b.push(t)
     elif name == "LOAD_ATTR_METHOD":
@@ -498,12 +515,20 @@ def _translate(b, ins):
         o = b.pop()
         v = b.pop()
         a = b.const(ins.arg)
+        if b.ad:
+            _ad_attribute_store(b, o, v, a, ins)
         b.emit(f"if ATTR_FAST[type({o})]:")
         b.emit(f"    setattr({o}, {a}, {v})")
         b.emit("else:")
         b.emit(f"    f.pc = {b.const(ins.index)}")
         b.emit(f"    setattr_({o}, {a}, {v})")
+        if b.ad:
+            b.lines[b.ad_store:] = ["    " + line for line in b.lines[b.ad_store:]]
         b.release(o, v)
+    elif name == "BINARY_OP" and b.ad:
+        _ad_binary(b, ins)
+    elif name in ("UNARY_NEGATIVE", "UNARY_POSITIVE") and b.ad:
+        _ad_unary(b, ins)
     elif name == "BINARY_OP":
         y = b.pop()
         x = b.pop()
@@ -555,6 +580,91 @@ def _translate(b, ins):
         st[-1], st[-k] = st[-k], st[-1]
     else:  # pragma: no cover - _SIMPLE and _translate disagree
         raise AssertionError(name)
+
+
+# -- differentiation mode: what transforms/ad_handlers.py's handlers do
+
+def _ad_binary(b, ins):
+    """ad_handlers.BINARY_OP: ints natively (nothing to record), numbers
+    and arrays through the recording operator, other operands (Python
+    dunders) through objects.binary_op at this instruction."""
+    y = b.pop()
+    x = b.pop()
+    k = ins.arg
+    t = b.temp()
+    rec = b.const(AD_NAMESPACE["recording_binary"](k, ins))
+    op = _BIN_SYMBOL[k]
+    b.emit(f"if type({x}) is int and type({y}) is int:")
+    b.emit(f"    {t} = {x} {op} {y}")
+    if k in _REAL_CLOSED:
+        # float and numpy float64 operands (an ODE right-hand side's
+        # arithmetic): the recording operator's hot case written out, when
+        # numpy's error state calls no Python (else it guards the call)
+        p = b.const(AD_NAMESPACE["binary_primitive"](k))
+        b.emit(f"elif (type({x}) is float or type({x}) is float64_) and "
+               f"(type({y}) is float or type({y}) is float64_) and errstate_() is QUIET_[0] "
+               f"and WARNINGS_.showwarning is SHOW_:")
+        b.emit(f"    {t} = {x} {op} {y}")
+        b.emit("    ids_ = CTX.tape.ids")
+        b.emit(f"    if (id({x}) in ids_ or id({y}) in ids_) and id({t}) not in ids_:")
+        b.emit(f"        CTX.tape.record2({p}, {t}, {x}, {y}, {b.const(ins)})")
+        b.emit("    ids_ = None")
+    b.emit(f"elif STATIC[type({x})] and STATIC[type({y})]:")
+    b.emit(f"    {t} = {rec}({x}, {y})")
+    b.emit("else:")
+    b.emit(f"    f.pc = {b.const(ins.index)}")
+    b.emit(f"    {t} = binary_op({x}, {y}, {b.const(k)})")
+    b.release(x, y)
+    b.push(t)
+
+
+# Operators whose result on two floats / numpy float64s is always one of
+# them (+ - * and their in-place forms; / raises or warns, ** may be complex).
+_REAL_CLOSED = frozenset({0, 5, 10, 13, 18, 23})
+
+
+def _ad_unary(b, ins):
+    """ad_handlers._unary: C-typed values through native_unary (recorded),
+    others through objects.unary at this instruction."""
+    x = b.pop()
+    dunder = _UNARY[ins.name]
+    t = b.temp()
+    b.emit(f"if STATIC[type({x})]:")
+    b.emit(f"    {t} = native_unary({dunder!r}, {x}, {b.const(ins)})")
+    b.emit("else:")
+    b.emit(f"    f.pc = {b.const(ins.index)}")
+    b.emit(f"    {t} = unary({x}, {dunder!r})")
+    b.release(x)
+    b.push(t)
+
+
+def _ad_attribute_read(b, o, a, t, ins):
+    """ad_handlers.LOAD_ATTR, after the plain read: an attribute of a
+    tracked value goes through attr_hook; one of a tainted object is
+    checked."""
+    b.emit("tape_ = CTX.tape")
+    b.emit(f"if id({o}) in tape_.ids:")
+    b.emit(f"    {t} = attr_hook({o}, {a}, {t})")
+    b.emit(f"elif tape_.taint and id({o}) in tape_.taint:")
+    b.emit(f"    check_read(tape_, {o}, {t}, {b.const('.' + ins.arg)})")
+    b.emit("tape_ = None")
+
+
+def _ad_attribute_store(b, o, v, a, ins):
+    """ad_handlers' checked STORE_ATTR, before the plain store (which the
+    caller indents under `if not done_`, from b.ad_store): `.shape = ` of
+    an ndarray through store_layout; a differentiable value stored into
+    an object that copies it refused."""
+    b.emit(f"if type({o}) is ad_ndarray:")
+    b.emit(f"    f.pc = {b.const(ins.index)}")
+    b.emit(f"    done_ = store_layout(CTX.tape, {o}, {a}, {v})")
+    b.emit("else:")
+    b.emit("    done_ = False")
+    b.emit(f"if not done_ and type({o}) is not list and type({o}) is not dict and "
+           f"copies_into({o}):")
+    b.emit(f"    check_store({o}, {v}, {b.const(f'setting .{ins.arg} of')})")
+    b.emit("if not done_:")
+    b.ad_store = len(b.lines)
 
 
 def _terminate(b, ins):
