@@ -279,3 +279,23 @@ def test_complex_holomorphic_convention():
     # |z|: real output, ct_z = g * z / |z|
     out, vjp_fn = bcad.vjp(abs, 3.0 - 4.0j)
     assert vjp_fn(1.0)[0] == pytest.approx((3.0 - 4.0j) / 5.0)
+
+
+def test_division_by_zero_of_a_numpy_float64_differentiates():
+    # np.float64 / 0.0 is numpy's division: an infinity, not
+    # ZeroDivisionError.  Its derivative is numpy's too (the backward pass
+    # divided a Python float cotangent by 0.0 and raised).
+    import warnings
+    import numpy as np
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert bcad.grad(lambda x: np.float64(x) / 0.0)(1.0) == math.inf
+        assert bcad.grad(lambda x: np.float64(x) / -0.0)(1.0) == -math.inf
+        assert bcad.grad(lambda x: 2.0 / np.float64(x))(0.0) == -math.inf
+        g = bcad.grad(lambda p: p[0] / (float(p[1]) * 0.0))(np.array([1.5, 2.0]))
+        assert g[0] == math.inf and math.isnan(g[1])
+
+
+def test_python_float_division_by_zero_is_pythons_error():
+    with pytest.raises(ZeroDivisionError, match="float division by zero"):
+        bcad.grad(lambda x: x / 0.0)(1.0)

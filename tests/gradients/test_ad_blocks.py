@@ -1,0 +1,210 @@
+"""Line blocks in differentiation mode (interpreter/handlers/blocks.py with
+`ad`): a straight-line run must record exactly what differentiation mode's
+handlers record one instruction at a time (transforms/ad_handlers.py):
+the same values, gradients, equations and sites, errors and refusals with
+the same messages and lines.  Each program runs with blocks and without
+(the handlers alone), and against finite differences."""
+import os
+
+import numpy as np
+import pytest
+
+import bcad
+from bcad.decode import decode
+from bcad.decode.decoder import CODES
+from bcad.interpreter import handlers as H
+from bcad.interpreter.frame import ad_handlers_of
+from bcad.transforms import reverse
+from tests.support import fd_grad
+
+P = np.array([1.5, -0.7, 3.0, 0.4])
+
+
+def _set_blocks(on):
+    H.BLOCKS = on
+    for code in CODES.values():
+        code.handlers = code.ad_handlers = None
+
+
+@pytest.fixture
+def without_blocks():
+    saved = H.BLOCKS
+    _set_blocks(False)
+    try:
+        yield
+    finally:
+        _set_blocks(saved)
+
+
+def both_ways(run):
+    """run() with differentiation-mode blocks, then without: both results."""
+    if not H.BLOCKS or not H.FUSE:
+        pytest.skip("blocks disabled")
+    with_blocks = run()
+    saved = H.BLOCKS
+    _set_blocks(False)
+    try:
+        alone = run()
+    finally:
+        _set_blocks(saved)
+    return with_blocks, alone
+
+
+class Vec:
+    """A user class: its dunders run interpreted (the operator's slow path)."""
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+    def __mul__(self, k):
+        return Vec(self.x * k, self.y * k)
+
+    def __neg__(self):
+        return Vec(-self.x, -self.y)
+
+    def norm2(self):
+        return self.x * self.x + self.y * self.y
+
+
+class Slots:
+    __slots__ = ("a", "b")
+
+
+def rhs(p):
+    alpha, beta, delta, gamma = p
+    u, v = p[1] + 2.0, p[3] * 3.0
+    for _ in range(4):
+        du = alpha * u - beta * u * v
+        dv = -delta * v + gamma * u * v
+        u, v = u + 0.01 * du, v + 0.01 * dv
+    return u * v
+
+
+def user_class(p):
+    w = -(Vec(p[0], p[1]) * p[2])
+    return w.norm2() + +p[3]
+
+
+def attributes(p):
+    s = Slots()
+    s.a = p[0] * p[1]; s.b = -s.a * p[2]           # noqa: E702 - one line on purpose
+    z = complex(p[0], p[3]); r = z.real * z.imag - s.b   # noqa: E702
+    return r + s.a
+
+
+def inplace(p):
+    a, b, c, d = p
+    acc = a
+    acc += b * c; acc -= d; acc *= a              # noqa: E702
+    n = 3
+    n += 1; n *= 2                                 # noqa: E702 - ints natively
+    return acc * n
+
+
+def numpy_mix(p):
+    y = p * 2.0
+    y.shape = (2, 2); z = y.T * p[0] - y        # noqa: E702
+    return np.sum(z * z) + float(p[1]) * p[2]
+
+
+PROGRAMS = {f.__name__: f for f in (rhs, user_class, attributes, inplace, numpy_mix)}
+
+
+@pytest.mark.filterwarnings("ignore:Setting the shape:DeprecationWarning")   # (numpy >= 2.5)
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_same_gradient_and_equations(name):
+    f = PROGRAMS[name]
+
+    def run():
+        res = reverse.run_forward(f, (P,), {}, (0,), kind="vjp")
+        t = res.tape
+        eqs = [(t.prim[v].name, t.a[v], t.b[v],
+                None if t.site[v] is None else (t.site[v].index, t.site[v].lineno))
+               for v in range(len(t.vals))]
+        return eqs, bcad.grad(f)(P)
+    (eq1, g1), (eq2, g2) = both_ways(run)
+    assert eq1 == eq2
+    np.testing.assert_array_equal(g1, g2)
+    np.testing.assert_allclose(g1, fd_grad(f, P), rtol=1e-6, atol=1e-9)
+
+
+def test_blocks_are_built_in_differentiation_mode():
+    if not H.BLOCKS or not H.FUSE:
+        pytest.skip("blocks disabled")
+    hs = ad_handlers_of(decode(rhs.__code__))
+    names = {os.path.basename(h.__code__.co_filename) for h in hs[1:]}
+    assert any(n.startswith("<bcad block") for n in names)
+
+
+class Fragile:
+    """A dunder that raises mid-line: the error and its line must be the
+    handlers' ones."""
+    def __mul__(self, k):
+        raise ValueError(f"no product with {type(k).__name__}")
+
+
+def raises_mid_line(p):
+    a = p[0] * 2.0
+    b = a * 3.0; c = Fragile() * b; d = c + 1.0     # noqa: E702
+    return d
+
+
+def raises_in_arithmetic(p):
+    a = p[0] * 2.0
+    b = a + 1.0; c = a * "x"; d = b + c             # noqa: E702 - float * str
+    return d
+
+
+@pytest.mark.parametrize("f", [raises_mid_line, raises_in_arithmetic])
+def test_same_error_and_line(f):
+    def run():
+        with pytest.raises(Exception) as info:
+            bcad.grad(f)(P)
+        tb, lines = info.value.__traceback__, []
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == __file__:
+                lines.append(tb.tb_lineno)
+            tb = tb.tb_next
+        return type(info.value).__name__, str(info.value), lines, \
+            "".join(getattr(info.value, "__notes__", []))
+    a, b = both_ways(run)
+    assert a == b
+    native = pytest.raises(Exception, f, P)
+    assert (a[0], a[1]) == (type(native.value).__name__, str(native.value))
+    assert f"line {f.__code__.co_firstlineno + 2}" in a[3]
+
+
+def refused_numpy_attr(p):
+    y = p * 2.0
+    z = y[0] * 1.0; w = y.data and z + 1.0      # noqa: E702 - .data refused mid-line
+    return w
+
+
+def test_same_refusal_and_site():
+    def run():
+        with pytest.raises(bcad.NonDifferentiableError) as info:
+            bcad.grad(refused_numpy_attr)(P)
+        return str(info.value)
+    a, b = both_ways(run)
+    assert a == b
+    assert f":{refused_numpy_attr.__code__.co_firstlineno + 2}" in a
+
+
+def test_errstate_handler_path_same():
+    # numpy's error state calling Python: the operator runs guarded (the
+    # inlined float64 path is skipped), in both modes
+    calls = []
+
+    def f(p):
+        a, b = p[0], p[1]
+        return a * b - a / (b - b)          # float64 division by zero: errcall
+
+    def run():
+        calls.clear()
+        with np.errstate(divide="call", invalid="call", call=lambda *a: calls.append(a)):
+            try:
+                out = bcad.grad(f)(P)
+            except Exception as e:      # a refusal: the handler would see a tracked value
+                return type(e).__name__, str(e)
+        return "ok", out.tolist(), len(calls)
+    a, b = both_ways(run)
+    assert a == b
