@@ -156,8 +156,7 @@ def _vjp_equation(tape, v, p, g, start):
     ans = prm[2] if len(prm) > 2 else vals[v]
     in_vars = tape.a[v]
     undo = relink(tape, v, in_vars, args, kwargs, ans)
-    set_needs(tuple([i >= start for i in in_vars])
-              if len(in_vars) == len(args) + len(kwargs) else None)
+    set_needs(in_vars if len(in_vars) == len(args) + len(kwargs) else None, start)
     try:
         vjp = interpretable(p, p.vjps[0])
         if p.kind == "flat":

@@ -136,6 +136,7 @@ def backward(tape, seeds, owned_out=None):
     vals, prims, A, B, params = tape.vals, tape.prim, tape.a, tape.b, tape.params
     acc = _Accumulator(ct, owned, vals)
     needs = _NEEDS
+    set_needs(None)
     for v, g in seeds.items():
         acc.add(v, g)
 
@@ -188,7 +189,8 @@ def backward(tape, seeds, owned_out=None):
                 continue
             if kind is not None:
                 leafwise = len(a) == len(args) + len(kwargs)
-                needs[0] = tuple([i >= 0 for i in a]) if leafwise else None   # (set_needs)
+                needs[0] = a if leafwise else None      # (set_needs(a))
+                needs[1] = 0
                 cts = p.vjps[0](g, prm[2] if len(prm) > 2 else vals[v], args, kwargs)
                 ct[v] = None
                 g_owned = v in owned

@@ -254,7 +254,7 @@ class TangentTape(Tape):
         after a recording (module docstring)."""
         ctx = CTX
         saved = ctx.tape, ctx.levels, ctx.owner
-        needs = _NEEDS[0]
+        needs = tuple(_NEEDS)
         prof = sys.getprofile()
         if prof is not None:
             sys.setprofile(None)
@@ -278,7 +278,7 @@ class TangentTape(Tape):
         finally:
             self.pushed = v
             ctx.tape, ctx.levels, ctx.owner = saved
-            set_needs(needs)
+            set_needs(*needs)
             if prof is not None:
                 restore_profile(prof)
             self.flushing = False

@@ -75,8 +75,10 @@ def _name(fn):
 # ------------------------------------------------------------------ helpers
 
 # What the backward pass running now needs (reverse.backward sets it under
-# the interpreter's entry lock, so one pass at a time).
-_NEEDS = [None]
+# the interpreter's entry lock, so one pass at a time): the equation's input
+# variables (None: everything) and the lowest variable it needs a cotangent
+# of (variables before a nested pass's segment are constants to it).
+_NEEDS = [None, 0]
 
 
 def needed(i):
@@ -84,11 +86,14 @@ def needed(i):
     argument i?  (A rule may skip computing the others: the gradient of
     `X @ W` with respect to the data X is a matrix product nobody reads.)"""
     n = _NEEDS[0]
-    return n is None or i >= len(n) or n[i]
+    return n is None or i >= len(n) or n[i] >= _NEEDS[1]
 
 
-def set_needs(needs):
-    _NEEDS[0] = needs
+def set_needs(in_vars, lowest=0):
+    """The input variables of the equation whose VJP runs next (argument i
+    is needed when in_vars[i] >= lowest), or None: all are needed."""
+    _NEEDS[0] = in_vars
+    _NEEDS[1] = lowest
 
 
 def shape_of(x):
