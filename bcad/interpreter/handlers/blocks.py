@@ -64,9 +64,12 @@ MIN_BLOCK = 2
 
 _FACTORIES = {}
 
-# Differentiation mode's functions for blocks (filled by transforms/ad_handlers.py):
-# recording_binary(k, ins), native_unary(name, v, site), CTX, attr_hook,
-# check_read, store_layout, copies_into, check_store, ad_ndarray.
+# Differentiation mode's names for blocks (filled by transforms/ad_handlers.py):
+# recording_binary(k, ins) and binary_primitive(k) (an operator's recording
+# function and primitive), native_unary(name, v, site), CTX, attr_hook,
+# check_read, store_layout, copies_into, check_store, ad_ndarray, and what
+# the inline float arithmetic tests: float64_, errstate_, QUIET_,
+# WARNINGS_, SHOW_.
 AD_NAMESPACE = {}
 
 # Python's operator for each BINARY_OP / COMPARE_OP argument: on operands
