@@ -642,3 +642,60 @@ def method_loads(xs):
 
 def test_method_loads():
     assert_same(method_loads, [])
+
+
+def closure_reads(a):
+    b = a * 2
+    c = [a]
+
+    def inner(x):
+        return x * b + c[0] - a     # LOAD_DEREF of three cells in one block
+    return inner(3) + inner(1.5)
+
+
+def closure_unbound():
+    def g():
+        return z + 1                # z is not bound yet: NameError
+    r = g()
+    z = 1
+    return r + z
+
+
+def closure_rebound(n):
+    total = 0
+
+    def add(k):
+        nonlocal total
+        total = total + k * n       # LOAD_DEREF and STORE_DEREF
+        return total
+    for i in range(3):
+        add(i)
+    return total
+
+
+@pytest.mark.parametrize("fn,args", [(closure_reads, (2,)), (closure_reads, (2.5,)),
+                                     (closure_unbound, ()), (closure_rebound, (4,))])
+def test_closures_in_blocks(fn, args):
+    assert_same(fn, *args)
+
+
+def test_unbound_free_variable_in_block_line_and_context():
+    with pytest.raises(NameError) as native:
+        closure_unbound()
+    with pytest.raises(NameError) as ours:
+        bcad.interpret(closure_unbound)()
+    assert str(ours.value) == str(native.value)
+    assert ours.value.__context__ is None and ours.value.__cause__ is None
+    note = "".join(getattr(ours.value, "__notes__", []))
+    assert f"line {closure_unbound.__code__.co_firstlineno + 2}, in" in note
+
+
+def test_closure_lines_compile_to_blocks():
+    if not H.BLOCKS or not H.FUSE:
+        pytest.skip("blocks disabled")
+    inner = closure_reads.__code__.co_consts
+    code = next(c for c in inner if hasattr(c, "co_code") and c.co_name == "inner")
+    hs = handlers_of(decode(code))
+    names = {os.path.basename(getattr(h, "__code__", None).co_filename) for h in hs[1:]
+             if getattr(h, "__code__", None) is not None}
+    assert any(n.startswith("<bcad block") for n in names)

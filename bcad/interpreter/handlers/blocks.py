@@ -53,7 +53,7 @@ from ..frame import REGIONS
 _SIMPLE = {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_CONST", "STORE_FAST", "LOAD_GLOBAL",
            "LOAD_GLOBAL_NULL", "PUSH_NULL", "LOAD_ATTR", "LOAD_ATTR_METHOD", "STORE_ATTR",
            "BINARY_OP", "UNARY_NEGATIVE", "UNARY_POSITIVE", "UNARY_INVERT", "COMPARE_OP",
-           "POP_TOP", "COPY", "SWAP", "NOP", "RESUME"}
+           "POP_TOP", "COPY", "SWAP", "NOP", "RESUME", "LOAD_DEREF", "COPY_FREE_VARS"}
 _UNARY = {"UNARY_NEGATIVE": "__neg__", "UNARY_POSITIVE": "__pos__", "UNARY_INVERT": "__invert__"}
 _JUMPS = {"POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE",
           "POP_JUMP_IF_NOT_NONE", "JUMP"}
@@ -461,6 +461,21 @@ def _translate(b, ins):
         _load_fast(b, ins)
     elif name == "LOAD_CONST":
         b.push(b.const(ins.arg))
+    elif name == "LOAD_DEREF":
+        # (variables.LOAD_DEREF: an empty cell raises outside the except,
+        # with no ValueError as its context)
+        b.uses_fast = True
+        t = b.temp()
+        b.emit("try:")
+        b.emit(f"    {t} = fast[{b.const(ins.arg)}].cell_contents")
+        b.emit("except ValueError:")
+        b.emit(f"    {t} = NULL")
+        b.emit(f"if {t} is NULL:")
+        b.emit(f"    raise deref_error({b.const(ins)}, {b.const(ins.arg)})")
+        b.push(t)
+    elif name == "COPY_FREE_VARS":
+        b.uses_fast = True
+        b.emit(f"fast[-{b.const(ins.arg)}:] = f.func.__closure__")
     elif name == "STORE_FAST":
         v = b.pop()
         b.uses_fast = True
@@ -733,7 +748,7 @@ def _load_method_push(o, name):
 
 
 def _namespace():
-    from .variables import _global, _unbound_local, _name
+    from .variables import _global, _unbound_local, _name, _deref_error
 
     def unbound(ins):
         return _unbound_local(_name(ins))
@@ -743,7 +758,7 @@ def _namespace():
         compare=objects.compare, unary=objects.unary, ATTR_FAST=objects.NATIVE_ATTR,
         getattr_=objects.getattr_, super_getattr=objects.super_getattr,
         setattr_=objects.setattr_, load_global=_global, load_method_push=_load_method_push,
-        unbound=unbound, super=super, st=STATE)
+        unbound=unbound, deref_error=_deref_error, super=super, st=STATE)
 
 
 NAMESPACE = _namespace()
