@@ -36,6 +36,15 @@ def _pow_dy(g, ans, x, y):
     return math.nan * g
 
 
+def _div_dx(g, ans, x, y):
+    """d(x/y)/dx = 1/y.  At y == 0 the forward division was numpy's (a
+    float64 operand: an infinity, not ZeroDivisionError), and so is this
+    one: a Python float cotangent divided by 0.0 would raise."""
+    if y == 0:
+        g = numpy.complex128(g) if isinstance(g, complex) else numpy.float64(g)
+    return g / cj(y)
+
+
 def _mod_dy(g, ans, x, y):
     """x % y = x - y * q with q = x // y (Python's quotient, consistent with
     %, which can differ from floor(x / y) by one: 7.0 % 0.1 has q = 69)."""
@@ -45,21 +54,6 @@ def _mod_dy(g, ans, x, y):
 _ADD = Primitive("add", None, (lambda g, ans, x, y: g, lambda g, ans, x, y: g))
 _SUB = Primitive("sub", None, (lambda g, ans, x, y: g, lambda g, ans, x, y: -g))
 _MUL = Primitive("mul", None, (lambda g, ans, x, y: g * cj(y), lambda g, ans, x, y: g * cj(x)))
-def _div_dx(g, ans, x, y):
-    """d(x/y)/dx = 1/y.  At y == 0 the forward division was numpy's (a
-    float64 operand: an infinity, not ZeroDivisionError), and so is this
-    one: a Python float cotangent divided by 0.0 would raise."""
-    if y == 0:
-        return _numpy_number(g) / cj(y)
-    return g / cj(y)
-
-
-def _numpy_number(g):
-    if isinstance(g, complex):
-        return numpy.complex128(g)
-    return numpy.float64(g) if isinstance(g, (float, int)) else g
-
-
 _DIV = Primitive("truediv", None, (_div_dx, lambda g, ans, x, y: -g * cj(ans / y)))
 _MOD = Primitive("mod", None, (lambda g, ans, x, y: g, _mod_dy))
 _POW = Primitive("pow", None, (_pow_dx, _pow_dy))

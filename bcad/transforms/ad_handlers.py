@@ -173,17 +173,6 @@ def recording_binary(k, ins, plain=False):
                 return r
         elif (tr is int or tr is bool) and type(x) in _PLAIN and type(y) in _PLAIN:
             return r
-        elif tr is _ndarray and (tx in _DIRECT or tx is _ndarray and x.dtype.kind in "fcbiu") \
-                and (ty in _DIRECT or ty is _ndarray and y.dtype.kind in "fcbiu"):
-            # numpy's operator on numeric arrays and numbers (K * h, y + dy):
-            # what _numpy_operator does for them, without its calls
-            tape = CTX.tape
-            taint = tape.taint
-            if not (taint and (id(x) in taint or id(y) in taint)):
-                ids = tape.ids
-                if id(x) not in ids and id(y) not in ids or \
-                        array_ops.operator(tape, k, r, x, y, ins):
-                    return r
         _record_binary(CTX.tape, k, p, r, x, y, ins)
         return r
     return rec

@@ -15,9 +15,9 @@ from ..interpreter.objects.operators import _INPLACE
 from ..rules import RULES
 from ..rules.numpy import GETITEM, GATHER
 from ..rules.numpy.shapes import ATTR_PRIMS, SCATTER_ADD, SET_SHAPE
+from ..tape.tape import NO_KEYWORDS
 
 _float64 = np.float64
-_NO_KWARGS = {}     # (never written: an equation's keywords)
 
 
 def apply(tape, prim, fn, args, kwargs, site):
@@ -167,7 +167,7 @@ def getitem(tape, a, key, site=None, meta=None):
         ids = tape.ids
         va = ids.get(id(a), -1)
         if va >= 0 and id(r) not in ids:
-            tape.record_general(GETITEM, r, (va, -1), (meta or meta_of(a), key), {},
+            tape.record_general(GETITEM, r, (va, -1), (meta or meta_of(a), key), NO_KEYWORDS,
                                 site or current_site())
         return r
     recorded = id(a) in tape.ids and id(r) not in tape.ids and is_array_value(r)
@@ -207,13 +207,13 @@ def row_list(tape, a, site=None):
         # (`alpha, beta, delta, gamma = p` of a right-hand side: the
         # elements at once, each recorded as getitem does)
         items = list(a)
-        va = tape.ids.get(id(a), -1)
+        ids = tape.ids
+        va = ids.get(id(a), -1)
         if va >= 0:
-            ids = tape.ids
             rec = tape.record_general
             for i, r in enumerate(items):
                 if id(r) not in ids:
-                    rec(GETITEM, r, (va, -1), (meta, i), _NO_KWARGS, site)
+                    rec(GETITEM, r, (va, -1), (meta, i), NO_KEYWORDS, site)
         return items
     return [getitem(tape, a, i, site, meta) for i in range(len(a))]
 

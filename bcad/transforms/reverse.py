@@ -189,8 +189,7 @@ def backward(tape, seeds, owned_out=None):
                 continue
             if kind is not None:
                 leafwise = len(a) == len(args) + len(kwargs)
-                needs[0] = a if leafwise else None      # (set_needs(a))
-                needs[1] = 0
+                needs[0] = a if leafwise else None      # (set_needs(a): lowest stays 0)
                 cts = p.vjps[0](g, prm[2] if len(prm) > 2 else vals[v], args, kwargs)
                 ct[v] = None
                 g_owned = v in owned
@@ -221,18 +220,17 @@ def backward(tape, seeds, owned_out=None):
             # x + y, x - y, x * y, -x of real numbers (most of an ODE
             # right-hand side's equations): the VJP and the accumulation
             # inlined, for the cotangents add_real takes.
-            if p is _NEG:
-                x = da = db = -g
-            else:
+            real = True
+            if p is _MUL:
                 x, y = (vals[a], vals[b]) if prm is None else prm
-                if p is _MUL:
-                    if type(y) in _REALS and type(x) in _REALS:
-                        da, db = g * y, g * x
-                    else:
-                        x = None        # (complex: the rule conjugates)
-                else:
-                    da, db = g, (g if p is _ADD else -g)
-            if x is not None:
+                real = type(x) in _REALS and type(y) in _REALS  # (complex: the rule conjugates)
+                if real:
+                    da, db = g * y, g * x
+            elif p is _NEG:
+                da = db = -g
+            else:
+                da, db = g, (g if p is _ADD else -g)
+            if real:
                 if a >= 0 and not add_real(a, da):
                     acc.add(a, da)
                 if b >= 0 and not add_real(b, db):

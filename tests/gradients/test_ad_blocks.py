@@ -190,21 +190,21 @@ def test_same_refusal_and_site():
 
 
 def test_errstate_handler_path_same():
-    # numpy's error state calling Python: the operator runs guarded (the
-    # inlined float64 path is skipped), in both modes
+    # numpy's error state calls Python: a float64 product that overflows
+    # calls the handler, natively, so the operator runs under the guard
+    # (which refuses), not the inlined float64 path, in both modes
     calls = []
 
     def f(p):
-        a, b = p[0], p[1]
-        return a * b - a / (b - b)          # float64 division by zero: errcall
+        big = p[0] * 1e300
+        return big * (p[2] * 1e300) + p[1]     # float64 overflow in `*`
 
     def run():
         calls.clear()
-        with np.errstate(divide="call", invalid="call", call=lambda *a: calls.append(a)):
-            try:
-                out = bcad.grad(f)(P)
-            except Exception as e:      # a refusal: the handler would see a tracked value
-                return type(e).__name__, str(e)
-        return "ok", out.tolist(), len(calls)
+        with np.errstate(over="call", call=lambda *a: calls.append(a)):
+            with pytest.raises(bcad.NonDifferentiableError) as info:
+                bcad.grad(f)(P)
+        return str(info.value), len(calls)
     a, b = both_ways(run)
     assert a == b
+    assert "numpy's * operator" in a[0] and a[1] == 0

@@ -111,6 +111,10 @@ def test_unpack_elements(prepare):
 
 
 def test_unpack_records_one_read_per_element_and_matches_indexing():
+    res = reverse.run_forward(_unpack4, (P,), {}, (0,), kind="vjp")
+    t = res.tape
+    reads = [t.params[v][0][1] for v in range(len(t.vals)) if t.prim[v].name == "getitem"]
+    assert reads == [0, 1, 2, 3]
     out_u, pull_u = bcad.vjp(lambda p: _unpack4(p), P)
     out_i, pull_i = bcad.vjp(lambda p: p[0] * p[1] - p[2] * p[3] + p[0], P)
     assert out_u == out_i

@@ -533,15 +533,14 @@ def _translate(b, ins):
         o = b.pop()
         v = b.pop()
         a = b.const(ins.arg)
-        if b.ad:
-            _ad_attribute_store(b, o, v, a, ins)
+        mark = _ad_attribute_store(b, o, v, a, ins) if b.ad else None
         b.emit(f"if ATTR_FAST[type({o})]:")
         b.emit(f"    setattr({o}, {a}, {v})")
         b.emit("else:")
         b.emit(f"    f.pc = {b.const(ins.index)}")
         b.emit(f"    setattr_({o}, {a}, {v})")
-        if b.ad:
-            b.lines[b.ad_store:] = ["    " + line for line in b.lines[b.ad_store:]]
+        if mark is not None:
+            b.lines[mark:] = ["    " + line for line in b.lines[mark:]]
         b.release(o, v)
     elif name == "BINARY_OP" and b.ad:
         _ad_binary(b, ins)
@@ -602,6 +601,11 @@ def _translate(b, ins):
 
 # -- differentiation mode: what transforms/ad_handlers.py's handlers do
 
+# Operators whose result on two floats / numpy float64s is always one of
+# them (+ - * and their in-place forms; / raises or warns, ** may be complex).
+_REAL_CLOSED = frozenset({0, 5, 10, 13, 18, 23})
+
+
 def _ad_binary(b, ins):
     """ad_handlers.BINARY_OP: ints natively (nothing to record), numbers
     and arrays through the recording operator, other operands (Python
@@ -626,7 +630,6 @@ def _ad_binary(b, ins):
         b.emit("    ids_ = CTX.tape.ids")
         b.emit(f"    if (id({x}) in ids_ or id({y}) in ids_) and id({t}) not in ids_:")
         b.emit(f"        CTX.tape.record2({p}, {t}, {x}, {y}, {b.const(ins)})")
-        b.emit("    ids_ = None")
     b.emit(f"elif STATIC[type({x})] and STATIC[type({y})]:")
     b.emit(f"    {t} = {rec}({x}, {y})")
     b.emit("else:")
@@ -634,11 +637,6 @@ def _ad_binary(b, ins):
     b.emit(f"    {t} = binary_op({x}, {y}, {b.const(k)})")
     b.release(x, y)
     b.push(t)
-
-
-# Operators whose result on two floats / numpy float64s is always one of
-# them (+ - * and their in-place forms; / raises or warns, ** may be complex).
-_REAL_CLOSED = frozenset({0, 5, 10, 13, 18, 23})
 
 
 def _ad_unary(b, ins):
@@ -665,12 +663,11 @@ def _ad_attribute_read(b, o, a, t, ins):
     b.emit(f"    {t} = attr_hook({o}, {a}, {t})")
     b.emit(f"elif tape_.taint and id({o}) in tape_.taint:")
     b.emit(f"    check_read(tape_, {o}, {t}, {b.const('.' + ins.arg)})")
-    b.emit("tape_ = None")
 
 
 def _ad_attribute_store(b, o, v, a, ins):
     """ad_handlers' checked STORE_ATTR, before the plain store (which the
-    caller indents under `if not done_`, from b.ad_store): `.shape = ` of
+    caller indents under `if not done_`, from the line index returned): `.shape = ` of
     an ndarray through store_layout; a differentiable value stored into
     an object that copies it refused."""
     b.emit(f"if type({o}) is ad_ndarray:")
@@ -682,7 +679,7 @@ def _ad_attribute_store(b, o, v, a, ins):
            f"copies_into({o}):")
     b.emit(f"    check_store({o}, {v}, {b.const(f'setting .{ins.arg} of')})")
     b.emit("if not done_:")
-    b.ad_store = len(b.lines)
+    return len(b.lines)
 
 
 def _terminate(b, ins):
