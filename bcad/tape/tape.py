@@ -223,16 +223,21 @@ class Tape:
         return (self.vals[self.a[v]],) if b == -1 else (self.vals[self.a[v]], self.vals[b])
 
     def record_general(self, prim, out, in_vars, args, kwargs, site):
-        ids = self.ids
+        return self.record_params(prim, out, in_vars,
+                                  shared_params(args) if not kwargs else (args, kwargs), site)
+
+    def record_params(self, prim, out, in_vars, params, site):
+        """record_general with the parameters as the tape keeps them: a
+        shared tuple (`shared_params`) or (args, kwargs)."""
         v = len(self.vals)
-        ids[id(out)] = v
+        self.ids[id(out)] = v
         self.vals.append(out)
         if type(out) is _ndarray:
             self.arrays.append(v)
         self.prim.append(prim)
         self.a.append(in_vars)
         self.b.append(GENERAL)
-        self.params.append(shared_params(args) if not kwargs else (args, kwargs))
+        self.params.append(params)
         self.site.append(site)
         return v
 

@@ -149,9 +149,9 @@ class StackTape(Tape):
         self.stacks.append(self._stack())
         return super().record2(prim, out, x, y, site)
 
-    def record_general(self, prim, out, in_vars, args, kwargs, site):
+    def record_params(self, prim, out, in_vars, params, site):
         self.stacks.append(self._stack())
-        return super().record_general(prim, out, in_vars, args, kwargs, site)
+        return super().record_params(prim, out, in_vars, params, site)
 
 
 def interpreted_stack(frame=None):

@@ -154,6 +154,9 @@ def recording_binary(k, ins, plain=False):
     if k >= 13 and not plain:
         return _recording_inplace(k, recording_binary(k, ins, True))
 
+    u = array_ops._OPERATOR_UFUNCS.get(k % 13)
+    array_prim = RULES[u] if u is not None and not RULES[u].nondiff else None
+
     def rec(x, y):
         tx, ty = type(x), type(y)
         if (tx in _NUMPY_TYPES or ty in _NUMPY_TYPES) and not (
@@ -173,6 +176,18 @@ def recording_binary(k, ins, plain=False):
                 return r
         elif (tr is int or tr is bool) and type(x) in _PLAIN and type(y) in _PLAIN:
             return r
+        elif tr is _ndarray and array_prim is not None and \
+                (tx is _ndarray and x.dtype.kind in "fcbiu" or tx in _DIRECT) and \
+                (ty is _ndarray and y.dtype.kind in "fcbiu" or ty in _DIRECT):
+            # Arrays of numbers, numbers (`y + dy`, `dy * h` in a solver's
+            # step): what _numpy_operator and array_ops.operator do for them.
+            tape = CTX.tape
+            taint = tape.taint
+            if not (taint and (id(x) in taint or id(y) in taint)):
+                ids = tape.ids
+                if (id(x) in ids or id(y) in ids) and id(r) not in ids and r.dtype.kind in "fc":
+                    arrays.record_pair(tape, array_prim, r, x, y, ins)
+                return r
         _record_binary(CTX.tape, k, p, r, x, y, ins)
         return r
     return rec

@@ -31,7 +31,7 @@ import numpy as np
 from .boundary import current_site, refuse, reach, SCALARS
 from .native_guard import guarded
 from ..rules.numpy import SETITEM, GATHER
-from ..tape.tape import SHAREABLE
+from ..tape.tape import SHAREABLE, shared_params
 
 ndarray = np.ndarray
 _generic = np.generic
@@ -145,28 +145,54 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
     """Record `out = prim(*args, **kwargs)` (an array rule)."""
     ids = tape.ids
     save = prim.save
-    if in_vars is None:
-        simple = not kwargs
-        if simple:
-            for a in args:
-                ta = type(a)
-                if ta is list or ta is tuple or ta is dict:
-                    simple = False
-                    break
-        if simple:      # (the common case: arrays and numbers)
-            in_vars = tuple([ids.get(id(a), -1) for a in args])
+    v = len(tape.vals)
+    if in_vars is None and not kwargs:
+        # The common case, arrays and numbers: one pass over the arguments,
+        # and parameters made only of Metas and indices shared at once.
+        in_vars = []
+        for a in args:
+            ta = type(a)
+            if ta is list or ta is tuple or ta is dict:
+                in_vars = None
+                break
+            in_vars.append(ids.get(id(a), -1))
+        if in_vars is not None:
+            in_vars = tuple(in_vars)
             if prim.crossed and len(args) == 2 and tape.compact:
                 # An operand's value only for the other's cotangent: kept
                 # when the other is tracked (Primitive.crossed).
-                save = tuple([k for k in (0, 1) if in_vars[1 - k] >= 0])
-        else:
-            flat = []
-            for a in args:
-                leaves_of(tape, a, flat)
-            for a in kwargs.values():
-                leaves_of(tape, a, flat)
-            in_vars = tuple([ids.get(id(x), -1) for x in flat])
-    v = len(tape.vals)
+                save = (0,) if in_vars[1] >= 0 else ()
+                if in_vars[0] >= 0:
+                    save += (1,)
+            kept = []
+            share = True
+            for i, a in enumerate(args):
+                ta = type(a)
+                if ta is ndarray:
+                    if save is True or i in save:
+                        hold(tape, a, v)
+                        share = False
+                    else:
+                        m = _METAS.get((a.shape, a.dtype))
+                        a = m if m is not None and m.dtype is a.dtype else meta_of(a)
+                elif ta not in SHAREABLE and ta is not slice:     # (shared_params: plain slices)
+                    if isinstance(a, ndarray):
+                        a = _param(tape, a, save is True or i in save, v)
+                    share = False
+                kept.append(a)
+            kept = tuple(kept)
+            tape.record_params(prim, out, in_vars, shared_params(kept) if share else (kept, {}),
+                               site)
+            if type(out) is ndarray:
+                _recorded_array(tape, v, out, prim.save)
+            return v
+    if in_vars is None:
+        flat = []
+        for a in args:
+            leaves_of(tape, a, flat)
+        for a in kwargs.values():
+            leaves_of(tape, a, flat)
+        in_vars = tuple([ids.get(id(x), -1) for x in flat])
     if save is True:
         args = tuple([_param(tape, a, True, v) for a in args])
     else:
@@ -175,14 +201,65 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
         kwargs = {k: _param(tape, a, save is True, v) for k, a in kwargs.items()}
     tape.record_general(prim, out, in_vars, args, kwargs, site)
     if type(out) is ndarray:
-        needs_ans = save is True or "ans" in save
-        if needs_ans:
-            hold(tape, out, v)
-        if out.base is not None:
-            # (a view no rule reads is registered by the weak reference
-            # that forgets it)
-            register_view(tape, out, None if needs_ans else keep_weakly(tape, v, out))
+        _recorded_array(tape, v, out, prim.save)
     return v
+
+
+def record_pair(tape, prim, out, x, y, site):
+    """record() of `out = prim(x, y)` for two operands that are exact
+    ndarrays or numbers, `out` an ndarray: the operators of a solver's step
+    (`y + dy`, `dy * h`), without record()'s loops."""
+    ids = tape.ids
+    vx = ids.get(id(x), -1)
+    vy = ids.get(id(y), -1)
+    v = len(tape.vals)
+    save = prim.save
+    if prim.crossed and tape.compact:
+        keep_x, keep_y = vy >= 0, vx >= 0
+    elif save is True:
+        keep_x = keep_y = True
+    else:
+        keep_x, keep_y = 0 in save, 1 in save
+    share = True
+    if type(x) is ndarray:
+        if keep_x:
+            hold(tape, x, v)
+            share = False
+        else:
+            m = _METAS.get((x.shape, x.dtype))
+            x = m if m is not None and m.dtype is x.dtype else meta_of(x)
+    elif type(x) not in SHAREABLE:
+        share = False
+    if type(y) is ndarray:
+        if keep_y:
+            hold(tape, y, v)
+            share = False
+        else:
+            m = _METAS.get((y.shape, y.dtype))
+            y = m if m is not None and m.dtype is y.dtype else meta_of(y)
+    elif type(y) not in SHAREABLE:
+        share = False
+    tape.record_params(prim, out, (vx, vy), shared_params((x, y)) if share else ((x, y), {}),
+                       site)
+    _recorded_array(tape, v, out, save)
+    return v
+
+
+def _recorded_array(tape, v, out, save):
+    """Array `out` of equation `v` was recorded: a residual if the rule reads
+    it, a view registered (weakly, if the tape need not keep it)."""
+    needs_ans = save is True or "ans" in save
+    if needs_ans:
+        hold(tape, out, v)
+    if out.base is not None:
+        if needs_ans:
+            register_view(tape, out)
+            return
+        # keep_weakly and register_view, inlined (every `K[:s]` and `.T`
+        # of a solver's step comes here)
+        m = _METAS.get((out.shape, out.dtype))
+        tape.vals[v] = m if m is not None and m.dtype is out.dtype else meta_of(out)
+        register_view(tape, out, forget_when_dropped(tape, out))
 
 
 def keep_weakly(tape, v, view):

@@ -205,6 +205,9 @@ class TangentTape(Tape):
         return v
 
     def record_general(self, prim, out, in_vars, args, kwargs, site):
+        return self.record_params(prim, out, in_vars, (args, kwargs), site)
+
+    def record_params(self, prim, out, in_vars, params, site):
         vals = self.vals
         v = vals.n
         if v >= self.flush_at or len(CTX.levels) > 1:
@@ -215,7 +218,7 @@ class TangentTape(Tape):
         self.prim[v] = prim
         self.a[v] = in_vars
         self.b[v] = -2
-        self.params[v] = (args, kwargs)
+        self.params[v] = params
         return v
 
     # -- pushing and forgetting ---------------------------------------------
