@@ -15,7 +15,7 @@ from ..interpreter.objects.operators import _INPLACE
 from ..rules import RULES
 from ..rules.numpy import GETITEM, GATHER
 from ..rules.numpy.shapes import ATTR_PRIMS, SCATTER_ADD, SET_SHAPE
-from ..tape.tape import NO_KEYWORDS
+from ..tape.tape import NO_KEYWORDS, shared_params
 
 _float64 = np.float64
 
@@ -167,8 +167,11 @@ def getitem(tape, a, key, site=None, meta=None):
         ids = tape.ids
         va = ids.get(id(a), -1)
         if va >= 0 and id(r) not in ids:
-            tape.record_general(GETITEM, r, (va, -1), (meta or meta_of(a), key), NO_KEYWORDS,
-                                site or current_site())
+            meta = meta or meta_of(a)
+            params = meta.elements
+            tape.record_params(GETITEM, r, (va, -1), params[key] if params is not None and
+                               0 <= key < len(params) else shared_params((meta, key)),
+                               site or current_site())
         return r
     recorded = id(a) in tape.ids and id(r) not in tape.ids and is_array_value(r)
     if tr is ndarray and r.base is not None:
@@ -210,10 +213,20 @@ def row_list(tape, a, site=None):
         ids = tape.ids
         va = ids.get(id(a), -1)
         if va >= 0:
-            rec = tape.record_general
-            for i, r in enumerate(items):
+            if len(items) > 64:
+                rec = tape.record_general
+                for i, r in enumerate(items):
+                    if id(r) not in ids:
+                        rec(GETITEM, r, (va, -1), (meta, i), NO_KEYWORDS, site)
+                return items
+            params = meta.elements
+            if params is None:
+                params = meta.elements = [shared_params((meta, i)) for i in range(len(items))]
+            rec = tape.record_params
+            in_vars = (va, -1)
+            for r, p in zip(items, params):
                 if id(r) not in ids:
-                    rec(GETITEM, r, (va, -1), (meta, i), NO_KEYWORDS, site)
+                    rec(GETITEM, r, in_vars, p, site)
         return items
     return [getitem(tape, a, i, site, meta) for i in range(len(a))]
 

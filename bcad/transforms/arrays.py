@@ -49,12 +49,15 @@ def is_array_value(x):
 
 class Meta:
     """Shape and dtype of an array argument whose values a VJP does not need
-    (kept instead of the array, so later writes to it cost no copy)."""
-    __slots__ = ("shape", "dtype")
+    (kept instead of the array, so later writes to it cost no copy).
+    `elements`: for a short vector, the shared parameters of the element
+    reads `(meta, i)` (row_list), made when first read."""
+    __slots__ = ("shape", "dtype", "elements")
 
     def __init__(self, x):
         self.shape = x.shape
         self.dtype = x.dtype
+        self.elements = None
 
     # (computed when a rule asks: one is made per recorded array operation)
     @property
@@ -251,15 +254,28 @@ def _recorded_array(tape, v, out, save):
     needs_ans = save is True or "ans" in save
     if needs_ans:
         hold(tape, out, v)
-    if out.base is not None:
+    b = out.base
+    if b is not None:
         if needs_ans:
             register_view(tape, out)
             return
-        # keep_weakly and register_view, inlined (every `K[:s]` and `.T`
-        # of a solver's step comes here)
+        # keep_weakly, forget_when_dropped, root and register_view, inlined:
+        # every `K[:s]` and `.T` of a solver's step comes here.
         m = _METAS.get((out.shape, out.dtype))
         tape.vals[v] = m if m is not None and m.dtype is out.dtype else meta_of(out)
-        register_view(tape, out, forget_when_dropped(tape, out))
+        i = id(out)
+        weak = tape.weak
+        w = weak.get(i)
+        if w is None or w() is not out:
+            w = weak[i] = _Dropping(out, _dropped)
+            w.key, w.ids, w.weak = i, tape.ids, weak
+        r = out
+        while type(b) is ndarray or isinstance(b, ndarray):
+            r, b = b, b.base
+        lst = tape.views.get(id(r))
+        if lst is None:
+            tape.views[id(r)] = lst = [r]
+        lst.append(w)
 
 
 def keep_weakly(tape, v, view):
