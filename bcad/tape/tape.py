@@ -199,6 +199,19 @@ class Tape:
         self.site.append(site)
         return v
 
+    def record2_vars(self, prim, out, va, vb, x, y, site):
+        """record2 with the variables of x and y (-1: constant) looked up
+        by the caller (line blocks' inlined arithmetic)."""
+        v = len(self.vals)
+        self.ids[id(out)] = v
+        self.vals.append(out)
+        self.prim.append(prim)
+        self.a.append(va)
+        self.b.append(vb)
+        self.params.append(None if va >= 0 and vb >= 0 and self.compact else (x, y))
+        self.site.append(site)
+        return v
+
     def record1(self, prim, out, x, site, params=None):
         ids = self.ids
         v = len(self.vals)

@@ -149,6 +149,9 @@ class StackTape(Tape):
         self.stacks.append(self._stack())
         return super().record2(prim, out, x, y, site)
 
+    def record2_vars(self, prim, out, va, vb, x, y, site):
+        return self.record2(prim, out, x, y, site)
+
     def record_params(self, prim, out, in_vars, params, site):
         self.stacks.append(self._stack())
         return super().record_params(prim, out, in_vars, params, site)

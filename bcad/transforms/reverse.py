@@ -140,20 +140,6 @@ def backward(tape, seeds, owned_out=None):
     for v, g in seeds.items():
         acc.add(v, g)
 
-    def add_real(i, c):
-        """ct[i] += c for a real number c into a float or numpy float64
-        variable holding a number (or nothing) so far; False: not done."""
-        x = vals[i]
-        tx = type(x)
-        cur = ct[i]
-        if tx is float:
-            if type(c) is not float:
-                c = float(c)
-        elif tx is not _float64 or cur is not None and type(cur) is not float and \
-                type(cur) is not _float64:
-            return False
-        ct[i] = c if cur is None else cur + c
-        return True
     for v in range(n - 1, -1, -1):
         g = ct[v]
         if g is None:
@@ -219,7 +205,7 @@ def backward(tape, seeds, owned_out=None):
         if p in _REAL_ARITH and (type(g) is float or type(g) is _float64):
             # x + y, x - y, x * y, -x of real numbers (most of an ODE
             # right-hand side's equations): the VJP and the accumulation
-            # inlined, for the cotangents add_real takes.
+            # inlined.
             real = True
             if p is _MUL:
                 x, y = (vals[a], vals[b]) if prm is None else prm
@@ -231,10 +217,33 @@ def backward(tape, seeds, owned_out=None):
             else:
                 da, db = g, (g if p is _ADD else -g)
             if real:
-                if a >= 0 and not add_real(a, da):
-                    acc.add(a, da)
-                if b >= 0 and not add_real(b, db):
-                    acc.add(b, db)
+                # ct[i] += d for an input holding a float or a numpy float64
+                # (an array element) whose cotangent is a number so far;
+                # else the accumulator's general add.
+                if a >= 0:
+                    cur = ct[a]
+                    tx = type(vals[a])
+                    if tx is _float64 and (cur is None or type(cur) is _float64 or
+                                           type(cur) is float):
+                        ct[a] = da if cur is None else cur + da
+                    elif tx is float:
+                        if type(da) is not float:
+                            da = float(da)
+                        ct[a] = da if cur is None else cur + da
+                    else:
+                        acc.add(a, da)
+                if b >= 0:
+                    cur = ct[b]
+                    tx = type(vals[b])
+                    if tx is _float64 and (cur is None or type(cur) is _float64 or
+                                           type(cur) is float):
+                        ct[b] = db if cur is None else cur + db
+                    elif tx is float:
+                        if type(db) is not float:
+                            db = float(db)
+                        ct[b] = db if cur is None else cur + db
+                    else:
+                        acc.add(b, db)
                 continue
         if prm is None:
             prm = (vals[a],) if b == -1 else (vals[a], vals[b])

@@ -186,6 +186,9 @@ class TangentTape(Tape):
         self.params[v] = None if va >= 0 and vb >= 0 else (x, y)
         return v
 
+    def record2_vars(self, prim, out, va, vb, x, y, site):
+        return self.record2(prim, out, x, y, site)
+
     def record1(self, prim, out, x, site, params=None):
         vals = self.vals
         v = vals.n
