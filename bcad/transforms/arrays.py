@@ -334,7 +334,9 @@ def release_values(tape, out):
     """After the forward pass: arrays no rule reads any more (an
     intermediate like `X @ W` before `+ b`) are replaced on the tape by their
     shape and dtype, so that the backward pass does not keep them alive.
-    The output's arrays, those held as residuals and their copies stay."""
+    The output's arrays, those held as residuals and their copies stay,
+    and so do small arrays (16 elements or fewer: an ODE solver's
+    thousands of state vectors), whose memory is not worth the pass."""
     from .tree import flatten
     keep = {id(e[0]) for lst in tape.holders.values() for e in lst[1:]}
     keep.update(id(x) for x in flatten(out)[0])
@@ -342,7 +344,7 @@ def release_values(tape, out):
     # (only the variables recorded as arrays: most of a long tape is numbers)
     for v in tape.arrays:
         x = vals[v]
-        if type(x) is not ndarray:
+        if type(x) is not ndarray or x.size <= 16:
             continue
         i = id(x)
         if i not in keep and i in ids:

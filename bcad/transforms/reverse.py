@@ -292,30 +292,33 @@ class _Accumulator:
         ct = self.ct
         x = self.vals[i]
         tx = type(x)
-        if tx is float or tx is complex:        # the scalar fast path
-            if type(c) is not tx:
-                c = _as_python_number(x, c)
-            cur = ct[i]
-            ct[i] = c if cur is None else cur + c
-            return
-        if tx is _float64 and (type(c) is float or type(c) is _float64):
-            cur = ct[i]                         # (an element of an array, in numbers)
-            if cur is None or type(cur) is not np.ndarray:
+        if type(c) is np.ndarray and (tx is np.ndarray or tx is _Meta):
+            # (the array case first: a solver step's vectors)
+            if c.dtype.kind != "f" or c.shape != x.shape:
+                c = _shaped(x, _real_for(x, c), i)
+        else:
+            if tx is float or tx is complex:        # the scalar fast path
+                if type(c) is not tx:
+                    c = _as_python_number(x, c)
+                cur = ct[i]
                 ct[i] = c if cur is None else cur + c
                 return
-        if type(c) is Scatter:
-            cur = ct[i]
-            if cur is None or i not in self.owned:
-                buf = c.dense(x) if cur is None else np.array(_shaped(x, cur, i), order="C")
-                if cur is not None:
-                    c.add_into(buf)
-                ct[i] = buf
-                self.owned.add(i)
-            else:
-                c.add_into(cur)
-            return
-        if not (type(c) is np.ndarray and c.dtype.kind == "f" and (tx is np.ndarray or tx is _Meta)
-                and c.shape == x.shape):      # (else: already real and x's shape)
+            if tx is _float64 and (type(c) is float or type(c) is _float64):
+                cur = ct[i]                         # (an element of an array, in numbers)
+                if cur is None or type(cur) is not np.ndarray:
+                    ct[i] = c if cur is None else cur + c
+                    return
+            if type(c) is Scatter:
+                cur = ct[i]
+                if cur is None or i not in self.owned:
+                    buf = c.dense(x) if cur is None else np.array(_shaped(x, cur, i), order="C")
+                    if cur is not None:
+                        c.add_into(buf)
+                    ct[i] = buf
+                    self.owned.add(i)
+                else:
+                    c.add_into(cur)
+                return
             c = _shaped(x, _real_for(x, c), i)
         cur = ct[i]
         if cur is None:

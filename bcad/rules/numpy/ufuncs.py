@@ -5,7 +5,7 @@ autograd's numpy_vjps (`maximum`/`minimum` split ties evenly).  Reductions
 and accumulations are in reductions.py."""
 import numpy as np
 
-from . import defarray, defzero_array, unbroadcast, conj, needed
+from . import defarray, defzero_array, unbroadcast, conj, _NEEDS
 
 um = np._core.umath if hasattr(np, "_core") else np.core.umath
 _add_reduce = np.add.reduce
@@ -76,18 +76,33 @@ def _values(x):
     return np.asarray(x) if type(x) is tuple else x
 
 
+def _identity(g, ans, x, y):
+    return g
+
+
 def _binary(ufunc, dx, dy, save=True, linear=False):
     """dx, dy(g, ans, x, y): the cotangents of x and y (before
-    unbroadcasting; None: not differentiable); `linear` as for _unary.
-    A side the pass does not need (a constant operand) is not computed."""
+    unbroadcasting; None: not differentiable; `_identity`: g itself);
+    `linear` as for _unary.  A side the pass does not need (a constant
+    operand) is not computed."""
     zero = _keep if linear else _strong_zero
+    same_x, same_y = dx is _identity and linear, dy is _identity and linear
 
     def vjp(g, ans, args, kwargs):
         x, y = args[0], args[1]
         if save:
             x, y = _values(x), _values(y)
-        cx = None if dx is None or not needed(0) else unbroadcast(x, zero(g, dx(g, ans, x, y)))
-        cy = None if dy is None or not needed(1) else unbroadcast(y, zero(g, dy(g, ans, x, y)))
+        n, lowest = _NEEDS     # (needed(0), needed(1), written out: `y + dy` of a solver's step)
+        if dx is None or n is not None and len(n) > 0 and n[0] < lowest:
+            cx = None
+        else:
+            cx = unbroadcast(x, g if same_x else zero(g, dx(g, ans, x, y)))
+        if dy is None or n is not None and len(n) > 1 and n[1] < lowest:
+            cy = None
+        else:
+            cy = unbroadcast(y, g if same_y else zero(g, dy(g, ans, x, y)))
+        if len(args) == 2 and not kwargs:
+            return cx, cy
         return (cx, cy) + (None,) * (len(args) - 2 + len(kwargs))
 
     def jvp(ts, ans, args, kwargs):
@@ -113,8 +128,8 @@ def _nz(x, fill):
 
 
 # -- arithmetic --------------------------------------------------------------
-_binary(np.add, lambda g, a, x, y: g, lambda g, a, x, y: g, save=(), linear=True)
-_binary(np.subtract, lambda g, a, x, y: g, lambda g, a, x, y: -g, save=(), linear=True)
+_binary(np.add, _identity, _identity, save=(), linear=True)
+_binary(np.subtract, _identity, lambda g, a, x, y: -g, save=(), linear=True)
 _binary(np.multiply, lambda g, a, x, y: g * conj(y), lambda g, a, x, y: g * conj(x),
         save=(0, 1)).crossed = True   # (x's value only for y's cotangent: Primitive.crossed)
 _binary(np.true_divide, lambda g, a, x, y: g / conj(y),
