@@ -145,7 +145,7 @@ def _plain_slice(s):
 
 class Tape:
     __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "refusal", "refusal_thread", "callbacks",
-                 "holders", "views", "weak", "converted", "arrays",
+                 "holders", "views", "weak", "converted", "arrays", "reads", "aliases",
                  "__weakref__")
     compact = True     # the trace recorder keeps every argument tuple (False)
 
@@ -166,6 +166,16 @@ class Tape:
         self.weak = {}       # id(view) -> weakref: tracked views the tape does not keep alive
         self.converted = {}  # id(numpy _array_converter) -> (it, its arguments)
         self.arrays = []     # the variables whose value was recorded as an ndarray (release_values)
+        # Element reads of short float64 vectors (array_ops.row_list):
+        # (vector's variable * 64 + index) -> the element's variable, so
+        # that reading an unchanged vector again (`alpha, beta = p` in every
+        # call of an ODE right-hand side) maps the new element objects to
+        # the first read's variables instead of recording new equations;
+        # `aliases` keeps those objects alive (their ids stay theirs).
+        # None: every read is recorded (the trace recorder's dumps show
+        # each one; the streamed tape forgets variables by reference count).
+        self.reads = {}
+        self.aliases = []
 
     def __len__(self):
         return len(self.vals)

@@ -104,6 +104,7 @@ class StackTape(Tape):
 
     def __init__(self):
         super().__init__()
+        self.reads = None       # (every element read is an equation of the dump)
         self.stacks = []
         self._serials = weakref.WeakKeyDictionary()
         self._next = 0

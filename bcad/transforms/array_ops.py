@@ -18,6 +18,7 @@ from ..rules.numpy.shapes import ATTR_PRIMS, SCATTER_ADD, SET_SHAPE
 from ..tape.tape import NO_KEYWORDS, shared_params
 
 _float64 = np.float64
+_signbit = np.signbit
 
 
 def apply(tape, prim, fn, args, kwargs, site):
@@ -224,9 +225,30 @@ def row_list(tape, a, site=None):
                 params = meta.elements = [shared_params((meta, i)) for i in range(len(items))]
             rec = tape.record_params
             in_vars = (va, -1)
+            reads = tape.reads
+            if reads is None:
+                for r, p in zip(items, params):
+                    if id(r) not in ids:
+                        rec(GETITEM, r, in_vars, p, site)
+                return items
+            # A read of the same version of the vector (its variable) as an
+            # earlier one: the element is that read's variable (Tape.reads).
+            # The values are compared, sign of zero included, in case the
+            # memory changed unseen.
+            vals = tape.vals
+            key = va * 64
             for r, p in zip(items, params):
                 if id(r) not in ids:
-                    rec(GETITEM, r, in_vars, p, site)
+                    e = reads.get(key, -1)
+                    if e >= 0:
+                        old = vals[e]
+                        if old == r and (r != 0 or _signbit(old) == _signbit(r)):
+                            ids[id(r)] = e
+                            tape.aliases.append(r)
+                            key += 1
+                            continue
+                    reads[key] = rec(GETITEM, r, in_vars, p, site)
+                key += 1
         return items
     return [getitem(tape, a, i, site, meta) for i in range(len(a))]
 
