@@ -7,7 +7,8 @@ import inspect
 
 import numpy as np
 
-from .arrays import (ndarray, is_array_value, meta_of, root, record, record_multi, register_view,
+from .arrays import (ndarray, is_array_value, meta_of, root, record, record_pair, record_multi,
+                     register_view,
                      involved, write, check_operands, frozen_key, _snapshot)
 from .boundary import current_site, refuse
 from .native_guard import guarded
@@ -174,6 +175,14 @@ def getitem(tape, a, key, site=None, meta=None):
                                0 <= key < len(params) else shared_params((meta, key)),
                                site or current_site())
         return r
+    if tr is ndarray and type(key) is slice and type(a) is ndarray:
+        # A slice of an array (`K[:s]` of a solver's stage array): a view
+        ids = tape.ids
+        if id(a) in ids and id(r) not in ids and r.dtype.kind in "fc":
+            record_pair(tape, GETITEM, r, a, key, site or current_site())
+        else:
+            register_view(tape, r)
+        return r
     recorded = id(a) in tape.ids and id(r) not in tape.ids and is_array_value(r)
     if tr is ndarray and r.base is not None:
         b = r.base
@@ -210,7 +219,7 @@ def row_list(tape, a, site=None):
     if a.ndim == 1 and a.dtype.type is _float64:
         # (`alpha, beta, delta, gamma = p` of a right-hand side: the
         # elements at once, each recorded as getitem does)
-        items = list(a)
+        items = list(a.flat)     # (list(a) ends on an IndexError numpy formats: 2.5x slower)
         ids = tape.ids
         va = ids.get(id(a), -1)
         if va >= 0:

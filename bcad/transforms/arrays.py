@@ -146,6 +146,10 @@ def hold(tape, x, v):
 
 def record(tape, prim, out, args, kwargs, site, in_vars=None):
     """Record `out = prim(*args, **kwargs)` (an array rule)."""
+    if in_vars is None and not kwargs and len(args) == 2:
+        tx, ty = type(args[0]), type(args[1])
+        if (tx is ndarray or tx in _PAIR_OPERANDS) and (ty is ndarray or ty in _PAIR_OPERANDS):
+            return record_pair(tape, prim, out, args[0], args[1], site)
     ids = tape.ids
     save = prim.save
     v = len(tape.vals)
@@ -208,10 +212,15 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
     return v
 
 
+# Operands record_pair keeps as they are (record's `_param` would too).
+_PAIR_OPERANDS = SCALARS | {slice, type(None)}
+
+
 def record_pair(tape, prim, out, x, y, site):
     """record() of `out = prim(x, y)` for two operands that are exact
-    ndarrays or numbers, `out` an ndarray: the operators of a solver's step
-    (`y + dy`, `dy * h`), without record()'s loops."""
+    ndarrays, numbers, slices or None: the operators of a solver's step
+    (`y + dy`, `dy * h`), its slices (`K[:s]`) and products, without
+    record()'s loops."""
     ids = tape.ids
     vx = ids.get(id(x), -1)
     vy = ids.get(id(y), -1)
@@ -240,11 +249,12 @@ def record_pair(tape, prim, out, x, y, site):
         else:
             m = _METAS.get((y.shape, y.dtype))
             y = m if m is not None and m.dtype is y.dtype else meta_of(y)
-    elif type(y) not in SHAREABLE:
+    elif type(y) not in SHAREABLE and type(y) is not slice:     # (shared_params: plain slices)
         share = False
     tape.record_params(prim, out, (vx, vy), shared_params((x, y)) if share else ((x, y), {}),
                        site)
-    _recorded_array(tape, v, out, save)
+    if type(out) is ndarray:
+        _recorded_array(tape, v, out, save)
     return v
 
 
