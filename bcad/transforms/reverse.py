@@ -190,7 +190,9 @@ def backward(tape, seeds, owned_out=None):
                 if leafwise:
                     for i, c in zip(a, cts):
                         if i >= 0 and c is not None:
-                            acc.add(i, c, type(c) is np.ndarray and _fresh(c, cts, g, g_owned, args))
+                            acc.add(i, c, type(c) is np.ndarray and (
+                                g_owned if c is g else c.base is None) and   # (_fresh's first tests)
+                                _fresh(c, cts, g, g_owned, args))
                     continue
             else:
                 cts = p.vjps[0](g, vals[v], args, kwargs)

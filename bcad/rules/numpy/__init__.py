@@ -119,7 +119,9 @@ def unbroadcast(x, g):
     if tx is float or tx is int:                    # (a Python number: `h * K`)
         g = _add_reduce(g, None) if type(g) is ndarray and g.ndim else g
         return g.real if getattr(g, "dtype", None) is not None and g.dtype.kind == "c" else g
-    shape = shape_of(x)
+    shape = getattr(x, "shape", None)               # (shape_of, inline)
+    if shape is None:
+        shape = np.shape(x)
     if type(g) is ndarray and g.shape == shape and g.dtype.kind != "c":
         return g                                    # (the common case)
     g = np.asarray(g) if not hasattr(g, "shape") else g
