@@ -29,7 +29,7 @@ import weakref
 import numpy as np
 
 from .boundary import current_site, refuse, reach, SCALARS
-from .native_guard import guarded
+from .native_guard import guarded, errstate, QUIET_STATE, WARNINGS, ORIGINAL_SHOWWARNING
 from ..rules.numpy import SETITEM, GATHER
 from ..tape.tape import SHAREABLE, shared_params
 
@@ -484,27 +484,37 @@ def write(tape, target, key, value, how, native):
     if not (tv is ndarray and value.dtype.kind != "O" or tv in SCALARS) or \
             tape.taint and id(value) in tape.taint:
         check_operands(tape, (value,), how)     # (a number or numeric array holds nothing)
-    r = root(target)
+    # (root, involved's first tests, is_array_value, frozen_key, _basic and
+    # guarded's test written out where they are quick: `K[s] = f` of a
+    # solver's step comes here thousands of times)
+    r = target if target.base is None else root(target)
     if id(r) in tape.holders:
         _snapshot(tape, r)
-    if not involved(tape, target, value):
+    ids = tape.ids
+    if not (id(value) in ids or id(r) in ids or involved(tape, target, value)):
         return guarded(how, native)
-    if not is_array_value(r):
+    if not (type(r) is ndarray and r.dtype.kind in "fc" or is_array_value(r)):
         refuse(how, f"stored a differentiable value into a numpy array of dtype {r.dtype}, "
                f"which keeps a {r.dtype} copy of it (a copy carries no gradient)")
     site = current_site()
-    ids = tape.ids
-    key = frozen_key(key)
+    tk = type(key)
+    if tk is list or tk is tuple:
+        key = frozen_key(key)
     if target is not r:
         pos = positions(target, r)
         if pos is None:
             _unmappable(target, how)
         key = pos if key is None else pos[key]
-    region = target[key] if key is not None and _basic(key) else target
+    tk = type(key)
+    region = target[key] if key is not None and (tk is int or tk is slice or _basic(key)) \
+        else target
     if type(region) is not ndarray:
         region = target         # (a scalar element: compare with the whole array)
     old_var = ids.get(id(r), -1)
-    result = guarded(how, native)
+    if errstate() is QUIET_STATE[0] and WARNINGS.showwarning is ORIGINAL_SHOWWARNING:
+        result = native()
+    else:
+        result = guarded(how, native)
     v = _record_setitem(tape, SETITEM, r, old_var, key, value, target is not r, site)
     if target is not r and id(target) not in ids:
         # A view made before recording began (a global `K = np.arange(6.).reshape(3, 2)`)
@@ -540,7 +550,8 @@ def _record_setitem(tape, prim, r, old_var, key, value, flat, site):
         value_param = meta_of(value) if type(value) is ndarray else value
         if not (type(value) is ndarray) and vv < 0:
             value_param = None          # a constant: only its shape could matter
-    return tape.record_general(prim, r, in_vars, (meta_of(r), key, value_param, flat), {}, site)
+    args = (meta_of(r), key, value_param, flat)
+    return tape.record_params(prim, r, in_vars, shared_params(args), site)
 
 
 def _reread_views(tape, r, region, v, site):
