@@ -11,7 +11,7 @@ from .arrays import (ndarray, is_array_value, meta_of, root, record, record_pair
                      register_view,
                      involved, write, check_operands, frozen_key, _snapshot)
 from .boundary import current_site, refuse
-from .native_guard import guarded
+from .native_guard import guarded, errstate, QUIET_STATE, WARNINGS, ORIGINAL_SHOWWARNING
 from ..interpreter.objects.operators import _INPLACE
 from ..rules import RULES
 from ..rules.numpy import GETITEM, GATHER
@@ -19,7 +19,34 @@ from ..rules.numpy.shapes import ATTR_PRIMS, SCATTER_ADD, SET_SHAPE
 from ..tape.tape import NO_KEYWORDS, shared_params
 
 _float64 = np.float64
+_ufunc = np.ufunc
 _signbit = np.signbit
+
+
+def apply_direct(tape, prim, fn, args, kwargs, site):
+    """apply() for tracking.call_c's direct path: a rule with no `check` and
+    no tuple result, of numbers, numeric arrays and flat lists of numbers,
+    with plain keywords (no out= or where=).  Only a positional out sends
+    it the general way."""
+    if type(fn) is _ufunc:
+        if len(args) > fn.nin:
+            return apply(tape, prim, fn, args, kwargs, site)
+    else:
+        k = _OUT_INDEX.get(fn, -2)
+        if k == -2:
+            k = _out_index(fn)
+        if k is not None and 0 <= k < len(args) and args[k] is not None:
+            return apply(tape, prim, fn, args, kwargs, site)
+    if errstate() is QUIET_STATE[0] and WARNINGS.showwarning is ORIGINAL_SHOWWARNING:
+        out = fn(*args, **kwargs)       # (guarded's test, written out)
+    else:
+        out = guarded(fn, fn, *args, **kwargs)
+    if type(out) is ndarray and out.dtype.kind in "fc" and id(out) not in tape.ids:
+        if prim.prepare is not None:
+            args, kwargs = prim.prepare(args, kwargs)
+        record(tape, prim, out, args, kwargs, site)
+        return out
+    return _recorded_result(tape, prim, fn, out, args, kwargs, site)
 
 
 def apply(tape, prim, fn, args, kwargs, site):
@@ -44,7 +71,11 @@ def apply(tape, prim, fn, args, kwargs, site):
         why = prim.check(args, kwargs)
         if why:
             refuse(fn, f"received a differentiable value, but {why}")
-    out = guarded(fn, fn, *args, **kwargs)
+    return _recorded_result(tape, prim, fn, guarded(fn, fn, *args, **kwargs), args, kwargs, site)
+
+
+def _recorded_result(tape, prim, fn, out, args, kwargs, site):
+    """`out`, which `fn(*args, **kwargs)` returned, recorded with rule `prim`."""
     if prim.nondiff:
         return out
     if prim.multi is not None:

@@ -146,12 +146,28 @@ def hold(tape, x, v):
 
 def record(tape, prim, out, args, kwargs, site, in_vars=None):
     """Record `out = prim(*args, **kwargs)` (an array rule)."""
-    if in_vars is None and not kwargs and len(args) == 2:
-        tx, ty = type(args[0]), type(args[1])
-        if (tx is ndarray or tx in _PAIR_OPERANDS) and (ty is ndarray or ty in _PAIR_OPERANDS):
-            return record_pair(tape, prim, out, args[0], args[1], site)
     ids = tape.ids
     save = prim.save
+    if in_vars is None and not kwargs:
+        n = len(args)
+        if n == 2:
+            tx, ty = type(args[0]), type(args[1])
+            if (tx is ndarray or tx in _PAIR_OPERANDS) and (ty is ndarray or ty in _PAIR_OPERANDS):
+                return record_pair(tape, prim, out, args[0], args[1], site)
+        elif n == 1 and type(args[0]) is ndarray:
+            # (one array: `K[:s].T`, `np.abs(y)`)
+            x = args[0]
+            v = len(tape.vals)
+            if save is True or 0 in save:
+                hold(tape, x, v)
+                params = (args, {})
+            else:
+                m = _METAS.get((x.shape, x.dtype))
+                params = shared_params((m if m is not None and m.dtype is x.dtype else meta_of(x),))
+            tape.record_params(prim, out, (ids.get(id(x), -1),), params, site)
+            if type(out) is ndarray:
+                _recorded_array(tape, v, out, save)
+            return v
     v = len(tape.vals)
     if in_vars is None and not kwargs:
         # The common case, arrays and numbers: one pass over the arguments,

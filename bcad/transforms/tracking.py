@@ -402,8 +402,8 @@ def call_c(fn, args, kwargs):
                 if (fn is _asarray or fn is _asanyarray) and len(args) == 1 and \
                         type(args[0]) is _ndarray and (not kwargs or _keeps_dtype(kwargs, args[0])):
                     return args[0]      # (np.asarray(y, dtype=float) of a float64 y: y itself)
-                return array_ops.apply(tape, prim, fn, args if type(args) is tuple else
-                                        tuple(args), kwargs, current_site())
+                return array_ops.apply_direct(tape, prim, fn, args if type(args) is tuple else
+                                               tuple(args), kwargs, current_site())
             if (fn in _WRITES_NOTHING or type(fn) is numpy_calls.UFUNC and
                     len(args) <= fn.nin) and no_python_hooks():
                 # Nothing differentiable, no way to write into an argument
