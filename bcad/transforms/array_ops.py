@@ -8,8 +8,7 @@ import inspect
 import numpy as np
 
 from .arrays import (ndarray, is_array_value, meta_of, root, record, record_pair, record_multi,
-                     register_view,
-                     involved, write, check_operands, frozen_key, _snapshot)
+                     register_view, involved, write, check_operands, frozen_key, _snapshot)
 from .boundary import current_site, refuse
 from .native_guard import guarded, errstate, QUIET_STATE, WARNINGS, ORIGINAL_SHOWWARNING
 from ..interpreter.objects.operators import _INPLACE
@@ -207,7 +206,8 @@ def getitem(tape, a, key, site=None, meta=None):
                                site or current_site())
         return r
     if tr is ndarray and type(key) is slice and type(a) is ndarray:
-        # A slice of an array (`K[:s]` of a solver's stage array): a view
+        # A slice of an array (`K[:s]` of a solver's stage array): a view,
+        # recorded as record() would, without its scans.
         ids = tape.ids
         if id(a) in ids and id(r) not in ids and r.dtype.kind in "fc":
             record_pair(tape, GETITEM, r, a, key, site or current_site())
