@@ -21,6 +21,7 @@ from ..rules.numpy import Scatter, set_needs, GETITEM, _NEEDS
 
 _Meta = arrays.Meta
 _float64 = np.float64
+_F64 = np.dtype(np.float64)
 _ADD, _SUB, _MUL, _NEG = BINARY[0], BINARY[10], BINARY[5], UNARY["__neg__"]
 _REAL_ARITH = frozenset({_ADD, _SUB, _MUL, _NEG})
 _REALS = frozenset({float, _float64, int, bool})
@@ -154,17 +155,27 @@ def backward(tape, seeds, owned_out=None):
             prm = params[v]
             args, kwargs = prm[0], prm[1]
             if p is GETITEM and type(args[1]) is int:
-                # An element read (`alpha, beta = p`) into a buffer this pass
-                # owns already: one number added in place, no Scatter.
+                # An element read (`u, v = y`) into a buffer this pass owns
+                # already: one number added in place; the first one into a
+                # float64 vector: a new buffer of zeros.  No Scatter.
                 i = a[0]
                 tg = type(g)
-                if i >= 0 and i in owned and (tg is float or tg is _float64):
-                    cur = ct[i]
-                    if cur.dtype.kind == "f":
-                        cur[args[1]] += g
-                        ct[v] = None
-                        owned.discard(v)
-                        continue
+                if i >= 0 and (tg is float or tg is _float64):
+                    if i in owned:
+                        cur = ct[i]
+                        if cur.dtype.kind == "f":
+                            cur[args[1]] += g
+                            ct[v] = None
+                            continue
+                    elif ct[i] is None:
+                        x = vals[i]
+                        tx = type(x)
+                        if (tx is _Meta or tx is np.ndarray) and x.dtype is _F64:
+                            cur = ct[i] = np.zeros(x.shape)
+                            cur[args[1]] += g       # (+=, as Scatter does: -0.0 stays 0.0)
+                            owned.add(i)
+                            ct[v] = None
+                            continue
             if kind == "flat":
                 cts, first_owned = p.vjps[0](g, vals[v], args, kwargs, v in owned)
                 ct[v] = None
