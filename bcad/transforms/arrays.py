@@ -364,8 +364,9 @@ def release_values(tape, out):
     and so do small arrays (16 elements or fewer: an ODE solver's
     thousands of state vectors), whose memory is not worth the pass."""
     from .tree import flatten
-    keep = {id(e[0]) for lst in tape.holders.values() for e in lst[1:]}
-    keep.update(id(x) for x in flatten(out)[0])
+    keep = {id(x) for x in flatten(out)[0]}
+    held = {}       # id(owner) -> ids of the arrays held under it, as asked
+    holders = tape.holders
     vals, ids = tape.vals, tape.ids
     # (only the variables recorded as arrays: most of a long tape is numbers)
     for v in tape.arrays:
@@ -373,7 +374,14 @@ def release_values(tape, out):
         if type(x) is not ndarray or x.size <= 16:
             continue
         i = id(x)
-        if i not in keep and i in ids:
+        if i in keep or i not in ids:
+            continue
+        r = x if x.base is None else root(x)
+        h = held.get(id(r))
+        if h is None:
+            lst = holders.get(id(r))
+            h = held[id(r)] = {id(e[0]) for e in lst[1:]} if lst is not None else ()
+        if i not in h:
             if ids[i] == v:
                 del ids[i]
             vals[v] = meta_of(x)

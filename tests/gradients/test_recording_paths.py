@@ -343,3 +343,23 @@ def test_streamed_jvp_and_trace_dumps_record_every_read():
     eps = 1e-6
     fd = (_rhs_like(P + eps * t) - _rhs_like(P - eps * t)) / (2 * eps)
     np.testing.assert_allclose(tan, fd, rtol=1e-5)
+
+
+# ------------------------------------------------------------ release_values
+
+def test_release_values_frees_big_intermediates_and_keeps_what_rules_read():
+    def f(p):
+        a = p * np.ones((10, 4))         # 40 elements: np.sin's VJP reads it
+        b = a + 1.0                      # 40 elements: nothing reads it (`* 2.0`: a
+        c = p + 1.0                      # constant's cotangent is not needed)
+        return np.sum(b * 2.0) + np.sum(np.sin(a)) + np.sum(c * 2.0)   # (c: 4 elements, left)
+    res, tape = _recorded(f, P)
+    kinds = {tape.prim[v].name: type(tape.vals[v]).__name__ for v in range(len(tape.vals))
+             if tape.prim[v].name in ("numpy.multiply", "numpy.add")}
+    by_size = {}
+    for v in range(len(tape.vals)):
+        if tape.prim[v].name == "numpy.add":
+            by_size[tape.vals[v].shape] = type(tape.vals[v]).__name__
+    assert kinds["numpy.multiply"] == "ndarray"
+    assert by_size == {(10, 4): "Meta", (4,): "ndarray"}
+    check(f)
