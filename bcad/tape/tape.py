@@ -197,21 +197,11 @@ class Tape:
     def record2(self, prim, out, x, y, site):
         """out = prim(x, y) for scalars; x or y may be untracked constants."""
         ids = self.ids
-        v = len(self.vals)
-        va = ids.get(id(x), -1)
-        vb = ids.get(id(y), -1)
-        ids[id(out)] = v
-        self.vals.append(out)
-        self.prim.append(prim)
-        self.a.append(va)
-        self.b.append(vb)
-        self.params.append(None if va >= 0 and vb >= 0 and self.compact else (x, y))
-        self.site.append(site)
-        return v
+        return self.record2_vars(prim, out, ids.get(id(x), -1), ids.get(id(y), -1), x, y, site)
 
     def record2_vars(self, prim, out, va, vb, x, y, site):
         """record2 with the variables of x and y (-1: constant) looked up
-        by the caller (line blocks' inlined arithmetic)."""
+        by the caller (line blocks' inlined arithmetic does)."""
         v = len(self.vals)
         self.ids[id(out)] = v
         self.vals.append(out)

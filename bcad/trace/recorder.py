@@ -146,12 +146,9 @@ class StackTape(Tape):
         self.stacks.append(self._stack())
         return super().record1(prim, out, x, site, params)
 
-    def record2(self, prim, out, x, y, site):
+    def record2_vars(self, prim, out, va, vb, x, y, site):     # (record2's too)
         self.stacks.append(self._stack())
-        return super().record2(prim, out, x, y, site)
-
-    def record2_vars(self, prim, out, va, vb, x, y, site):
-        return self.record2(prim, out, x, y, site)
+        return super().record2_vars(prim, out, va, vb, x, y, site)
 
     def record_params(self, prim, out, in_vars, params, site):
         self.stacks.append(self._stack())
