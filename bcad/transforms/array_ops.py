@@ -10,7 +10,7 @@ import numpy as np
 from .arrays import (ndarray, is_array_value, meta_of, root, record, record_pair, record_multi,
                      register_view, involved, write, check_operands, frozen_key, _snapshot)
 from .boundary import current_site, refuse
-from .native_guard import guarded, errstate, QUIET_STATE, WARNINGS, ORIGINAL_SHOWWARNING
+from .native_guard import guarded
 from ..interpreter.objects.operators import _INPLACE
 from ..rules import RULES
 from ..rules.numpy import GETITEM, GATHER
@@ -31,21 +31,10 @@ def apply_direct(tape, prim, fn, args, kwargs, site):
         if len(args) > fn.nin:
             return apply(tape, prim, fn, args, kwargs, site)
     else:
-        k = _OUT_INDEX.get(fn, -2)
-        if k == -2:
-            k = _out_index(fn)
+        k = _out_index(fn)
         if k is not None and 0 <= k < len(args) and args[k] is not None:
             return apply(tape, prim, fn, args, kwargs, site)
-    if errstate() is QUIET_STATE[0] and WARNINGS.showwarning is ORIGINAL_SHOWWARNING:
-        out = fn(*args, **kwargs)       # (guarded's test, written out)
-    else:
-        out = guarded(fn, fn, *args, **kwargs)
-    if type(out) is ndarray and out.dtype.kind in "fc" and id(out) not in tape.ids:
-        if prim.prepare is not None:
-            args, kwargs = prim.prepare(args, kwargs)
-        record(tape, prim, out, args, kwargs, site)
-        return out
-    return _recorded_result(tape, prim, fn, out, args, kwargs, site)
+    return _recorded_result(tape, prim, fn, guarded(fn, fn, *args, **kwargs), args, kwargs, site)
 
 
 def apply(tape, prim, fn, args, kwargs, site):

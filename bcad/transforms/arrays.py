@@ -29,7 +29,7 @@ import weakref
 import numpy as np
 
 from .boundary import current_site, refuse, reach, SCALARS
-from .native_guard import guarded, errstate, QUIET_STATE, WARNINGS, ORIGINAL_SHOWWARNING
+from .native_guard import guarded
 from ..rules.numpy import SETITEM, GATHER
 from ..tape.tape import SHAREABLE, shared_params
 
@@ -280,28 +280,10 @@ def _recorded_array(tape, v, out, save):
     needs_ans = save is True or "ans" in save
     if needs_ans:
         hold(tape, out, v)
-    b = out.base
-    if b is not None:
-        if needs_ans:
-            register_view(tape, out)
-            return
-        # keep_weakly, forget_when_dropped, root and register_view, inlined:
-        # every `K[:s]` and `.T` of a solver's step comes here.
-        m = _METAS.get((out.shape, out.dtype))
-        tape.vals[v] = m if m is not None and m.dtype is out.dtype else meta_of(out)
-        i = id(out)
-        weak = tape.weak
-        w = weak.get(i)
-        if w is None or w() is not out:
-            w = weak[i] = _Dropping(out, _dropped)
-            w.key, w.ids, w.weak = i, tape.ids, weak
-        r = out
-        while type(b) is ndarray or isinstance(b, ndarray):
-            r, b = b, b.base
-        lst = tape.views.get(id(r))
-        if lst is None:
-            tape.views[id(r)] = lst = [r]
-        lst.append(w)
+    if out.base is not None:
+        # (a view no rule reads is registered by the weak reference that
+        # forgets it)
+        register_view(tape, out, None if needs_ans else keep_weakly(tape, v, out))
 
 
 def keep_weakly(tape, v, view):
@@ -508,9 +490,9 @@ def write(tape, target, key, value, how, native):
     if not (tv is ndarray and value.dtype.kind != "O" or tv in SCALARS) or \
             tape.taint and id(value) in tape.taint:
         check_operands(tape, (value,), how)     # (a number or numeric array holds nothing)
-    # (root, involved's first tests, is_array_value, frozen_key, _basic and
-    # guarded's test written out where they are quick: `K[s] = f` of a
-    # solver's step comes here thousands of times)
+    # (root, involved's first tests, is_array_value, frozen_key and _basic
+    # written out where they are quick: `K[s] = f` of a solver's step comes
+    # here thousands of times)
     r = target if target.base is None else root(target)
     if id(r) in tape.holders:
         _snapshot(tape, r)
@@ -535,10 +517,7 @@ def write(tape, target, key, value, how, native):
     if type(region) is not ndarray:
         region = target         # (a scalar element: compare with the whole array)
     old_var = ids.get(id(r), -1)
-    if errstate() is QUIET_STATE[0] and WARNINGS.showwarning is ORIGINAL_SHOWWARNING:
-        result = native()
-    else:
-        result = guarded(how, native)
+    result = guarded(how, native)
     v = _record_setitem(tape, SETITEM, r, old_var, key, value, target is not r, site)
     if target is not r and id(target) not in ids:
         # A view made before recording began (a global `K = np.arange(6.).reshape(3, 2)`)
