@@ -9,7 +9,7 @@ from .tape.tape import Primitive, TRACKED_TYPES
 from .transforms import context
 from .transforms.reverse import run_forward, gradients, differentiating
 from .transforms.tree import flatten, unflatten
-from .trace.dump import dump_if_requested
+from .trace.dump import dump_if_requested, tape_if_requested
 
 
 def _argnums(argnums):
@@ -49,7 +49,7 @@ def value_and_grad(fun, argnums=0, has_aux=False):
 
     @functools.wraps(fun)
     def value_and_grad_fun(*args, **kwargs):
-        res = run_forward(fun, args, kwargs, nums, kind="grad")
+        res = run_forward(fun, args, kwargs, nums, kind="grad", tape=tape_if_requested())
         out = res.out
         if has_aux:
             if not (isinstance(out, tuple) and len(out) == 2):

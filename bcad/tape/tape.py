@@ -86,6 +86,13 @@ class Primitive:
 
 INPUT = Primitive("input", None)
 GENERAL = -2
+# `b[v]` of an expression equation: a run of real arithmetic (+ - * and
+# negation of floats and numpy float64s) that a line block computed at once
+# and recorded as one equation (interpreter/handlers/blocks.py, "Expression
+# equations"): `a[v]` is a tuple of the variables of its leaves (-1: a
+# constant), `params[v]` the tuple of the leaves' values, and the
+# primitive's `vjps[0](g, *leaves)` returns the cotangent of each leaf.
+EXPRESSION = -3
 
 
 class _NoKeywords(dict):
@@ -146,7 +153,7 @@ def _plain_slice(s):
 class Tape:
     __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "refusal", "refusal_thread", "callbacks",
                  "holders", "views", "weak", "converted", "arrays", "reads", "aliases",
-                 "__weakref__")
+                 "fuses", "__weakref__")
     compact = True     # the trace recorder keeps every argument tuple (False)
 
     def __init__(self):
@@ -176,6 +183,11 @@ class Tape:
         # each one; the streamed tape forgets variables by reference count).
         self.reads = {}
         self.aliases = []
+        # Line blocks may record a run of real arithmetic as one equation
+        # (EXPRESSION) while this tape is the only level's, of a reverse
+        # transform (context.Level).  False: every operation is an equation
+        # (the trace recorder's dumps, the streamed jvp's pushes).
+        self.fuses = True
 
     def __len__(self):
         return len(self.vals)
@@ -251,6 +263,18 @@ class Tape:
         self.a.append(in_vars)
         self.b.append(GENERAL)
         self.params.append(params)
+        self.site.append(site)
+        return v
+
+    def record_expression(self, prim, out, in_vars, leaves, site):
+        """`out` = an expression of `leaves` (EXPRESSION): one equation."""
+        v = len(self.vals)
+        self.ids[id(out)] = v
+        self.vals.append(out)
+        self.prim.append(prim)
+        self.a.append(in_vars)
+        self.b.append(EXPRESSION)
+        self.params.append(leaves)
         self.site.append(site)
         return v
 

@@ -14,6 +14,22 @@ ENV = "BCAD_TRACE_DIR"
 _COUNTER = itertools.count(1)
 
 
+def tape_if_requested():
+    """The tape for a gradient whose trace will be dumped: one on which
+    every operation is an equation (no expression equations), as the dump
+    shows them; None (a new default tape) when no dump is requested, or
+    inside another transform (which records on its own tape)."""
+    if not os.environ.get(ENV):
+        return None
+    from ..tape.tape import Tape
+    from ..transforms.context import recording
+    if recording() is not None:
+        return None
+    tape = Tape()
+    tape.fuses = False
+    return tape
+
+
 def dump_if_requested(res, fun=None, argnums=(0,), single=None, out=None):
     """Write the trace of `res` (a VJPResult) into $BCAD_TRACE_DIR, if set.
     `out`: the differentiated output when it is not `res.out` (has_aux).

@@ -105,6 +105,7 @@ class StackTape(Tape):
     def __init__(self):
         super().__init__()
         self.reads = None       # (every element read is an equation of the dump)
+        self.fuses = False      # (and every operation)
         self.stacks = []
         self._serials = weakref.WeakKeyDictionary()
         self._next = 0

@@ -21,6 +21,7 @@ from ..errors import NonDifferentiableError
 from ..tape.tape import INPUT, GENERAL
 from ..transforms import context
 from ..transforms.reverse import run_forward, adjoint_program, gradients
+from ..transforms.expressions import expanded
 from ..transforms.tree import flatten, paths
 from .recorder import StackTape, Sites
 
@@ -78,6 +79,8 @@ class Trace:
     """
 
     def __init__(self, result, fun=None, argnums=(0,), single=True, out=None, error=None):
+        # (a dump shows each operation: expression equations are expanded)
+        result = expanded(result)
         self.result = result
         self.tape = result.tape
         _expand_operands(self.tape)

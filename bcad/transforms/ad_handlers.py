@@ -11,7 +11,7 @@ from ..rules import BINARY, UNARY, RULES
 from ..interpreter.objects.operators import _BIN, _INPLACE, UNARY_SYMBOL
 from ..tape.tape import TRACKED_TYPES
 from .context import CTX
-from . import boundary, tracking, arrays, array_ops, native_guard
+from . import boundary, tracking, arrays, array_ops, native_guard, expressions
 from .boundary import SCALARS
 
 _ndarray = arrays.ndarray
@@ -425,4 +425,5 @@ blocks.AD_NAMESPACE.update(
     store_layout=array_ops.store_layout, copies_into=boundary.copies_into,
     check_store=boundary.check_store, ad_ndarray=_ndarray,
     binary_primitive=BINARY.__getitem__, float64_=_float64, errstate_=_errstate,
-    QUIET_=_QUIET, WARNINGS_=_WARNINGS, SHOW_=_SHOW)
+    QUIET_=_QUIET, WARNINGS_=_WARNINGS, SHOW_=_SHOW,
+    expression_primitive=expressions.expression_primitive)

@@ -43,12 +43,29 @@ from ..interpreter.state import ENTRY_LOCK
 
 
 class Context:
-    __slots__ = ("tape", "levels", "owner")
+    __slots__ = ("tape", "levels", "owner", "fuse")
 
     def __init__(self):
         self.tape = None     # the innermost level's tape: what records now
         self.levels = []     # the running transforms, outermost first
         self.owner = None    # the thread they run in (get_ident), None without levels
+        # May line blocks record runs of real arithmetic as single equations
+        # (tape.EXPRESSION)?  Only under one level, of a reverse transform,
+        # whose tape allows it: its backward pass runs natively.  A pass
+        # differentiated by an outer transform interprets each rule, and a
+        # tangent push reads each operation.
+        self.fuse = False
+
+
+# The kinds of level whose tape only reverse.backward reads.
+FUSING_KINDS = ("grad", "vjp", "check_grads")
+
+
+def _fusing(level):
+    """Context.fuse for `level` alone."""
+    tape = level.tape
+    return tape is not None and tape.fuses and type(level.kind) is str and \
+        level.kind in FUSING_KINDS
 
 
 CTX = Context()
@@ -78,6 +95,7 @@ class Level:
         self.index = len(ctx.levels)
         ctx.levels.append(self)
         ctx.tape = self.tape
+        ctx.fuse = self.index == 0 and _fusing(self)
         return self
 
     def __exit__(self, *exc):
@@ -86,6 +104,7 @@ class Level:
         left = len(levels) - self.index - 1
         del levels[self.index:]
         ctx.tape = levels[-1].tape if levels else None
+        ctx.fuse = len(levels) == 1 and _fusing(levels[0])
         if not levels:
             ctx.owner = None
         if left:

@@ -40,7 +40,8 @@ import numpy as np
 
 from ..errors import NonDifferentiableError
 from ..interpreter import ENTRY_LOCK
-from ..tape.tape import INPUT, GENERAL
+from ..tape.tape import INPUT, GENERAL, EXPRESSION
+from .expressions import expression_jvp
 from ..rules import derived
 from ..rules.numpy import set_needs
 from . import arrays, context
@@ -77,7 +78,15 @@ def push_one(tape, v, tan, start=0, nested=False):
     if p is INPUT:
         return None
     a, b = tape.a[v], tape.b[v]
-    if b == GENERAL:
+    if b == EXPRESSION:
+        ts = [None if i < start else tan[i] for i in a]
+        if all(t is None for t in ts):
+            return None
+        if nested:
+            raise AssertionError("bcad internal error: an expression equation in a "
+                                 "differentiated pass")
+        t = expression_jvp(p, ts, tape.params[v])
+    elif b == GENERAL:
         ts = [None if i < start else tan[i] for i in a]
         for t in ts:
             if t is not None:

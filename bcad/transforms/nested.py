@@ -38,7 +38,7 @@ from ..errors import NonDifferentiableError
 from ..interpreter import run_call
 from ..rules import derived
 from ..rules.numpy import Scatter, set_needs, GETITEM, GATHER
-from ..tape.tape import INPUT, GENERAL
+from ..tape.tape import INPUT, GENERAL, EXPRESSION
 from .context import Level, recording
 from .tree import flatten, unflatten, paths
 
@@ -144,6 +144,9 @@ def _vjp_equation(tape, v, p, g, start):
     cotangent g, every rule interpreted (none for inputs before `start`:
     values of the outer computation, constants to this pass)."""
     vals = tape.vals
+    if tape.b[v] == EXPRESSION:     # (recorded only when no pass is differentiated: context)
+        raise AssertionError("bcad internal error: an expression equation in a "
+                             "differentiated pass")
     if tape.b[v] != GENERAL:
         args = tape.operands(v)
         out = []

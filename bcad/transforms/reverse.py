@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import NonDifferentiableError
 from ..interpreter import calls, frame, objects, run_call, ENTRY_LOCK
-from ..tape.tape import Tape, INPUT, GENERAL
+from ..tape.tape import Tape, INPUT, GENERAL, EXPRESSION
 from . import boundary, tracking, ad_handlers, arrays, context
 from .tree import flatten, unflatten, paths
 from ..rules import BINARY, UNARY
@@ -215,6 +215,30 @@ def backward(tape, seeds, owned_out=None):
                     acc.add(i, c)
             continue
         prm = params[v]
+        if b == EXPRESSION:
+            # A run of real arithmetic recorded at once (transforms/
+            # expressions.py): its generated VJP gives each leaf's
+            # cotangent, accumulated as the real arithmetic's below.
+            cs = p.vjps[0](g, *prm)
+            if type(g) is float or type(g) is _float64:
+                for i, c in zip(a, cs):
+                    if i >= 0:
+                        cur = ct[i]
+                        tx = type(vals[i])
+                        if tx is _float64 and (cur is None or type(cur) is _float64 or
+                                               type(cur) is float):
+                            ct[i] = c if cur is None else cur + c
+                        elif tx is float:
+                            if type(c) is not float:
+                                c = float(c)
+                            ct[i] = c if cur is None else cur + c
+                        else:
+                            acc.add(i, c)
+            else:
+                for i, c in zip(a, cs):
+                    if i >= 0:
+                        acc.add(i, c)
+            continue
         if p in _REAL_ARITH and (type(g) is float or type(g) is _float64):
             # x + y, x - y, x * y, -x of real numbers (most of an ODE
             # right-hand side's equations): the VJP and the accumulation
@@ -408,7 +432,7 @@ def adjoint_program(tape, out_vars):
         if not needed[v] or tape.prim[v] is INPUT:
             continue
         a, b = tape.a[v], tape.b[v]
-        ins = a if b == GENERAL else (a, b)
+        ins = a if b == GENERAL or b == EXPRESSION else (a, b)
         for pos, i in enumerate(ins):
             if i >= 0:
                 needed[i] = True

@@ -110,6 +110,7 @@ class TangentTape(Tape):
     def __init__(self, seeds):
         super().__init__()
         self.reads = None   # (an alias of a forgotten variable would lose its tangent)
+        self.fuses = False  # (each equation is pushed as it is recorded)
         self.vals = Values()
         self.vals.n = 0
         # (no list of the array variables: release_values, which reads it,

@@ -15,6 +15,7 @@ from bcad.decode.decoder import CODES
 from bcad.interpreter import handlers as H
 from bcad.interpreter.frame import ad_handlers_of
 from bcad.transforms import reverse
+from bcad.tape.tape import Tape
 from tests.support import fd_grad
 
 P = np.array([1.5, -0.7, 3.0, 0.4])
@@ -115,15 +116,21 @@ def test_same_gradient_and_equations(name):
     f = PROGRAMS[name]
 
     def run():
-        res = reverse.run_forward(f, (P,), {}, (0,), kind="vjp")
+        # (one equation per operation: expression equations are compared
+        # with their operations in tests/gradients/test_expressions.py)
+        tape = Tape()
+        tape.fuses = False
+        res = reverse.run_forward(f, (P,), {}, (0,), tape=tape, kind="vjp")
         t = res.tape
         eqs = [(t.prim[v].name, t.a[v], t.b[v],
                 None if t.site[v] is None else (t.site[v].index, t.site[v].lineno))
                for v in range(len(t.vals))]
-        return eqs, bcad.grad(f)(P)
-    (eq1, g1), (eq2, g2) = both_ways(run)
+        return eqs, reverse.gradients(res, [res.out], [1.0])[0], bcad.grad(f)(P)
+    (eq1, g1, fused1), (eq2, g2, fused2) = both_ways(run)
     assert eq1 == eq2
     np.testing.assert_array_equal(g1, g2)
+    np.testing.assert_array_equal(fused2, g2)     # (no blocks: nothing is fused)
+    np.testing.assert_allclose(fused1, g1, rtol=1e-14, atol=1e-15)
     np.testing.assert_allclose(g1, fd_grad(f, P), rtol=1e-6, atol=1e-9)
 
 

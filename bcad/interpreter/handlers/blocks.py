@@ -36,7 +36,8 @@ same operands, sites and `f.pc` updates (`AD_NAMESPACE`, which
 ad_handlers fills: the interpreter does not import the transforms), and
 its calls are differentiation-mode calls.  It makes no regions: a region's
 later runs are on other lines, and a recorded operation's site is read
-from `f.pc`.
+from `f.pc`.  Its + - * and negations form expressions, which a block
+may record as one equation each ("Expression equations" below).
 """
 import os
 import sys
@@ -115,6 +116,12 @@ class _Builder:
         self.bools = set()      # temporaries known to hold True or False
         self.next_ins = None    # the instruction after the one being translated
         self.ad = False         # differentiation mode's translations
+        # Differentiation mode's expressions not computed yet (see
+        # "Expression equations"): temp -> its node, and the temps holding
+        # the locals loaded since the last instruction that is not part of
+        # an expression (local index -> temp).
+        self.pending = {}
+        self.loaded = {}
 
     def const(self, v):
         name = f"k{len(self.params)}"
@@ -168,12 +175,20 @@ class _Builder:
 
 
 def _load_fast(b, ins):
+    if b.ad:
+        t = b.loaded.get(ins.arg)
+        if t is not None:       # (`u` again in `beta * u * v - u`: the same value)
+            b.push(t)
+            return
     b.uses_fast = True
     t = b.temp()
     b.emit(f"{t} = fast[{b.const(ins.arg)}]")
     if ins.name == "LOAD_FAST_CHECK" or not BOUND_LOAD_FAST:
         b.emit(f"if {t} is NULL:")
+        _before_raise(b)
         b.emit(f"    raise unbound({b.const(ins)})")
+    if b.ad:
+        b.loaded[ins.arg] = t
     b.push(t)
 
 
@@ -274,6 +289,8 @@ def _run(b, instrs, body, j, term, ok_at, handler, depth):
     last = body[-1]
     for k, ins in enumerate(body):
         b.next_ins = body[k + 1] if k + 1 < len(body) else None
+        if b.ad and not _in_expression(ins):
+            _flush(b)
         if ins is term:
             if depth and ins.name in _BRANCHES and _branch(b, instrs, ins, ok_at, handler, depth):
                 return
@@ -288,6 +305,7 @@ def _run(b, instrs, body, j, term, ok_at, handler, depth):
         else:
             _translate(b, ins)
     if term is None and last.name != "CALL":
+        _flush(b)
         b.spill()
         b.emit(f"return {b.const(j)}")
 
@@ -471,6 +489,7 @@ def _translate(b, ins):
         b.emit("except ValueError:")
         b.emit(f"    {t} = NULL")
         b.emit(f"if {t} is NULL:")
+        _before_raise(b)
         b.emit(f"    raise deref_error({b.const(ins)}, {b.const(ins.arg)})")
         b.push(t)
     elif name == "COPY_FREE_VARS":
@@ -609,11 +628,22 @@ _REAL_CLOSED = frozenset({0, 5, 10, 13, 18, 23})
 def _ad_binary(b, ins):
     """ad_handlers.BINARY_OP: ints natively (nothing to record), numbers
     and arrays through the recording operator, other operands (Python
-    dunders) through objects.binary_op at this instruction."""
+    dunders) through objects.binary_op at this instruction.  + - * are
+    parts of an expression (see "Expression equations")."""
     y = b.pop()
     x = b.pop()
-    k = ins.arg
     t = b.temp()
+    if ins.arg in _REAL_CLOSED:
+        b.pending[t] = (ins, b.pending.pop(x, x), b.pending.pop(y, y))
+    else:
+        _emit_binary(b, ins, x, y, t)
+        b.release(x, y)
+    b.push(t)
+
+
+def _emit_binary(b, ins, x, y, t):
+    """The code of BINARY_OP `ins` computing temp `t` from `x` and `y`."""
+    k = ins.arg
     rec = b.const(AD_NAMESPACE["recording_binary"](k, ins))
     op = _BIN_SYMBOL[k]
     b.emit(f"if type({x}) is int and type({y}) is int:")
@@ -638,23 +668,193 @@ def _ad_binary(b, ins):
     b.emit("else:")
     b.emit(f"    f.pc = {b.const(ins.index)}")
     b.emit(f"    {t} = binary_op({x}, {y}, {b.const(k)})")
-    b.release(x, y)
-    b.push(t)
 
 
 def _ad_unary(b, ins):
     """ad_handlers._unary: C-typed values through native_unary (recorded),
-    others through objects.unary at this instruction."""
+    others through objects.unary at this instruction.  Negation is part of
+    an expression."""
     x = b.pop()
-    dunder = _UNARY[ins.name]
     t = b.temp()
+    if ins.name == "UNARY_NEGATIVE":
+        b.pending[t] = (ins, b.pending.pop(x, x))
+    else:
+        _emit_unary(b, ins, x, t)
+        b.release(x)
+    b.push(t)
+
+
+def _emit_unary(b, ins, x, t):
+    dunder = _UNARY[ins.name]
     b.emit(f"if STATIC[type({x})]:")
     b.emit(f"    {t} = native_unary({dunder!r}, {x}, {b.const(ins)})")
     b.emit("else:")
     b.emit(f"    f.pc = {b.const(ins.index)}")
     b.emit(f"    {t} = unary({x}, {dunder!r})")
-    b.release(x)
-    b.push(t)
+
+
+# -- differentiation mode: expression equations
+#
+# In differentiation mode, + - * and negation do not emit their code where
+# they are met: each becomes a node of a pending expression, whose leaves
+# are the values it was given (temporaries, constants).  The expression is
+# computed (*materialized*) just before the next instruction that is not
+# part of one (a call, a store, an attribute read, the end of the block),
+# or when an operand load is about to raise.  Between a node and that
+# point only loads of locals and constants run, which have no effects, so
+# computing the arithmetic later is unobservable: pending expressions are
+# materialized bottom of the stack first, which is the order their
+# operations were met.
+#
+# A materialized expression of two operations or more tests its leaves: all
+# floats or numpy float64s, numpy's error state calling no Python, and a
+# context that allows it (Context.fuse: one reverse transform, whose
+# backward pass runs natively).  Then it is computed as one Python
+# expression, with the same operations in the same order, and recorded as
+# one equation (tape.EXPRESSION, transforms/expressions.py).  Otherwise
+# each operation runs as its own handler would, in order (_emit_binary).
+
+def _in_expression(ins):
+    """Can `ins` run while an expression is pending?"""
+    name = ins.name
+    return name in _EXPRESSION_OPS or name == "BINARY_OP" and ins.arg in _REAL_CLOSED
+
+
+_EXPRESSION_OPS = frozenset({"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_CONST", "LOAD_DEREF",
+                             "UNARY_NEGATIVE", "NOP", "RESUME"})
+
+
+def _flush(b):
+    """Materialize the pending expressions, bottom of the stack first."""
+    b.loaded = {}
+    if b.pending:
+        for name in list(b.stack):
+            node = b.pending.pop(name, None)
+            if node is not None:
+                _materialize(b, name, node)
+
+
+def _before_raise(b):
+    """In the branch of an operand load that raises (an unbound local, an
+    empty cell): the pending expressions' operations run first, as they
+    did before the load (their results are then dropped by the raise).
+    Emitted one level indented; the builder's state is unchanged."""
+    if not b.pending:
+        return
+    outer, b.lines = b.lines, []
+    for name in b.stack:
+        node = b.pending.get(name)
+        if node is not None:
+            _emit_operations(b, name, _post_order(node, [], []), release=False)
+    body, b.lines = b.lines, outer
+    b.lines += ["    " + line for line in body]
+
+
+def _post_order(node, order, leaves):
+    """The nodes of `node` in evaluation order into `order`, its distinct
+    leaves (names) in order of first use into `leaves`; returns order."""
+    for c in node[1:]:
+        if type(c) is tuple:
+            _post_order(c, order, leaves)
+        elif c not in leaves:
+            if type(leaves) is set:
+                leaves.add(c)
+            else:
+                leaves.append(c)
+    order.append(node)
+    return order
+
+
+def _held(b):
+    """The temps still in use: on the stack, or leaves of the expressions
+    still pending."""
+    held = set(b.stack)
+    for node in b.pending.values():
+        _post_order(node, [], held)
+    return held
+
+
+def _emit_operations(b, t, order, release=True):
+    """Each operation of an expression as its own handler runs it, the
+    result into temp `t`; temps are deleted after their last use."""
+    held = _held(b) if release else ()
+    names = {}
+    last = {}
+    for j, node in enumerate(order):
+        for c in node[1:]:
+            if type(c) is not tuple:
+                last[c] = j
+    for j, node in enumerate(order):
+        out = t if j == len(order) - 1 else b.temp()
+        names[id(node)] = out
+        xs = [names[id(c)] if type(c) is tuple else c for c in node[1:]]
+        ins = node[0]
+        if ins.name == "UNARY_NEGATIVE":
+            _emit_unary(b, ins, xs[0], out)
+        else:
+            _emit_binary(b, ins, xs[0], xs[1], out)
+        if release:
+            dead = [x for x, c in zip(xs, node[1:]) if x[0] == "t" and (
+                type(c) is tuple or last[c] == j and x not in held)]
+            if dead:
+                b.emit(f"del {', '.join(dict.fromkeys(dead))}")
+
+
+def _materialize(b, t, node):
+    """Emit the code of pending expression `node`, its result into `t`."""
+    leaves = []
+    order = _post_order(node, [], leaves)
+    runtime = [x for x in leaves if x not in b.known]
+    if len(order) < 2 or not runtime or \
+            any(type(b.known[x]) not in (int, float) for x in leaves if x in b.known):
+        _emit_operations(b, t, order)
+        return
+    index = {x: i for i, x in enumerate(leaves)}
+    ops = []
+    position = {}
+    for node in order:
+        ins = node[0]
+        op = "neg" if ins.name == "UNARY_NEGATIVE" else _BIN_SYMBOL[ins.arg]
+        ops.append((op, tuple(("node", position[id(c)]) if type(c) is tuple else
+                              ("leaf", index[c]) for c in node[1:])))
+        position[id(node)] = len(ops) - 1
+    prim = b.const(AD_NAMESPACE["expression_primitive"](tuple(ops), len(leaves)))
+    conds = ["CTX.fuse"] + [f"(type({x}) is float or type({x}) is float64_)" for x in runtime] + \
+        ["errstate_() is QUIET_[0]", "WARNINGS_.showwarning is SHOW_"]
+    b.emit(f"if {' and '.join(conds)}:")
+    b.emit(f"    {t} = {_source(node)}")
+    b.emit("    tape_ = CTX.tape")
+    b.emit("    ids_ = tape_.ids")
+    in_vars = []
+    for i, x in enumerate(leaves):
+        if x in b.known:
+            in_vars.append("-1")
+        else:
+            b.emit(f"    va{i}_ = ids_.get(id({x}), -1)")
+            in_vars.append(f"va{i}_")
+    tracked = " or ".join(f"{v} >= 0" for v in in_vars if v != "-1")
+    b.emit(f"    if ({tracked}) and id({t}) not in ids_:")
+    b.emit(f"        tape_.record_expression({prim}, {t}, ({', '.join(in_vars)},), "
+           f"({', '.join(leaves)},), {b.const(order[-1][0])})")
+    held = _held(b)
+    dead = [x for x in leaves if x[0] == "t" and x not in held]
+    if dead:
+        b.emit(f"    del {', '.join(dead)}")
+    outer, b.lines = b.lines, []
+    _emit_operations(b, t, order)
+    body, b.lines = b.lines, outer
+    b.emit("else:")
+    b.lines += ["    " + line for line in body]
+
+
+def _source(node):
+    """A node as a Python expression over its leaves' names."""
+    ins = node[0]
+    if ins.name == "UNARY_NEGATIVE":
+        c = node[1]
+        return f"(-{_source(c) if type(c) is tuple else c})"
+    x, y = [_source(c) if type(c) is tuple else c for c in node[1:]]
+    return f"({x} {_BIN_SYMBOL[ins.arg]} {y})"
 
 
 def _ad_attribute_read(b, o, a, t, ins):
