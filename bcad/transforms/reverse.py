@@ -200,10 +200,30 @@ def backward(tape, seeds, owned_out=None):
                             break
                 if leafwise:
                     for i, c in zip(a, cts):
-                        if i >= 0 and c is not None:
-                            acc.add(i, c, type(c) is np.ndarray and (
-                                g_owned if c is g else c.base is None) and   # (_fresh's first tests)
-                                _fresh(c, cts, g, g_owned, args))
+                        if i < 0 or c is None:
+                            continue
+                        if type(c) is not np.ndarray:
+                            acc.add(i, c)
+                            continue
+                        own = (g_owned if c is g else c.base is None) and \
+                            _fresh(c, cts, g, g_owned, args)
+                        # (the accumulator's hot case written out: a float64
+                        # cotangent of an array's shape, the first one or
+                        # added into a buffer the pass owns)
+                        x = vals[i]
+                        tx = type(x)
+                        if (tx is np.ndarray or tx is _Meta) and c.dtype is _F64 and \
+                                c.shape == x.shape:
+                            cur = ct[i]
+                            if cur is None:
+                                ct[i] = c
+                                if own:
+                                    owned.add(i)
+                                continue
+                            if type(cur) is np.ndarray and cur.dtype is _F64 and i in owned:
+                                cur += c
+                                continue
+                        acc.add(i, c, own)
                     continue
             else:
                 cts = p.vjps[0](g, vals[v], args, kwargs)
