@@ -125,16 +125,21 @@ def shared_params(args):
     twenty thousand of them per gradient made the collector's full passes,
     which visit every tracked object of the process, run about once per
     gradient of an ODE solve."""
-    has_bool = False
+    has_bool = has_slice = False
     for e in args:
         te = type(e)
         if te not in SHAREABLE:
-            if te is slice and _SLICES_HASH and _plain_slice(e):
+            if te is slice and _plain_slice(e):
+                has_slice = True
                 continue
             return (args, {})
         if te is bool:
             has_bool = True
-    key = (args, tuple(map(type, args))) if has_bool else args
+    key = args
+    if has_slice and not _SLICES_HASH:      # (3.11: slices are not hashable)
+        key = tuple([(slice, e.start, e.stop, e.step) if type(e) is slice else e for e in args])
+    if has_bool:
+        key = (key, tuple(map(type, args)))
     p = _SHARED.get(key)
     if p is None:
         if len(_SHARED) >= 4096:     # (a program of ever new indices: bounded)
@@ -168,7 +173,8 @@ class Tape:
         self.refusal = None  # message of the first refusal raised (final: boundary.refuse)
         self.refusal_thread = None
         self.callbacks = 0   # callbacks that returned differentiable values to C code
-        self.holders = {}    # id(array owner) -> [owner, (array, var)...]: residuals (arrays.py)
+        self.holders = {}    # id(array owner) -> [owner, (array, var)...]: residuals (arrays.py;
+        #                      a tuple while it holds one)
         self.views = {}      # id(array owner) -> [owner, weakref(view)...]
         self.weak = {}       # id(view) -> weakref: tracked views the tape does not keep alive
         self.converted = {}  # id(numpy _array_converter) -> (it, its arguments)

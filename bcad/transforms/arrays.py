@@ -138,10 +138,18 @@ def _param(tape, x, save, v):
 def hold(tape, x, v):
     """Equation `v` needs the current values of array `x`."""
     r = x if x.base is None else root(x)
-    lst = tape.holders.get(id(r))
+    holders = tape.holders
+    lst = holders.get(id(r))
     if lst is None:
-        tape.holders[id(r)] = lst = [r]
-    lst.append((x, v))
+        # (a tuple while there is one: arrays and numbers only, the cyclic
+        # garbage collector stops tracking it, and a tape of thousands of
+        # residuals then promotes fewer objects to its oldest generation,
+        # whose full passes visit the whole process)
+        holders[id(r)] = (r, (x, v))
+    elif type(lst) is tuple:
+        holders[id(r)] = [*lst, (x, v)]
+    else:
+        lst.append((x, v))
 
 
 def record(tape, prim, out, args, kwargs, site, in_vars=None):

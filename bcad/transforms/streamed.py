@@ -308,7 +308,7 @@ class TangentTape(Tape):
                 lst = holders[k]
                 kept = [e for e in lst[1:] if e[1] >= end]
                 if kept:
-                    lst[1:] = kept
+                    holders[k] = [lst[0], *kept]
                 else:
                     del holders[k]
         self._collect(lo, end)
