@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import NonDifferentiableError
 from ..interpreter import calls, frame, objects, run_call, ENTRY_LOCK
 from ..tape.tape import Tape, INPUT, GENERAL, EXPRESSION
-from . import boundary, tracking, ad_handlers, arrays, context
+from . import boundary, tracking, ad_handlers, arrays, context, native_guard
 from .tree import flatten, unflatten, paths
 from ..rules import BINARY, UNARY
 from ..rules.numpy import Scatter, set_needs, GETITEM, _NEEDS
@@ -509,6 +509,10 @@ def run_forward(fun, args, kwargs, diff_positions, tape=None, kind="vjp"):
         inputs.append((leaves, treedef, mask))
     n_inputs = len(tape)
     input_var = dict(tape.ids)
+    # (numpy's error state, if it calls no Python, is the one whose identity
+    # the inline arithmetic of floats tests: a program that has not called
+    # numpy yet has not made it known)
+    native_guard.no_python_hooks()
     with ENTRY_LOCK, recording(tape, kind):
         try:
             out = run_call(fun, tuple(args), kwargs)

@@ -707,7 +707,7 @@ def _emit_unary(b, ins, x, t):
 # operations were met.
 #
 # A materialized expression of two operations or more tests its leaves: all
-# floats or numpy float64s, numpy's error state calling no Python, and a
+# floats, numpy float64s or ints, numpy's error state calling no Python, and a
 # context that allows it (Context.fuse: one reverse transform, whose
 # backward pass runs natively).  Then it is computed as one Python
 # expression, with the same operations in the same order, and recorded as
@@ -819,7 +819,10 @@ def _materialize(b, t, node):
                               ("leaf", index[c]) for c in node[1:])))
         position[id(node)] = len(ops) - 1
     prim = b.const(AD_NAMESPACE["expression_primitive"](tuple(ops), len(leaves)))
-    conds = ["CTX.fuse"] + [f"(type({x}) is float or type({x}) is float64_)" for x in runtime] + \
+    # (an int leaf, `x * i` of a loop's index, is a constant: Python
+    # computes float arithmetic with it as with the float it converts to)
+    conds = ["CTX.fuse"] + [f"((tp_ := type({x})) is float or tp_ is float64_ or tp_ is int)"
+                            for x in runtime] + \
         ["errstate_() is QUIET_[0]", "WARNINGS_.showwarning is SHOW_"]
     b.emit(f"if {' and '.join(conds)}:")
     b.emit(f"    {t} = {_source(node)}")
