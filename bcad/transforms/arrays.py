@@ -52,24 +52,15 @@ class Meta:
     (kept instead of the array, so later writes to it cost no copy).
     `elements`: for a short vector, the shared parameters of the element
     reads `(meta, i)` (row_list), made when first read."""
-    __slots__ = ("shape", "dtype", "elements")
+    __slots__ = ("shape", "dtype", "elements", "ndim", "size")
 
     def __init__(self, x):
         self.shape = x.shape
         self.dtype = x.dtype
         self.elements = None
-
-    # (computed when a rule asks: one is made per recorded array operation)
-    @property
-    def ndim(self):
-        return len(self.shape)
-
-    @property
-    def size(self):
-        n = 1
-        for k in self.shape:
-            n *= k
-        return n
+        # (Metas are shared by shape and dtype, never changed: rules read these)
+        self.ndim = x.ndim
+        self.size = x.size
 
     def __repr__(self):
         return f"<{self.dtype} array {self.shape}>"

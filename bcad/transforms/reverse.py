@@ -356,7 +356,9 @@ class _Accumulator:
         else:
             if tx is float or tx is complex:        # the scalar fast path
                 if type(c) is not tx:
-                    c = _as_python_number(x, c)
+                    # (a float's cotangent from a rule on arrays: `h` of `h * y`)
+                    c = float(c) if tx is float and type(c) is _float64 else \
+                        _as_python_number(x, c)
                 cur = ct[i]
                 ct[i] = c if cur is None else cur + c
                 return

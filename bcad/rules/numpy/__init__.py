@@ -140,6 +140,9 @@ def unbroadcast(x, g):
 
 
 def conj(x):
+    tx = type(x)
+    if tx is float or tx is int:        # (`dy * h`: a real number)
+        return x
     return np.conj(x) if is_complex(x) else x
 
 

@@ -35,8 +35,12 @@ def _operand(x):
 
 
 def _matmul_vjp(g, ans, args, kwargs):
-    a, b = _operand(args[0]), _operand(args[1])
-    g = np.asarray(g)
+    return _product_cts(np.asarray(g), _operand(args[0]), _operand(args[1]))
+
+
+def _product_cts(g, a, b):
+    """The cotangents of a @ b (vectors and stacks of matrices), those
+    needed."""
     na, nb = needed(0), needed(1)
     if a.ndim == 1 and b.ndim == 1:
         return (unbroadcast(a, g * conj(b)) if na else None,
@@ -67,7 +71,7 @@ def _dot_vjp(g, ans, args, kwargs):
                 unbroadcast(b, np.sum(g * conj(a)) if b.ndim == 0 else g * conj(a))
                 if needed(1) else None)
     if b.ndim <= 2:
-        return _matmul_vjp(g, ans, (a, b), {})
+        return _product_cts(g, a, b)
     # dot(a, b)[i..., j...] = sum_k a[i..., k] b[j..., k, m]
     ga = np.tensordot(g, conj(b), axes=(list(range(a.ndim - 1, g.ndim)),
                                         [d for d in range(b.ndim) if d != b.ndim - 2])) \
