@@ -626,6 +626,29 @@ def p_hooked_class_method_and_setattr_on_property_without_setter():
     return bound.__name__, msg, s.step_size, s.log
 
 
+@case()
+def p_property_added_after_plain_reads_and_writes():
+    # attribute reads and writes of a name no descriptor hooks are native
+    # (per type and name, objects.native_name): a property added to the
+    # class later must be seen by the same instructions
+    class Solver:
+        @property
+        def step_size(self):
+            return 1.0
+
+    def touch(s):
+        s.t = s.t + 1           # (the same LOAD_ATTR / STORE_ATTR each time)
+        return s.t
+    s = Solver()
+    s.t = 0
+    out = [touch(s), touch(s)]
+    Solver.t = property(lambda self: 100, lambda self, v: out.append(("set", v)))
+    out.append(touch(s))
+    del Solver.t
+    out.append(touch(s))
+    return out
+
+
 @case.parametrize()
 def test_conformance(fn, args, kwargs):
     assert_same(fn, *args, **kwargs)

@@ -821,3 +821,36 @@ def test_operator_comparisons_of_arrays_are_comparisons():
         return float(np.where(m, x, 2 * x).sum() + op.le(x[0], 0.4) * x[1]
                      + np.sum(op.eq(x, x) * x))
     np.testing.assert_allclose(bcad.grad(f)(np.array([0.3, 0.9])), [3.0, 3.0])
+
+
+# ------------------------------------------------ native attribute access
+
+class Holder:
+    @property
+    def unrelated(self):
+        return 0.0
+
+
+def _read_k(h, x):
+    return h.k * x          # (one LOAD_ATTR of `k`, native while no descriptor hooks it)
+
+
+def property_added_later(x):
+    h = Holder()
+    h.k = 2.0
+    first = _read_k(h, x)
+    Holder.k = property(lambda self: self.__dict__["k"] * x * x)     # reads x: must be seen
+    try:
+        second = _read_k(h, x)
+    finally:
+        del Holder.k
+    return first + second
+
+
+def test_property_added_to_a_class_is_interpreted():
+    """Attribute reads of a name no descriptor hooks run natively (per
+    class and name); a property given that name later is interpreted, so
+    what it computes is differentiated."""
+    g = bcad.grad(property_added_later)(1.5)
+    assert property_added_later(1.5) == 2.0 * 1.5 + 2.0 * 1.5 ** 3
+    np.testing.assert_allclose(g, 2.0 + 3 * 2.0 * 1.5 ** 2, rtol=1e-12)

@@ -10,7 +10,6 @@ import importlib.util
 import io
 import contextlib
 import random
-import sys
 
 import numpy as np
 import pytest
@@ -319,7 +318,3 @@ def test_expression_primitive_source():
     # d/dx of x0*x1 - x2*x1*x3 at (2, 3, 5, 7)
     assert p.vjps[0](1.0, 2.0, 3.0, 5.0, 7.0) == (3.0, 2.0 - 35.0, -21.0, -15.0)
     assert "n1 = x2 * x1" in vjp_source(ops, 4)
-
-
-if sys.version_info < (3, 11):      # pragma: no cover
-    pytest.skip("CPython 3.11+", allow_module_level=True)

@@ -41,11 +41,11 @@ may record as one equation each ("Expression equations" below).
 """
 import os
 import sys
-from types import MethodType
+from types import MethodType, ModuleType
 
 from ...decode import NULL
 from .. import objects
-from ..objects import STATIC, NATIVE_BINARY, NATIVE_COMPARE, NATIVE_UNARY, truth
+from ..objects import STATIC, NATIVE_BINARY, NATIVE_COMPARE, NATIVE_UNARY, truth, native_name
 from ..versions import PY313
 from ..state import STATE
 from ..frame import REGIONS
@@ -520,8 +520,13 @@ def _translate(b, ins):
         o = b.pop()
         a = b.const(ins.arg)
         t = b.temp()
-        b.emit(f"if ATTR_FAST[type({o})]:")
+        # (native where objects.getattr_ would be: types whose attributes are
+        # all native, classes with no Python descriptor of this name, and a
+        # module's own variables)
+        b.emit(f"if ATTR_FAST[type({o})] or {b.const(native_name(ins.arg))}[type({o})]:")
         b.emit(f"    {t} = getattr({o}, {a})")
+        b.emit(f"elif type({o}) is ModuleType and ({t} := {o}.__dict__.get({a}, NULL)) is not NULL:")
+        b.emit("    pass")
         b.emit("else:")
         b.emit(f"    f.pc = {b.const(ins.index)}")
         b.emit(f"    {t} = super_getattr({o}, {a}) if type({o}) is super else getattr_({o}, {a})")
@@ -536,12 +541,14 @@ def _translate(b, ins):
         first, second = (t, u)
         # (a bound method is split into its function and self, as CPython's
         # LOAD_ATTR leaves a method: the call then needs not unwrap it)
-        b.emit(f"if ATTR_FAST[type({o})]:")
+        b.emit(f"if ATTR_FAST[type({o})] or {b.const(native_name(ins.arg))}[type({o})]:")
         b.emit(f"    {t} = getattr({o}, {a})")
         b.emit(f"    if type({t}) is MethodType:")
         b.emit(f"        {u} = {t}.__self__; {t} = {t}.__func__")
         b.emit("    else:")
         b.emit(f"        {u} = NULL" if PY313 else f"        {u} = {t}; {t} = NULL")
+        b.emit(f"elif type({o}) is ModuleType and ({t} := {o}.__dict__.get({a}, NULL)) is not NULL:")
+        b.emit(f"    {u} = NULL" if PY313 else f"    {u} = {t}; {t} = NULL")
         b.emit("else:")
         b.emit(f"    f.pc = {b.const(ins.index)}")
         b.emit(f"    {t}, {u} = load_method_push({o}, {a})")
@@ -553,7 +560,7 @@ def _translate(b, ins):
         v = b.pop()
         a = b.const(ins.arg)
         mark = _ad_attribute_store(b, o, v, a, ins) if b.ad else None
-        b.emit(f"if ATTR_FAST[type({o})]:")
+        b.emit(f"if ATTR_FAST[type({o})] or {b.const(native_name(ins.arg))}[type({o})]:")
         b.emit(f"    setattr({o}, {a}, {v})")
         b.emit("else:")
         b.emit(f"    f.pc = {b.const(ins.index)}")
@@ -961,7 +968,7 @@ def _namespace():
         compare=objects.compare, unary=objects.unary, ATTR_FAST=objects.NATIVE_ATTR,
         getattr_=objects.getattr_, super_getattr=objects.super_getattr,
         setattr_=objects.setattr_, load_global=_global, load_method_push=_load_method_push,
-        unbound=unbound, deref_error=_deref_error, super=super, st=STATE)
+        unbound=unbound, deref_error=_deref_error, super=super, st=STATE, ModuleType=ModuleType)
 
 
 NAMESPACE = _namespace()

@@ -366,11 +366,12 @@ ATTR_FAST = objects.NATIVE_ATTR
 def LOAD_ATTR(ins):
     nxt, name, me = ins.next, ins.arg, ins.index
     getattr_ = objects.getattr_
+    native = objects.native_name(name)
 
     def h(f):
         s = f.stack
         o = s[-1]
-        if ATTR_FAST[type(o)]:
+        if ATTR_FAST[type(o)] or native[type(o)]:
             s[-1] = getattr(o, name)
         else:
             f.pc = me
@@ -383,11 +384,12 @@ def LOAD_ATTR(ins):
 def LOAD_ATTR_METHOD(ins):
     nxt, name, me = ins.next, ins.arg, ins.index
     load_method = objects.load_method
+    native = objects.native_name(name)
 
     def h(f):
         s = f.stack
         o = s.pop()
-        if ATTR_FAST[type(o)]:
+        if ATTR_FAST[type(o)] or native[type(o)]:
             v = getattr(o, name)
             s += (v, NULL) if PY313 else (NULL, v)
             return nxt
@@ -408,11 +410,12 @@ def LOAD_ATTR_METHOD(ins):
 @op("STORE_ATTR")
 def STORE_ATTR(ins):
     nxt, name = ins.next, ins.arg
+    native = objects.native_name(name)
 
     def h(f):
         s = f.stack
         o = s.pop()
-        if ATTR_FAST[type(o)]:
+        if ATTR_FAST[type(o)] or native[type(o)]:
             setattr(o, name, s.pop())
         else:
             objects.setattr_(o, name, s.pop())

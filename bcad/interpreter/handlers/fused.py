@@ -255,12 +255,13 @@ def load_attr(a, attr):
     nxt = attr.next
     i, name, me = a.arg, attr.arg, attr.index
     getattr_ = objects.getattr_
+    native = objects.native_name(name)
 
     def h(f):
         o = f.fast[i]
         if o is NULL:
             raise _unbound(a)
-        if ATTR_FAST[type(o)]:
+        if ATTR_FAST[type(o)] or native[type(o)]:
             f.stack.append(getattr(o, name))
         else:
             f.pc = me
@@ -305,12 +306,13 @@ def store_attr(a, st):
     nxt = st.next
     i, name = a.arg, st.arg
     setattr_ = objects.setattr_
+    native = objects.native_name(name)
 
     def h(f):
         o = f.fast[i]
         if o is NULL:
             raise _unbound(a)
-        if ATTR_FAST[type(o)]:
+        if ATTR_FAST[type(o)] or native[type(o)]:
             setattr(o, name, f.stack.pop())
         else:
             setattr_(o, name, f.stack.pop())

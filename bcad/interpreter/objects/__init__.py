@@ -13,7 +13,7 @@ NotImplemented, identity fallback of ==, __getattr__ fallback, ...).
 - protocols.py: iteration, subscripts, membership, len, str/repr/format/hash
 """
 # flake8: noqa: F401 - this package re-exports its modules' interface
-from .core import (HEAPTYPE, STATIC, C_BASE, PLAIN, NATIVE_ATTR, AD_HOOKS, set_call, lookup, type_name,
+from .core import (HEAPTYPE, STATIC, C_BASE, PLAIN, NATIVE_ATTR, native_name, AD_HOOKS, set_call, lookup, type_name,
                    call_method, class_mutated, truth, len_result, index_)
 from .attributes import (getattr_, class_getattr, load_method, setattr_, delattr_,
                          super_getattr)

@@ -131,11 +131,48 @@ class _NativeAttr(dict):
 NATIVE_ATTR = _NativeAttr()
 
 
+class _NativeName(dict):
+    """type -> True when native getattr of attribute `name` on its instances
+    is exact and runs no Python code: NATIVE_ATTR's classes, and instances
+    of a class whose Python-level descriptors (HOOKED) do not include
+    `name` (a solver object with a property: `self.t`, `self.K`).  What
+    objects.getattr_ answers for them, asked once per type."""
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+
+    def __missing__(self, tp):
+        v = False
+        if not STATIC[tp] and not issubclass(tp, type):
+            if PLAIN[tp]:
+                v = True
+            else:
+                hooked = HOOKED[tp]
+                v = hooked is not None and self.name not in hooked
+        self[tp] = v
+        return v
+
+
+_NATIVE_NAMES = {}      # attribute name -> its _NativeName
+
+
+def native_name(name):
+    """The _NativeName of attribute `name` (one per name: line blocks keep it)."""
+    d = _NATIVE_NAMES.get(name)
+    if d is None:
+        d = _NATIVE_NAMES[name] = _NativeName(name)
+    return d
+
+
 def class_mutated():
     """Interpreted code changed a class: forget what was derived from classes."""
     PLAIN.clear()
     HOOKED.clear()
     NATIVE_ATTR.clear()
+    for d in _NATIVE_NAMES.values():
+        d.clear()
 
 
 from ..state import ON_FIRST_ENTRY  # noqa: E402
