@@ -234,6 +234,7 @@ def _taint_result(name, operands):
     out of a tainted container is checked (boundary.check_read)."""
     def factory(ins):
         plain = OPS[name](ins)
+        nxt_ = ins.next
 
         def h(f):
             s = f.stack
@@ -242,7 +243,7 @@ def _taint_result(name, operands):
                 f.pc = ins.index
                 key = s.pop() if operands == 2 else slice(*_pop2(s))
                 s[-1] = array_ops.flat_getitem(CTX.tape, s[-1], key, ins)
-                return ins.next
+                return nxt_
             if type(c) is _ndarray or type(c) in _NP_SCALARS and id(c) in CTX.tape.ids:
                 # (a tracked numpy scalar too: x[None], x[...], x[()] are arrays of it)
                 f.pc = ins.index            # (the site of what gets recorded)
@@ -252,7 +253,7 @@ def _taint_result(name, operands):
                 s[-1] = r = array_ops.getitem(tape, a, key)
                 if tape.taint and id(a) in tape.taint:
                     boundary.check_read(tape, a, r, "subscript")
-                return ins.next
+                return nxt_
             before = s[len(s) - operands:]
             nxt = plain(f)
             tape = CTX.tape
@@ -279,6 +280,7 @@ def _checked_store(name, container, value, what):
     `value`; `what(container)` names the store in the error."""
     def factory(ins):
         plain = OPS[name](ins)
+        nxt_ = ins.next
 
         def h(f):
             s = f.stack
@@ -292,12 +294,12 @@ def _checked_store(name, container, value, what):
                     array_ops.setitem(CTX.tape, c, key, s.pop())
                 else:
                     array_ops.flat_setitem(CTX.tape, c, key, s.pop())
-                return ins.next
+                return nxt_
             if tc is _ndarray and container == 1:
                 f.pc = ins.index
                 if array_ops.store_layout(CTX.tape, c, ins.arg, s[-2]):
                     del s[-2:]
-                    return ins.next
+                    return nxt_
             if tc is not list and tc is not dict and boundary.copies_into(c):
                 boundary.check_store(c, s[-value], what(c, ins))
             return plain(f)

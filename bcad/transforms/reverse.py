@@ -205,8 +205,15 @@ def backward(tape, seeds, owned_out=None):
                         if type(c) is not np.ndarray:
                             acc.add(i, c)
                             continue
-                        own = (g_owned if c is g else c.base is None) and \
-                            _fresh(c, cts, g, g_owned, args)
+                        own = g_owned if c is g else c.base is None
+                        if own:
+                            # (_fresh's other tests; for two operands, inline:
+                            # used once among the cotangents, not an argument)
+                            if len(cts) == 2 and len(args) == 2:
+                                own = cts[0] is not cts[1] and c is not args[0] and \
+                                    c is not args[1]
+                            else:
+                                own = _fresh(c, cts, g, g_owned, args)
                         # (the accumulator's hot case written out: a float64
                         # cotangent of an array's shape, the first one or
                         # added into a buffer the pass owns)
@@ -425,6 +432,9 @@ def _real_for(x, c):
     return c
 
 
+_CONTAINERS = (list, tuple, dict)
+
+
 def _flat_ct(c, arg, out):
     """Flatten cotangent `c` like argument `arg` (None for a whole subtree)."""
     ta = type(arg)
@@ -432,6 +442,9 @@ def _flat_ct(c, arg, out):
         if c is None:
             for x in arg:
                 _flat_ct(None, x, out)
+        elif type(c) is np.ndarray and c.ndim == 1 and len(c) == len(arg) and \
+                all([type(x) not in _CONTAINERS for x in arg]):
+            out.extend(c)       # (`np.array([u, v])` of numbers: its elements)
         else:
             for ci, x in zip(c, arg):
                 _flat_ct(ci, x, out)

@@ -143,6 +143,8 @@ def conj(x):
     tx = type(x)
     if tx is float or tx is int:        # (`dy * h`: a real number)
         return x
+    if tx is ndarray:
+        return np.conj(x) if x.dtype.kind == "c" else x
     return np.conj(x) if is_complex(x) else x
 
 

@@ -9,6 +9,7 @@ from . import defarray, defzero_array, unbroadcast, conj, _NEEDS
 
 um = np._core.umath if hasattr(np, "_core") else np.core.umath
 _add_reduce = np.add.reduce
+_ndarray = np.ndarray
 
 
 def _push(d, t, ans, *xs):
@@ -96,11 +97,18 @@ def _binary(ufunc, dx, dy, save=True, linear=False):
         if dx is None or n is not None and len(n) > 0 and n[0] < lowest:
             cx = None
         else:
-            cx = unbroadcast(x, g if same_x else zero(g, dx(g, ans, x, y)))
+            cx = g if same_x else zero(g, dx(g, ans, x, y))
+            # (unbroadcast's common case first: a real array of x's shape)
+            if not (type(cx) is _ndarray and cx.dtype.kind == "f" and
+                    getattr(x, "shape", None) == cx.shape):
+                cx = unbroadcast(x, cx)
         if dy is None or n is not None and len(n) > 1 and n[1] < lowest:
             cy = None
         else:
-            cy = unbroadcast(y, g if same_y else zero(g, dy(g, ans, x, y)))
+            cy = g if same_y else zero(g, dy(g, ans, x, y))
+            if not (type(cy) is _ndarray and cy.dtype.kind == "f" and
+                    getattr(y, "shape", None) == cy.shape):
+                cy = unbroadcast(y, cy)
         if len(args) == 2 and not kwargs:
             return cx, cy
         return (cx, cy) + (None,) * (len(args) - 2 + len(kwargs))
