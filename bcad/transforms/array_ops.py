@@ -81,7 +81,8 @@ def _recorded_result(tape, prim, fn, out, args, kwargs, site):
     if id(out) in tape.ids:
         return out                      # an argument handed back (np.asarray(a))
     tout = type(out)
-    if tout is float or tout is complex or is_array_value(out):
+    if tout is ndarray and out.dtype.kind in "fc" or tout is float or tout is complex or \
+            is_array_value(out):
         if prim.prepare is not None:
             args, kwargs = prim.prepare(args, kwargs)
         record(tape, prim, out, args, kwargs, site)

@@ -34,6 +34,7 @@ from ..rules.numpy import SETITEM, GATHER
 from ..tape.tape import SHAREABLE, shared_params
 
 ndarray = np.ndarray
+_float64 = np.float64
 _generic = np.generic
 _inexact = np.inexact
 
@@ -167,6 +168,21 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
             if type(out) is ndarray:
                 _recorded_array(tape, v, out, save)
             return v
+        elif n == 1 and (type(args[0]) is list or type(args[0]) is tuple):
+            # `np.array([u, v])` of numbers (a right-hand side's result):
+            # what the general path below keeps, without its recursion
+            x = args[0]
+            for e in x:
+                te = type(e)
+                if te is not float and te is not _float64 and te is not int:
+                    break
+            else:
+                v = len(tape.vals)
+                tape.record_params(prim, out, tuple([ids.get(id(e), -1) for e in x]),
+                                   ((tuple(x),), {}), site)
+                if type(out) is ndarray:
+                    _recorded_array(tape, v, out, save)
+                return v
     v = len(tape.vals)
     if in_vars is None and not kwargs:
         # The common case, arrays and numbers: one pass over the arguments,
