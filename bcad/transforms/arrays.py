@@ -284,8 +284,8 @@ def record_pair(tape, prim, out, x, y, site):
         share = False
     tape.record_params(prim, out, (vx, vy), shared_params((x, y)) if share else ((x, y), {}),
                        site)
-    if type(out) is ndarray:
-        _recorded_array(tape, v, out, save)
+    if type(out) is ndarray and (out.base is not None or save is True or "ans" in save):
+        _recorded_array(tape, v, out, save)     # (a view, or a residual: `y + dy` is neither)
     return v
 
 

@@ -54,7 +54,8 @@ from ..frame import REGIONS
 _SIMPLE = {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_CONST", "STORE_FAST", "LOAD_GLOBAL",
            "LOAD_GLOBAL_NULL", "PUSH_NULL", "LOAD_ATTR", "LOAD_ATTR_METHOD", "STORE_ATTR",
            "BINARY_OP", "UNARY_NEGATIVE", "UNARY_POSITIVE", "UNARY_INVERT", "COMPARE_OP",
-           "POP_TOP", "COPY", "SWAP", "NOP", "RESUME", "LOAD_DEREF", "COPY_FREE_VARS"}
+           "POP_TOP", "COPY", "SWAP", "NOP", "RESUME", "LOAD_DEREF", "COPY_FREE_VARS",
+           "BUILD_TUPLE", "BUILD_LIST", "BUILD_SLICE"}
 _UNARY = {"UNARY_NEGATIVE": "__neg__", "UNARY_POSITIVE": "__pos__", "UNARY_INVERT": "__invert__"}
 _JUMPS = {"POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE",
           "POP_JUMP_IF_NOT_NONE", "JUMP"}
@@ -611,6 +612,19 @@ def _translate(b, ins):
         _numeric(b, (x, y), f"{t} = {x} {_CMP_SYMBOL[k]} {y}",
                  f"{t} = truth({generic})" if cast else f"{t} = {generic}")
         b.release(x, y)
+        b.push(t)
+    elif name in ("BUILD_TUPLE", "BUILD_LIST", "BUILD_SLICE"):
+        # (containers.py's and operators.py's handlers: they run no Python
+        # code and raise nothing)
+        items = [b.pop() for _ in range(ins.arg)][::-1]
+        t = b.temp()
+        if name == "BUILD_TUPLE":
+            b.emit(f"{t} = ({''.join(x + ', ' for x in items)})")
+        elif name == "BUILD_LIST":
+            b.emit(f"{t} = [{', '.join(items)}]")
+        else:
+            b.emit(f"{t} = slice({', '.join(items)})")
+        b.release(*items)
         b.push(t)
     elif name == "POP_TOP":
         b.release(b.pop())
