@@ -13,7 +13,9 @@ cost several times the memory and time (design-notes section 6).
   for a primitive with any number of inputs, `a[v]` is a tuple of the input
   variables of the flattened argument leaves and `b[v]` is -2.
 - `params[v]`: the primal arguments (a tuple), or the original (args, kwargs)
-  of a general primitive.  On a compact tape, None when every argument is a
+  of a general primitive, kwargs None when there are none (read it as
+  `prm[1] or NO_KEYWORDS`: a tuple holding a dict, even an empty one, is
+  never untracked by the cyclic garbage collector).  On a compact tape, None when every argument is a
   tracked value (they are `vals[a[v]]`, `vals[b[v]]`): that saves a tuple
   per operation (see `operands`).
 - `site[v]`: the decoded instruction (code object + line) that recorded it.
@@ -116,7 +118,7 @@ _SLICES_HASH = sys.version_info >= (3, 12)
 
 
 def shared_params(args):
-    """`(args, {})` as the tape keeps it for a general equation without
+    """`(args, None)` (no keywords) as the tape keeps it for a general equation without
     keywords.  Parameters made only of Metas and small immutable values
     (`(Meta, 3)` for element 3 of a float64 vector, `(Meta, slice(None, 2))`)
     recur thousands of times in a loop: they are one shared tuple.  A
@@ -132,7 +134,7 @@ def shared_params(args):
             if te is slice and _plain_slice(e):
                 has_slice = True
                 continue
-            return (args, {})
+            return (args, None)
         if te is bool:
             has_bool = True
     key = args

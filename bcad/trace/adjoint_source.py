@@ -17,7 +17,7 @@ import math
 import pickle
 
 from ..rules import BINARY, UNARY
-from ..tape.tape import GENERAL, INPUT
+from ..tape.tape import GENERAL, INPUT, NO_KEYWORDS
 from . import runtime
 from .trace import replay
 
@@ -105,7 +105,8 @@ class _Writer:
         return f"v{var}" if var >= 0 else self.k.text(x)
 
     def general_args(self, v):
-        args, kwargs = self.tape.params[v]
+        prm = self.tape.params[v]
+        args, kwargs = prm[0], prm[1] or NO_KEYWORDS
         it = iter(self.tape.a[v])
         a = [self.tree(x, it) for x in args]
         kw = [(key, self.tree(x, it)) for key, x in kwargs.items()]

@@ -18,7 +18,7 @@ import os
 import numpy as np
 
 from ..errors import NonDifferentiableError
-from ..tape.tape import INPUT, GENERAL
+from ..tape.tape import INPUT, GENERAL, NO_KEYWORDS
 from ..transforms import context
 from ..transforms.reverse import run_forward, adjoint_program, gradients
 from ..transforms.expressions import expanded
@@ -180,7 +180,7 @@ class Trace:
         tape = self.tape
         a, b, prm = tape.a[v], tape.b[v], tape.params[v]
         if b == GENERAL:
-            args, kwargs = prm[0], prm[1]
+            args, kwargs = prm[0], prm[1] or NO_KEYWORDS
             if tape.prim[v].kind == "flat":     # a write: old[key] = value
                 meta, key, value, flat = args
                 old = var_text(a[0]) if a[0] >= 0 else const_text(meta)
@@ -365,7 +365,7 @@ def replay(tape, seeds):
         a, b = A[v], B[v]
         if b == GENERAL:
             prm = params[v]
-            args, kwargs = prm[0], prm[1]
+            args, kwargs = prm[0], prm[1] or NO_KEYWORDS
             if p.kind == "flat":         # (never in place here: contributions are kept)
                 cts, _ = p.vjps[0](g, vals[v], args, kwargs, False)
                 for pos, (i, c) in enumerate(zip(a, cts)):

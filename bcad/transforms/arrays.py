@@ -31,7 +31,7 @@ import numpy as np
 from .boundary import current_site, refuse, reach, SCALARS
 from .native_guard import guarded
 from ..rules.numpy import SETITEM, GATHER
-from ..tape.tape import SHAREABLE, shared_params
+from ..tape.tape import SHAREABLE, NO_KEYWORDS, shared_params
 
 ndarray = np.ndarray
 _float64 = np.float64
@@ -160,7 +160,7 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
             v = len(tape.vals)
             if save is True or 0 in save:
                 hold(tape, x, v)
-                params = (args, {})
+                params = (args, None)
             else:
                 m = _METAS.get((x.shape, x.dtype))
                 params = shared_params((m if m is not None and m.dtype is x.dtype else meta_of(x),))
@@ -179,7 +179,7 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
             else:
                 v = len(tape.vals)
                 tape.record_params(prim, out, tuple([ids.get(id(e), -1) for e in x]),
-                                   ((tuple(x),), {}), site)
+                                   ((tuple(x),), None), site)
                 if type(out) is ndarray:
                     _recorded_array(tape, v, out, save)
                 return v
@@ -219,7 +219,7 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
                     share = False
                 kept.append(a)
             kept = tuple(kept)
-            tape.record_params(prim, out, in_vars, shared_params(kept) if share else (kept, {}),
+            tape.record_params(prim, out, in_vars, shared_params(kept) if share else (kept, None),
                                site)
             if type(out) is ndarray:
                 _recorded_array(tape, v, out, prim.save)
@@ -282,7 +282,7 @@ def record_pair(tape, prim, out, x, y, site):
             y = m if m is not None and m.dtype is y.dtype else meta_of(y)
     elif type(y) not in SHAREABLE and type(y) is not slice:     # (shared_params: plain slices)
         share = False
-    tape.record_params(prim, out, (vx, vy), shared_params((x, y)) if share else ((x, y), {}),
+    tape.record_params(prim, out, (vx, vy), shared_params((x, y)) if share else ((x, y), None),
                        site)
     if type(out) is ndarray and (out.base is not None or save is True or "ans" in save):
         _recorded_array(tape, v, out, save)     # (a view, or a residual: `y + dy` is neither)
@@ -436,7 +436,7 @@ def _snapshot(tape, r):
         if c is None:
             c = copies[id(x)] = x.copy()
         p = tape.params[v]
-        tape.params[v] = (_swap(p[0], x, c), {k: _swap1(a, x, c) for k, a in p[1].items()},
+        tape.params[v] = (_swap(p[0], x, c), {k: _swap1(a, x, c) for k, a in (p[1] or NO_KEYWORDS).items()},
                           *((_swap(p[2], x, c),) if len(p) > 2 else ()))
         if tape.vals[v] is x:
             # (x is this equation's output: the old version keeps the old

@@ -40,7 +40,7 @@ import numpy as np
 
 from ..errors import NonDifferentiableError
 from ..interpreter import ENTRY_LOCK
-from ..tape.tape import INPUT, GENERAL, EXPRESSION
+from ..tape.tape import INPUT, GENERAL, EXPRESSION, NO_KEYWORDS
 from .expressions import expression_jvp
 from ..rules import derived
 from ..rules.numpy import set_needs
@@ -133,7 +133,8 @@ def _push_general(tape, v, p, ts, nested):
     if not nested:
         return _push_general_rule(tape, v, p, ts, nested)
     prm = tape.params[v]
-    undo = relink(tape, v, tape.a[v], prm[0], prm[1], prm[2] if len(prm) > 2 else tape.vals[v])
+    undo = relink(tape, v, tape.a[v], prm[0], prm[1] or NO_KEYWORDS,
+                  prm[2] if len(prm) > 2 else tape.vals[v])
     try:
         return _push_general_rule(tape, v, p, ts, nested)
     finally:
@@ -143,7 +144,7 @@ def _push_general(tape, v, p, ts, nested):
 def _push_general_rule(tape, v, p, ts, nested):
     kind = p.kind
     prm = tape.params[v]
-    args, kwargs = prm[0], prm[1]
+    args, kwargs = prm[0], prm[1] or NO_KEYWORDS
     ans = prm[2] if len(prm) > 2 else tape.vals[v]
     if p.jvp is not None:
         jvp = _rule(p, p.jvp, nested)

@@ -38,7 +38,7 @@ from ..errors import NonDifferentiableError
 from ..interpreter import run_call
 from ..rules import derived
 from ..rules.numpy import Scatter, set_needs, GETITEM, GATHER
-from ..tape.tape import INPUT, GENERAL, EXPRESSION
+from ..tape.tape import INPUT, GENERAL, EXPRESSION, NO_KEYWORDS
 from .context import Level, recording
 from .tree import flatten, unflatten, paths
 
@@ -155,7 +155,7 @@ def _vjp_equation(tape, v, p, g, start):
                 out.append((i, run_call(interpretable(p, p.vjps[k]), (g, vals[v], *args), {})))
         return out
     prm = tape.params[v]
-    args, kwargs = prm[0], prm[1]
+    args, kwargs = prm[0], prm[1] or NO_KEYWORDS
     ans = prm[2] if len(prm) > 2 else vals[v]
     in_vars = tape.a[v]
     undo = relink(tape, v, in_vars, args, kwargs, ans)

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import NonDifferentiableError
 from ..interpreter import calls, frame, objects, run_call, ENTRY_LOCK
-from ..tape.tape import Tape, INPUT, GENERAL, EXPRESSION
+from ..tape.tape import Tape, INPUT, GENERAL, EXPRESSION, NO_KEYWORDS
 from . import boundary, tracking, ad_handlers, arrays, context, native_guard
 from .tree import flatten, unflatten, paths
 from ..rules import BINARY, UNARY
@@ -153,7 +153,7 @@ def backward(tape, seeds, owned_out=None):
         if b == GENERAL:
             kind = p.kind
             prm = params[v]
-            args, kwargs = prm[0], prm[1]
+            args, kwargs = prm[0], prm[1] or NO_KEYWORDS
             if p is GETITEM and type(args[1]) is int:
                 # An element read (`u, v = y`) into a buffer this pass owns
                 # already: one number added in place; the first one into a
