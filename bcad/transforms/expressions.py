@@ -137,17 +137,7 @@ def expanded(res):
 
     def var(i):
         return new[i] if i >= 0 else -1
-
-    def append(value, prim, a, b, params, site):
-        v = len(tape.vals)
-        tape.ids[id(value)] = v
-        tape.vals.append(value)
-        tape.prim.append(prim)
-        tape.a.append(a)
-        tape.b.append(b)
-        tape.params.append(params)
-        tape.site.append(site)
-        return v
+    append = tape.append
     for v in range(len(old.vals)):
         p, a, b, site = old.prim[v], old.a[v], old.b[v], old.site[v]
         if b != EXPRESSION:

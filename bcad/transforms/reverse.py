@@ -242,73 +242,46 @@ def backward(tape, seeds, owned_out=None):
                     acc.add(i, c)
             continue
         prm = params[v]
+        cs = None
         if b == EXPRESSION:
             # A run of real arithmetic recorded at once (transforms/
-            # expressions.py): its generated VJP gives each leaf's
-            # cotangent, accumulated as the real arithmetic's below.
+            # expressions.py): its generated VJP gives each leaf's cotangent.
             cs = p.vjps[0](g, *prm)
-            if type(g) is float or type(g) is _float64:
-                for i, c in zip(a, cs):
-                    if i >= 0:
-                        cur = ct[i]
-                        tx = type(vals[i])
-                        if tx is _float64 and (cur is None or type(cur) is _float64 or
-                                               type(cur) is float):
-                            ct[i] = c if cur is None else cur + c
-                        elif tx is float:
-                            if type(c) is not float:
-                                c = float(c)
-                            ct[i] = c if cur is None else cur + c
-                        else:
-                            acc.add(i, c)
-            else:
+            if not (type(g) is float or type(g) is _float64):
                 for i, c in zip(a, cs):
                     if i >= 0:
                         acc.add(i, c)
-            continue
-        if p in _REAL_ARITH and (type(g) is float or type(g) is _float64):
-            # x + y, x - y, x * y, -x of real numbers (most of an ODE
-            # right-hand side's equations): the VJP and the accumulation
-            # inlined.
-            real = True
+                continue
+            ins = a
+        elif p in _REAL_ARITH and (type(g) is float or type(g) is _float64):
+            # x + y, x - y, x * y, -x of real numbers: the VJP inlined
+            ins = (a, b)
             if p is _MUL:
                 x, y = (vals[a], vals[b]) if prm is None else prm
-                real = type(x) in _REALS and type(y) in _REALS  # (complex: the rule conjugates)
-                if real:
-                    da, db = g * y, g * x
+                if type(x) in _REALS and type(y) in _REALS:    # (complex: the rule conjugates)
+                    cs = (g * y, g * x)
             elif p is _NEG:
-                da = db = -g
+                cs = (-g, None)
             else:
-                da, db = g, (g if p is _ADD else -g)
-            if real:
-                # ct[i] += d for an input holding a float or a numpy float64
-                # (an array element) whose cotangent is a number so far;
-                # else the accumulator's general add.
-                if a >= 0:
-                    cur = ct[a]
-                    tx = type(vals[a])
+                cs = (g, g if p is _ADD else -g)
+        if cs is not None:
+            # ct[i] += c for an input holding a float or a numpy float64 (an
+            # array element) whose cotangent is a number so far; else the
+            # accumulator's general add.
+            for i, c in zip(ins, cs):
+                if i >= 0:
+                    cur = ct[i]
+                    tx = type(vals[i])
                     if tx is _float64 and (cur is None or type(cur) is _float64 or
                                            type(cur) is float):
-                        ct[a] = da if cur is None else cur + da
+                        ct[i] = c if cur is None else cur + c
                     elif tx is float:
-                        if type(da) is not float:
-                            da = float(da)
-                        ct[a] = da if cur is None else cur + da
+                        if type(c) is not float:
+                            c = float(c)
+                        ct[i] = c if cur is None else cur + c
                     else:
-                        acc.add(a, da)
-                if b >= 0:
-                    cur = ct[b]
-                    tx = type(vals[b])
-                    if tx is _float64 and (cur is None or type(cur) is _float64 or
-                                           type(cur) is float):
-                        ct[b] = db if cur is None else cur + db
-                    elif tx is float:
-                        if type(db) is not float:
-                            db = float(db)
-                        ct[b] = db if cur is None else cur + db
-                    else:
-                        acc.add(b, db)
-                continue
+                        acc.add(i, c)
+            continue
         if prm is None:
             prm = (vals[a],) if b == -1 else (vals[a], vals[b])
         if a >= 0 and p.vjps[0] is not None:

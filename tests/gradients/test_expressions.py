@@ -188,33 +188,27 @@ def test_user_dunders_run_in_order():
     assert out.getvalue() == "mul\nmul\nadd\n" and g == 2.0 * 1.5 * 2
 
 
-def test_unbound_local_after_pending_operations():
+def empty_cell_mid_expression(x):
+    o = Noisy(x)
+
+    def inner():
+        return o * x * x + late    # noqa: F821 - late: assigned after the call
+    r = inner()
+    late = 1.0
+    return r + late
+
+
+@pytest.mark.parametrize("f, error, printed", [
+    (unbound_mid_expression, UnboundLocalError, "mul\n"),
+    (empty_cell_mid_expression, NameError, "mul\nmul\n")])
+def test_a_load_that_raises_runs_the_pending_operations_first(f, error, printed):
     native = io.StringIO()
-    with contextlib.redirect_stdout(native), pytest.raises(UnboundLocalError) as e1:
-        unbound_mid_expression(1.5)
+    with contextlib.redirect_stdout(native), pytest.raises(error) as e1:
+        f(1.5)
     got = io.StringIO()
-    with contextlib.redirect_stdout(got), pytest.raises(UnboundLocalError) as e2:
-        bcad.grad(unbound_mid_expression)(1.5)
-    assert got.getvalue() == native.getvalue() == "mul\n"
-    assert str(e1.value) == str(e2.value)
-
-
-def test_empty_cell_after_pending_operations():
-    def outer(x):
-        o = Noisy(x)
-
-        def inner():
-            return o * x * x + late    # noqa: F821 - late: assigned after the call
-        r = inner()
-        late = 1.0
-        return r + late
-    native = io.StringIO()
-    with contextlib.redirect_stdout(native), pytest.raises(NameError) as e1:
-        outer(1.5)
-    got = io.StringIO()
-    with contextlib.redirect_stdout(got), pytest.raises(NameError) as e2:
-        bcad.grad(outer)(1.5)
-    assert got.getvalue() == native.getvalue() == "mul\nmul\n"
+    with contextlib.redirect_stdout(got), pytest.raises(error) as e2:
+        bcad.grad(f)(1.5)
+    assert got.getvalue() == native.getvalue() == printed
     assert str(e1.value) == str(e2.value)
 
 
