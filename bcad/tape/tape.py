@@ -275,8 +275,17 @@ class Tape:
         return v
 
     def record_expression(self, prim, out, in_vars, leaves, site):
-        """`out` = an expression of `leaves` (EXPRESSION): one equation."""
-        return self.append(out, prim, in_vars, EXPRESSION, leaves, site)
+        """`out` = an expression of `leaves` (EXPRESSION): one equation.
+        (`append`'s body written out: a scalar program records thousands.)"""
+        v = len(self.vals)
+        self.ids[id(out)] = v
+        self.vals.append(out)
+        self.prim.append(prim)
+        self.a.append(in_vars)
+        self.b.append(EXPRESSION)
+        self.params.append(leaves)
+        self.site.append(site)
+        return v
 
     def append(self, out, prim, a, b, params, site):
         """An equation with its columns given as they are kept (a copy of
