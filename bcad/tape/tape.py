@@ -15,8 +15,8 @@ cost several times the memory and time (design-notes section 6).
 - `params[v]`: the primal arguments (a tuple), or the original (args, kwargs)
   of a general primitive, kwargs None when there are none (read it as
   `prm[1] or NO_KEYWORDS`: a tuple holding a dict, even an empty one, is
-  never untracked by the cyclic garbage collector).  On a compact tape, None when every argument is a
-  tracked value (they are `vals[a[v]]`, `vals[b[v]]`): that saves a tuple
+  never untracked by the cyclic garbage collector).  On a compact tape,
+  None when every argument is a tracked value (they are `vals[a[v]]`, `vals[b[v]]`): that saves a tuple
   per operation (see `operands`).
 - `site[v]`: the decoded instruction (code object + line) that recorded it.
 
@@ -118,7 +118,7 @@ _SLICES_HASH = sys.version_info >= (3, 12)
 
 
 def shared_params(args):
-    """`(args, None)` (no keywords) as the tape keeps it for a general equation without
+    """`(args, None)` as the tape keeps it for a general equation without
     keywords.  Parameters made only of Metas and small immutable values
     (`(Meta, 3)` for element 3 of a float64 vector, `(Meta, slice(None, 2))`)
     recur thousands of times in a loop: they are one shared tuple.  A
@@ -175,8 +175,9 @@ class Tape:
         self.refusal = None  # message of the first refusal raised (final: boundary.refuse)
         self.refusal_thread = None
         self.callbacks = 0   # callbacks that returned differentiable values to C code
-        self.holders = {}    # id(array owner) -> [owner, (array, var)...]: residuals (arrays.py;
-        #                      a tuple while it holds one)
+        # id(array owner) -> [owner, (array, var)...]: residuals (arrays.hold;
+        # a tuple while the owner holds one)
+        self.holders = {}
         self.views = {}      # id(array owner) -> [owner, weakref(view)...]
         self.weak = {}       # id(view) -> weakref: tracked views the tape does not keep alive
         self.converted = {}  # id(numpy _array_converter) -> (it, its arguments)

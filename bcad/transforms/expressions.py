@@ -17,13 +17,14 @@ equations it stands for, `g * y` for the x of `x * y`).
 `("leaf", i)` or `("node", j)` (the value of entry j).  The last entry is
 the result.
 """
+import operator
 import os
 
 from ..tape.tape import Primitive, Tape, EXPRESSION, INPUT
 
 _CACHE = {}     # (ops, number of leaves) -> its Primitive
 _OPS = {}       # id(primitive) -> (ops, number of leaves)
-_SYMBOL = {"+": "+", "-": "-", "*": "*"}
+_APPLY = {"+": operator.add, "-": operator.sub, "*": operator.mul}
 _BINARY_ARG = {"+": 0, "*": 5, "-": 10}     # (BINARY_OP's arguments: rules.BINARY)
 
 
@@ -51,7 +52,7 @@ def text(ops):
         if op == "neg":
             parts.append(f"(-{xs[0]})")
         else:
-            parts.append(f"({xs[0]} {_SYMBOL[op]} {xs[1]})")
+            parts.append(f"({xs[0]} {op} {xs[1]})")
     return parts[-1][1:-1]
 
 
@@ -75,9 +76,11 @@ def vjp_source(ops, n_leaves):
     for j, (op, args) in enumerate(ops):
         if j in needed:
             xs = [f"x{i}" if kind == "leaf" else f"n{i}" for kind, i in args]
-            expr = f"-{xs[0]}" if op == "neg" else f"{xs[0]} {_SYMBOL[op]} {xs[1]}"
+            expr = f"-{xs[0]}" if op == "neg" else f"{xs[0]} {op} {xs[1]}"
             lines.append(f"    n{j} = {expr}")
-    value = lambda kind, i: f"x{i}" if kind == "leaf" else f"n{i}"   # noqa: E731
+
+    def value(kind, i):
+        return f"x{i}" if kind == "leaf" else f"n{i}"
     lines.append(f"    g{len(ops) - 1} = g")
     seen = set()
 
@@ -160,8 +163,7 @@ def expanded(res):
             elif op == "neg":
                 out = -xs[0]
             else:
-                out = {"+": lambda x, y: x + y, "-": lambda x, y: x - y,
-                       "*": lambda x, y: x * y}[op](*xs)
+                out = _APPLY[op](*xs)
             values.append(out)
             if all(i < 0 for i in vs):      # (no tracked operand: not recorded)
                 nvars.append(-1)

@@ -778,10 +778,7 @@ def _post_order(node, order, leaves):
         if type(c) is tuple:
             _post_order(c, order, leaves)
         elif c not in leaves:
-            if type(leaves) is set:
-                leaves.add(c)
-            else:
-                leaves.append(c)
+            leaves.append(c)
     order.append(node)
     return order
 
@@ -791,7 +788,9 @@ def _held(b):
     still pending."""
     held = set(b.stack)
     for node in b.pending.values():
-        _post_order(node, [], held)
+        leaves = []
+        _post_order(node, [], leaves)
+        held.update(leaves)
     return held
 
 
