@@ -123,6 +123,9 @@ def prepare_inputs(tape, value, where):
     return unflatten(treedef, new), new, treedef, mask
 
 
+_SEQUENCES = frozenset((list, tuple))
+
+
 def backward(tape, seeds, owned_out=None):
     """Run the adjoint program from `seeds` {var: cotangent}; returns the
     cotangent list indexed by variable (None where zero).
@@ -185,19 +188,15 @@ def backward(tape, seeds, owned_out=None):
                         acc.add(i, c, k == 0 and first_owned)
                 continue
             if kind is not None:
-                leafwise = len(a) == len(args) + len(kwargs)
+                # (one variable per argument, none a sequence of leaves)
+                leafwise = len(a) == len(args) + len(kwargs) and \
+                    _SEQUENCES.isdisjoint(map(type, args))
                 needs[0] = a if leafwise else None      # (set_needs(a): lowest stays 0)
                 cts = p.vjps[0](g, prm[2] if len(prm) > 2 else vals[v], args, kwargs)
                 ct[v] = None
                 g_owned = v in owned
                 if g_owned:
                     owned.discard(v)
-                if leafwise:
-                    for x in args:
-                        tx = type(x)
-                        if tx is list or tx is tuple:
-                            leafwise = False
-                            break
                 if leafwise:
                     for i, c in zip(a, cts):
                         if i < 0 or c is None:
