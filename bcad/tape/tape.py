@@ -159,7 +159,7 @@ def _plain_slice(s):
 
 class Tape:
     __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "refusal", "refusal_thread", "callbacks",
-                 "holders", "views", "weak", "converted", "arrays", "reads", "aliases",
+                 "holders", "views", "weak", "converted", "large_arrays", "reads", "aliases",
                  "fuses", "__weakref__")
     compact = True     # the trace recorder keeps every argument tuple (False)
 
@@ -181,10 +181,12 @@ class Tape:
         self.views = {}      # id(array owner) -> [owner, weakref(view)...]
         self.weak = {}       # id(view) -> weakref: tracked views the tape does not keep alive
         self.converted = {}  # id(numpy _array_converter) -> (it, its arguments)
-        self.arrays = []     # the variables whose value was recorded as an ndarray (release_values)
+        # The variables whose value was recorded as an ndarray of more than 16
+        # elements (release_values frees those no rule reads).
+        self.large_arrays = []
         # Element reads of short float64 vectors (array_ops.row_list):
-        # (vector's variable * 64 + index) -> the element's variable, so
-        # that reading an unchanged vector again (`alpha, beta = p` in every
+        # vector's variable -> (its memory as bytes, its elements' variables),
+        # so that reading an unchanged vector again (`alpha, beta = p` in every
         # call of an ODE right-hand side) maps the new element objects to
         # the first read's variables instead of recording new equations;
         # `aliases` keeps those objects alive (their ids stay theirs).
@@ -206,8 +208,8 @@ class Tape:
         v = len(self.vals)
         self.ids[id(value)] = v
         self.vals.append(value)
-        if type(value) is _ndarray:
-            self.arrays.append(v)
+        if type(value) is _ndarray and value.size > 16:
+            self.large_arrays.append(v)
         self.prim.append(INPUT)
         self.a.append(-1)
         self.b.append(-1)
@@ -266,8 +268,8 @@ class Tape:
         v = len(self.vals)
         self.ids[id(out)] = v
         self.vals.append(out)
-        if type(out) is _ndarray:
-            self.arrays.append(v)
+        if type(out) is _ndarray and out.size > 16:
+            self.large_arrays.append(v)
         self.prim.append(prim)
         self.a.append(in_vars)
         self.b.append(GENERAL)
@@ -305,7 +307,7 @@ class Tape:
         """The variables whose recorded value is the array object `x` (its
         versions: a write records a new one for the same object)."""
         vals = self.vals
-        return [v for v in self.arrays if vals[v] is x]
+        return [v for v in range(len(vals)) if vals[v] is x]
 
     def var_of(self, value):
         return self.ids.get(id(value), -1)

@@ -18,8 +18,8 @@ from ..rules.numpy.shapes import ATTR_PRIMS, SCATTER_ADD, SET_SHAPE
 from ..tape.tape import NO_KEYWORDS, shared_params
 
 _float64 = np.float64
-_ufunc = np.ufunc
 _signbit = np.signbit
+_ufunc = np.ufunc
 
 
 def apply_direct(tape, prim, fn, args, kwargs, site):
@@ -262,23 +262,28 @@ def row_list(tape, a, site=None):
                         rec(GETITEM, r, in_vars, p, site)
                 return items
             # A read of the same version of the vector (its variable) as an
-            # earlier one: the element is that read's variable (Tape.reads).
-            # The values are compared, sign of zero included, in case the
-            # memory changed unseen.
-            vals = tape.vals
-            key = va * 64
-            for r, p in zip(items, params):
-                if id(r) not in ids:
-                    e = reads.get(key, -1)
-                    if e >= 0:
-                        old = vals[e]
-                        if old == r and (r != 0 or _signbit(old) == _signbit(r)):
-                            ids[id(r)] = e
-                            tape.aliases.append(r)
-                            key += 1
-                            continue
-                    reads[key] = rec(GETITEM, r, in_vars, p, site)
-                key += 1
+            # earlier one: its elements are that read's variables
+            # (Tape.reads).  The memory is compared, in case it changed
+            # unseen; the new element objects are mapped at once.
+            mem = a.tobytes()
+            seen = reads.get(va)
+            if seen is not None and seen[0] == mem:
+                ids.update(zip(map(id, items), seen[1]))
+                tape.aliases.extend(items)
+                return items
+            evars = []
+            for k, (r, p) in enumerate(zip(items, params)):
+                e = ids.get(id(r), -1)
+                if e < 0 and seen is not None:
+                    # (changed unseen: an element of the same value, sign of
+                    # zero included, keeps its variable)
+                    old_e = seen[1][k]
+                    old = tape.vals[old_e]
+                    if old == r and (r != 0 or _signbit(old) == _signbit(r)):
+                        ids[id(r)] = e = old_e
+                        tape.aliases.append(r)
+                evars.append(rec(GETITEM, r, in_vars, p, site) if e < 0 else e)
+            reads[va] = (mem, tuple(evars))
         return items
     return [getitem(tape, a, i, site, meta) for i in range(len(a))]
 

@@ -365,8 +365,9 @@ def release_values(tape, out):
     held = {}       # id(owner) -> ids of the arrays held under it, as asked
     holders = tape.holders
     vals, ids = tape.vals, tape.ids
-    # (only the variables recorded as arrays: most of a long tape is numbers)
-    for v in tape.arrays:
+    # (only the variables recorded as arrays of more than 16 elements: most
+    # of a long tape is numbers and small vectors)
+    for v in tape.large_arrays:
         x = vals[v]
         if type(x) is not ndarray or x.size <= 16:
             continue

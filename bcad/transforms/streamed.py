@@ -116,7 +116,7 @@ class TangentTape(Tape):
         # (no list of the array variables: release_values, which reads it,
         # must leave the values alone for the pushes still to come, and
         # recorded_as scans the live values)
-        self.arrays = ()
+        self.large_arrays = ()
         # (plain dicts: their subscripts are the interpreter's fast ones)
         self.prim, self.a, self.b, self.params = {}, {}, {}, {}
         self.site = {}               # (sites are for dumps of recorded tapes: none kept)
