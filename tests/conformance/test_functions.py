@@ -760,6 +760,48 @@ def f_leaf_at_the_recursion_limit():
     return down(sys.getrecursionlimit() // 4)
 
 
+# Positional calls that leave arguments to defaults, and `f(*args)` without
+# keywords, run inline (handlers/calls.py): the same binding and errors.
+@case()
+def f_inline_defaults_filled():
+    def f(a, b=2, c=[3]):
+        c.append(a)
+        return a, b, len(c)
+    lam = lambda t, y, fn=f: fn(t, y)      # (scipy's solve_ivp wraps `fun` so)
+    out = [f(1), f(1, 5), lam(7, 8), f(*(4,)), f(*[4, 6])]
+    f.__defaults__ = (9, [])               # (read at every call)
+    out.append(f(1))
+    f.__defaults__ = None
+    try:
+        f(1)
+    except TypeError as e:
+        out.append(str(e))
+    return out
+
+
+@case()
+def f_inline_star_call_errors_and_keywords():
+    def f(a, b=2):
+        return a, b
+    out = []
+    for call in (lambda: f(*()), lambda: f(*(1, 2, 3)), lambda: f(*5),
+                 lambda: f(*(1,), **{"b": 7}), lambda: f(*(1,), **{}),
+                 lambda: f(*iter([3])), lambda: f(*(1,), **{"c": 1}),
+                 lambda: f(*(1,), **[])):
+        try:
+            out.append(call())
+        except TypeError as e:
+            out.append(str(e))
+    return out
+
+
+@case()
+def f_inline_star_call_recursion():
+    def down(n, *rest):
+        return n if n == 0 else down(*(n - 1,), *rest)
+    return down(200)
+
+
 @case.parametrize()
 def test_conformance(fn, args, kwargs):
     assert_same(fn, *args, **kwargs)

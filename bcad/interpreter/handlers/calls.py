@@ -94,7 +94,8 @@ if tf is FunctionType{not_rule}:
         code = codes.get(id(co), NOCODE)
         if code is not NOCODE:
             cache_co{c}, cache_code{c} = co, code
-    if code.simple_argc == len(args):
+    if code.simple_argc == len(args) or code.simple_argc > len(args) and \
+            with_defaults(fn, code, args):
 {depth_check}
         if code.null_tail:
             args += code.null_tail
@@ -264,38 +265,60 @@ def KW_NAMES(ins):
     return h
 
 
-@op("CALL_FUNCTION_EX")
-def CALL_FUNCTION_EX(ins):
-    nxt, me, has_kw = ins.next, ins.index, bool(ins.arg & 1)
+def _ex_arguments(fn, args, kwargs):
+    """CALL_FUNCTION_EX's `*args` as a tuple and `**kwargs` as a dict, with
+    CPython's TypeErrors."""
+    if type(args) is not tuple:
+        tp = type(args)
+        if objects.lookup(tp, "__iter__") in (NULL, None) and objects.lookup(tp, "__getitem__") is NULL:
+            raise TypeError(f"{_funcstr(fn)} argument after * must be an iterable, "
+                            f"not {type_name(tp)}")
+        args = tuple(objects.iterate(args))
+    if kwargs is None:
+        kwargs = {}
+    elif type(kwargs) is dict:
+        for key in kwargs:
+            if type(key) is not str and not isinstance(key, str):
+                raise TypeError("keywords must be strings")
+    else:
+        if not _has_keys(kwargs):
+            raise TypeError(f"{_funcstr(fn)} argument after ** must be a mapping, "
+                            f"not {type_name(type(kwargs))}")
+        kwargs = dict(_mapping_items(kwargs))
+    return args, kwargs
 
-    def h(f):
-        s = f.stack
-        kwargs = s.pop() if has_kw else None
-        args = s.pop()
-        b = s.pop()
-        a = s.pop()
-        fn = b if a is NULL else a
-        f.pc = me
-        if type(args) is not tuple:
-            tp = type(args)
-            if objects.lookup(tp, "__iter__") in (NULL, None) and objects.lookup(tp, "__getitem__") is NULL:
-                raise TypeError(f"{_funcstr(fn)} argument after * must be an iterable, "
-                                f"not {type_name(tp)}")
-            args = tuple(objects.iterate(args))
-        if kwargs is None:
-            kwargs = {}
-        elif type(kwargs) is dict:
-            for key in kwargs:
-                if type(key) is not str and not isinstance(key, str):
-                    raise TypeError("keywords must be strings")
-        else:
-            if not _has_keys(kwargs):
-                raise TypeError(f"{_funcstr(fn)} argument after ** must be a mapping, "
-                                f"not {type_name(type(kwargs))}")
-            kwargs = dict(_mapping_items(kwargs))
+
+# `f(*args, **kwargs)`: without keywords, a call of the positional ones
+# (`fun(t, y, *args)` of scipy's wrappers runs inline like any other).
+_EX_CALL = """
+s = f.stack
+kwargs = s.pop() if has_kw else None
+args = s.pop()
+b = s.pop()
+a = s.pop()
+fn = b if a is NULL else a
+f.pc = me
+if type(args) is not tuple or kwargs is not None:
+    args, kwargs = ex_arguments(fn, args, kwargs)
+    if kwargs:
         s.append(call_ex(fn, args, kwargs))
         return nxt
-    return h
+args = list(args)
+"""
+
+
+def _ex_call_factory(ins, ad=False):
+    from .blocks import make_factory
+    return make_factory(_EX_CALL + call_source(ad), ("nxt", "me", "has_kw"), ("",), ad)(
+        ins.next, ins.index, bool(ins.arg & 1))
+
+
+@op("CALL_FUNCTION_EX")
+def CALL_FUNCTION_EX(ins):
+    return _ex_call_factory(ins)
+
+
+AD_OPS["CALL_FUNCTION_EX"] = lambda ins: _ex_call_factory(ins, ad=True)
 
 
 # --------------------------------------------------------- function creation
@@ -476,6 +499,19 @@ def LOAD_BUILD_CLASS(ins):
     return h
 
 
+def with_defaults(fn, code, args):
+    """Complete the list `args` of positional arguments, fewer than the
+    plain function `fn` (decoded as `code`) takes, with its defaults as
+    CPython binds them.  False when they do not reach (the full binder
+    then raises its TypeError)."""
+    d = fn.__defaults__
+    k = code.simple_argc - len(args)
+    if d is None or k > len(d):
+        return False
+    args += d[len(d) - k:]
+    return True
+
+
 class _NoCode:
     """Stands for the decoded code of a function not decoded yet."""
     simple_argc = -2
@@ -486,4 +522,4 @@ CALL_NAMESPACE = dict(NOCODE=_NoCode,
     NULL=NULL, MethodType=MethodType, FunctionType=FunctionType, codes=CODES, st=STATE,
     Frame=Frame, calls_module=calls_module, unwind=unwind, call_function=call_function,
     call_ex=call_ex, run_pushed=run_pushed, FIRST_PC=FIRST_PC,
-    raise_pc=raise_pc)
+    raise_pc=raise_pc, with_defaults=with_defaults, ex_arguments=_ex_arguments)
