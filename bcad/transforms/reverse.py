@@ -157,27 +157,31 @@ def backward(tape, seeds, owned_out=None):
             kind = p.kind
             prm = params[v]
             args, kwargs = prm[0], prm[1] or NO_KEYWORDS
-            if p is GETITEM and type(args[1]) is int:
-                # An element read (`u, v = y`) into a buffer this pass owns
-                # already: one number added in place; the first one into a
-                # float64 vector: a new buffer of zeros.  No Scatter.
+            if p is GETITEM:
+                # An element read (`u, v = y`) or a slice (`K[:s]`) into a
+                # buffer this pass owns already: added in place; the first
+                # one into a float64 array: a new buffer of zeros.  No Scatter.
+                key = args[1]
+                tk = type(key)
                 i = a[0]
-                tg = type(g)
-                if i >= 0 and (tg is float or tg is _float64):
+                if i >= 0 and (tk is int and (type(g) is float or type(g) is _float64) or
+                               tk is slice and type(g) is np.ndarray and g.dtype is _F64):
                     if i in owned:
                         cur = ct[i]
                         if cur.dtype.kind == "f":
-                            cur[args[1]] += g
+                            cur[key] += g
                             ct[v] = None
+                            owned.discard(v)
                             continue
                     elif ct[i] is None:
                         x = vals[i]
                         tx = type(x)
                         if (tx is _Meta or tx is np.ndarray) and x.dtype is _F64:
                             cur = ct[i] = np.zeros(x.shape)
-                            cur[args[1]] += g       # (+=, as Scatter does: -0.0 stays 0.0)
+                            cur[key] += g       # (+=, as Scatter does: -0.0 stays 0.0)
                             owned.add(i)
                             ct[v] = None
+                            owned.discard(v)
                             continue
             if kind == "flat":
                 cts, first_owned = p.vjps[0](g, vals[v], args, kwargs, v in owned)
