@@ -17,7 +17,7 @@ from ..tape.tape import Tape, INPUT, GENERAL, EXPRESSION, NO_KEYWORDS
 from . import boundary, tracking, ad_handlers, arrays, context, native_guard
 from .tree import flatten, unflatten, paths
 from ..rules import BINARY, UNARY
-from ..rules.numpy import Scatter, set_needs, GETITEM, _NEEDS
+from ..rules.numpy import Scatter, set_needs, GETITEM, SETITEM, _NEEDS
 
 _Meta = arrays.Meta
 _float64 = np.float64
@@ -184,6 +184,24 @@ def backward(tape, seeds, owned_out=None):
                             owned.discard(v)
                             continue
             if kind == "flat":
+                if p is SETITEM and type(args[1]) is int and type(g) is np.ndarray and \
+                        v in owned and len(a) == 2 and not args[3]:
+                    # `K[s] = f` (a solver's stage) with a float64 cotangent
+                    # this pass owns: _setitem_vjp's results, written out.
+                    # The value's cotangent is row s of g, copied; the old
+                    # version's is g with that row zeroed, in place.
+                    value = args[2]
+                    if type(value) is _Meta and g.dtype is _F64 and g.flags.c_contiguous and \
+                            value.size and value.shape == g.shape[1:]:
+                        gv = g[args[1]].copy()
+                        g[args[1]] = 0
+                        ct[v] = None
+                        owned.discard(v)
+                        if a[0] >= 0:
+                            acc.add(a[0], g, True)
+                        if a[1] >= 0:
+                            acc.add(a[1], gv, True)
+                        continue
                 cts, first_owned = p.vjps[0](g, vals[v], args, kwargs, v in owned)
                 ct[v] = None
                 owned.discard(v)
