@@ -9,7 +9,7 @@ less than interpreting numpy's code, with the same numbers.  Formulas as in
 autograd's linalg VJPs (real and complex, batched where numpy batches)."""
 import numpy as np
 
-from . import defarray, defarray_multi, unbroadcast, conj, shape_of, needed
+from . import defarray, defarray_multi, unbroadcast, conj, shape_of, needed, _NEEDS
 from .. import INTERPRET_UNCOVERED
 
 la = np.linalg
@@ -63,6 +63,27 @@ defarray(np.matmul, lambda g, ans, args, kwargs: _matmul_vjp(g, ans, args, kwarg
 
 
 def _dot_vjp(g, ans, args, kwargs):
+    a, b = args[0], args[1]
+    if type(g) is np.ndarray and g.ndim == 1 and g.dtype.kind == "f" and \
+            getattr(a, "ndim", None) == 2 and getattr(b, "ndim", None) == 1 and \
+            a.dtype.kind == "f" and b.dtype.kind == "f":
+        # (a real matrix times a real vector: `K[:s].T @ a[:s]` of a solver's
+        # step, `A @ x`.  _product_cts's results, written out.)
+        n, lowest = _NEEDS
+        ga = gb = None
+        if not (n is not None and len(n) > 0 and n[0] < lowest):
+            if type(b) is not np.ndarray:
+                return _dot_vjp_general(g, ans, args, kwargs)
+            ga = g[:, None] * b
+        if not (n is not None and len(n) > 1 and n[1] < lowest):
+            if type(a) is not np.ndarray:
+                return _dot_vjp_general(g, ans, args, kwargs)
+            gb = np.matmul(a.T, g[:, None])[..., 0]
+        return ga, gb
+    return _dot_vjp_general(g, ans, args, kwargs)
+
+
+def _dot_vjp_general(g, ans, args, kwargs):
     a, b = _operand(args[0]), _operand(args[1])
     g = np.asarray(g)
     if a.ndim == 0 or b.ndim == 0:

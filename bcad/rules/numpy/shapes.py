@@ -325,7 +325,7 @@ defarray(np.take, _vjp0(_take_back), save=(1,))
 
 # Attributes of tracked arrays: (name -> (compute, vjp of the array)).
 ATTRIBUTES = {
-    "T": (lambda a: a.T, lambda g, x: np.transpose(g)),
+    "T": (lambda a: a.T, lambda g, x: g.T),
     "mT": (lambda a: a.mT, lambda g, x: np.swapaxes(g, -1, -2)),
     "real": (lambda a: a.real, lambda g, x: np.real(g) if np.iscomplexobj(x) else g),
     # y = Im(z) = Re(-1j z): the cotangent is conj(-1j) g = 1j g (as complex.imag's)
