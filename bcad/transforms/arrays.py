@@ -395,12 +395,6 @@ def register_view(tape, view, ref=None):
     if lst is None:
         tape.views[id(r)] = lst = [r]
     lst.append(ref or weakref.ref(view))
-    n = len(lst)
-    if n >= 64 and not n & (n - 1):
-        # (an owner never written, whose views die young (a solver's
-        # constant tableau `a[:s]`): the dead ones dropped at each doubling,
-        # not kept for the tape's life)
-        lst[1:] = [w for w in lst[1:] if w() is not None]
 
 
 def positions(view, owner):
