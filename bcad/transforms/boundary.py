@@ -181,12 +181,15 @@ _NUMERIC_BUFFERS = (_NDARRAY, _np.flatiter, array.array, *_CTYPES) if _NDARRAY e
 # ------------------------------------------------------------- where / refuse
 
 def current_site():
+    """The instruction the innermost interpreted frame runs (None outside
+    one; a frame's `instrs[0]` is its exit slot, None)."""
     f = STATE.frame
     if f is None:
         return None
-    instrs = f.code.instrs
-    pc = f.pc
-    return instrs[pc] if 0 < pc < len(instrs) else None
+    try:
+        return f.code.instrs[f.pc]
+    except IndexError:
+        return None
 
 
 def is_user_file(filename):

@@ -94,8 +94,7 @@ if tf is FunctionType{not_rule}:
         code = codes.get(id(co), NOCODE)
         if code is not NOCODE:
             cache_co{c}, cache_code{c} = co, code
-    if code.simple_argc == len(args) or code.simple_argc > len(args) and \
-            with_defaults(fn, code, args):
+    if code.simple_argc == len(args) or with_defaults(fn, code, args):
 {depth_check}
         if code.null_tail:
             args += code.null_tail
@@ -502,11 +501,12 @@ def LOAD_BUILD_CLASS(ins):
 def with_defaults(fn, code, args):
     """Complete the list `args` of positional arguments, fewer than the
     plain function `fn` (decoded as `code`) takes, with its defaults as
-    CPython binds them.  False when they do not reach (the full binder
-    then raises its TypeError)."""
+    CPython binds them.  False when `fn` is not plain, is given as many
+    arguments or more, or its defaults do not reach (the full binder then
+    binds, or raises its TypeError)."""
     d = fn.__defaults__
     k = code.simple_argc - len(args)
-    if d is None or k > len(d):
+    if d is None or k > len(d) or k <= 0:
         return False
     args += d[len(d) - k:]
     return True
