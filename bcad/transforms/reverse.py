@@ -16,7 +16,7 @@ from ..interpreter import calls, frame, objects, run_call, ENTRY_LOCK
 from ..tape.tape import Tape, INPUT, GENERAL, EXPRESSION, NO_KEYWORDS
 from . import boundary, tracking, ad_handlers, arrays, context, native_guard
 from .tree import flatten, unflatten, paths
-from ..rules import BINARY, UNARY
+from ..rules import BINARY, UNARY, RULES
 from ..rules.numpy import Scatter, set_needs, GETITEM, SETITEM, _NEEDS
 
 _Meta = arrays.Meta
@@ -124,6 +124,7 @@ def prepare_inputs(tape, value, where):
 
 
 _SEQUENCES = frozenset((list, tuple))
+_ARRAY = RULES[np.array]
 
 
 def backward(tape, seeds, owned_out=None):
@@ -210,6 +211,28 @@ def backward(tape, seeds, owned_out=None):
                         acc.add(i, c, k == 0 and first_owned)
                 continue
             if kind is not None:
+                if p is _ARRAY and len(args) == 1 and type(args[0]) is tuple and \
+                        type(g) is np.ndarray and g.ndim == 1 and g.dtype is _F64 and \
+                        len(g) == len(a) == len(args[0]) and not kwargs:
+                    # `np.array([u, v])` of numbers (an ODE right-hand side's
+                    # return): element k of g goes to number k, added inline
+                    # as the real arithmetic's are (_array_vjp and _flat_ct's
+                    # results, written out).
+                    ct[v] = None
+                    owned.discard(v)
+                    for i, c in zip(a, list(g)):
+                        if i >= 0:
+                            cur = ct[i]
+                            tx = type(vals[i])
+                            if tx is _float64 and (cur is None or type(cur) is _float64 or
+                                                   type(cur) is float):
+                                ct[i] = c if cur is None else cur + c
+                            elif tx is float:
+                                c = float(c)
+                                ct[i] = c if cur is None else cur + c
+                            else:
+                                acc.add(i, c)
+                    continue
                 # (one variable per argument, none a sequence of leaves)
                 leafwise = len(a) == len(args) + len(kwargs) and \
                     _SEQUENCES.isdisjoint(map(type, args))

@@ -9,7 +9,10 @@ thousands of times, each against its general path and finite differences:
 - `np.asarray(y, dtype=float)` of a tracked float64 array, which is `y`
   itself (tracking.call_c), and the conversions that copy;
 - parameter tuples of Metas and indices, one shared object per distinct
-  contents (tape.shared_params), never merging an int with a bool.
+  contents (tape.shared_params), never merging an int with a bool;
+- the backward pass's written-out VJPs of a solver's step: `np.array` of
+  numbers, `x * h` (with its 0 * inf cases), `K[:s]`, `K[s] = f` and
+  `K[:s].T @ a`.
 """
 import gc
 
@@ -363,3 +366,80 @@ def test_release_values_frees_big_intermediates_and_keeps_what_rules_read():
     assert kinds["numpy.multiply"] == "ndarray"
     assert by_size == {(10, 4): "Meta", (4,): "ndarray"}
     check(f)
+
+
+# ------------------------------------------ backward shortcuts of a solver's step
+# Each against finite differences and against the same program written so
+# that the rule's general path runs (a keyword, a list, another layout).
+
+def _array_of_numbers(p, **kw):
+    u = p[0] * p[1]
+    v = float(p[2])                     # (a Python float element)
+    w = np.float64(2.0) * p[3]
+    a = np.array([u, u, v, w, 3], **kw)  # (a number twice, an int constant)
+    return a @ np.array([1.0, 2.0, -1.0, 0.5, 1.0]) + u * v
+
+
+def test_array_of_numbers_backward_accumulates_like_the_general_path():
+    g = check(_array_of_numbers)
+    # (dtype= sends the same program through _array_vjp and _flat_ct)
+    general = bcad.grad(lambda p: _array_of_numbers(p, dtype=float))(P)
+    np.testing.assert_allclose(g, general, rtol=1e-14)
+    u, v = P[0] * P[1], P[2]
+    np.testing.assert_allclose(g, [(3.0 + v) * P[1], (3.0 + v) * P[0], -1.0 + u, 1.0],
+                               rtol=1e-14)
+
+
+def test_array_of_numbers_with_an_array_element_keeps_its_shape():
+    def f(p):
+        return np.sum(np.array([p[0] * 2.0, np.sum(p[1:] ** 2)]) ** 2)
+    check(f)
+
+
+def test_scalar_times_array_backward_matches_the_general_path():
+    def f(p, h_first=False):
+        h = p[0] * p[3]
+        x = p[1:3] * 1.0
+        y = h * x if h_first else x * h
+        return y @ np.array([1.0, -2.0]) + np.sum(y * y)
+    g = check(f)
+    np.testing.assert_allclose(g, bcad.grad(lambda p: f(p, True))(P), rtol=1e-14)
+    # (the general path: an array operand of another shape broadcasts)
+    general = bcad.grad(lambda p: (lambda h, x: (x * h[None])[0] @ np.array([1.0, -2.0])
+                                   + np.sum((x * h[None])[0] ** 2))(
+        np.array([p[0] * p[3]]), (p[1:3] * 1.0)[None]))(P)
+    np.testing.assert_allclose(g, general, rtol=1e-13)
+
+
+def test_scalar_times_array_clears_zero_times_infinity_as_the_general_path():
+    def inf_in_array(p):
+        x = np.array([np.inf, 1.0]) * p[1]      # (x[0] is inf)
+        return (x * p[0])[1]                     # (g is 0 where x is inf)
+    g = bcad.grad(inf_in_array)(P)
+    np.testing.assert_array_equal(g, [P[1], P[0], 0.0, 0.0])
+
+    def infinite_number(p):
+        return (p[:2] * np.float64(np.inf))[0]  # (g * inf is nan where g is 0)
+    g = bcad.grad(infinite_number)(P)
+    np.testing.assert_array_equal(g, [np.inf, 0.0, 0.0, 0.0])
+
+
+def test_stage_writes_and_slices_backward_match_the_general_path():
+    # K[s] = f and K[:s] (a solver's stage array) against the same program
+    # with a fancy index (Scatter) and a list key (setitem's general VJP).
+    A = np.array([[0.0, 0.0], [0.5, 0.0], [0.25, 0.25]])
+
+    def f(p, general=False):
+        K = np.zeros((3, 2))
+        y = p[:2] * 1.0
+        for s in range(3):
+            dy = np.dot((K[[i for i in range(s)]] if general else K[:s]).T, A[s, :s])
+            f_ = np.array([y[1] + dy[0] * p[2], -y[0] * p[3] + dy[1]])
+            if general:
+                K[[s]] = f_[None]
+            else:
+                K[s] = f_
+            y = y + 0.1 * f_
+        return np.sum(K ** 2) + y @ y
+    g = check(f)
+    np.testing.assert_allclose(g, bcad.grad(lambda p: f(p, True))(P), rtol=1e-13)
