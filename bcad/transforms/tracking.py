@@ -166,6 +166,11 @@ _C_ARRAY_METHODS = frozenset({
     "conjugate", "argmax", "argmin", "searchsorted", "__getitem__", "__len__"})
 
 
+# dict methods that run no Python: views of the dict and a shallow copy.
+_DICT_NO_PYTHON = frozenset({"items", "keys", "values", "copy", "__len__"})
+_UFUNC_METHODS = frozenset({"reduce", "accumulate", "reduceat", "outer"})
+
+
 def _plain(objs, depth=0):
     for o in objs:
         t = type(o)
@@ -185,11 +190,20 @@ def _plain(objs, depth=0):
 
 def _runs_no_python(fn, objs):
     """Can the C call `fn(*objs)` be made without the Guard profile hook
-    (whose install costs more than a small numpy call)?  A numpy function
+    (whose install costs more than a small numpy call)?  A dict's views
+    and shallow copy (`kwargs.items()` in numpy's reductions); a numpy
+    function, or a method of one of numpy's own ufuncs (np.add.reduce),
     given plain data, with no Python hook numpy or a floating-point warning
     could call (np.seterrcall, a replaced warnings.showwarning)."""
     if type(fn) is BuiltinFunctionType and type(fn.__self__) is arrays.ndarray:
         if fn.__name__ not in _C_ARRAY_METHODS or fn.__self__.dtype.hasobject:
+            return False
+    elif type(fn) is BuiltinFunctionType and type(fn.__self__) is dict:
+        return fn.__name__ in _DICT_NO_PYTHON and not objs
+    elif type(fn) is BuiltinFunctionType and type(fn.__self__) is numpy_calls.UFUNC:
+        # (not a ufunc of np.frompyfunc or np.vectorize, which calls Python)
+        u = fn.__self__
+        if fn.__name__ not in _UFUNC_METHODS or getattr(arrays.np, u.__name__, None) is not u:
             return False
     else:
         try:

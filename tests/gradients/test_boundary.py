@@ -318,6 +318,18 @@ def test_c_callback_closing_over_a_value_refused():
             "natively")
 
 
+def test_frompyfunc_ufunc_methods_of_a_closure_refused():
+    """Methods of numpy's own ufuncs given plain data run without the
+    guard; a ufunc of np.frompyfunc is not numpy's, and its Python runs."""
+    def f(x):
+        u = np.frompyfunc(lambda a, b: a + b * x, 2, 1)
+        return float(u.reduce(np.ones(3)))      # (plain float data)
+    refused(f, 0.7, "natively")
+    g = bcad.grad(lambda x: float(np.add.reduce(np.ones(3))) * x +
+                  sum(v for _, v in {"a": x, "b": 2.0}.items()))(0.7)
+    assert g == 4.0
+
+
 def test_scipy_quad_of_a_closure_refused():
     integrate = pytest.importorskip("scipy.integrate")
     refused(lambda x: integrate.quad(lambda t: t * x, 0.0, 1.0)[0], 0.7, "natively")
