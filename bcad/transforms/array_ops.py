@@ -10,7 +10,7 @@ import numpy as np
 from .arrays import (ndarray, is_array_value, meta_of, root, record, record_pair, record_multi,
                      register_view, involved, write, check_operands, frozen_key, _snapshot)
 from .boundary import current_site, refuse
-from .native_guard import guarded
+from .native_guard import guarded, errstate, QUIET_STATE, WARNINGS, ORIGINAL_SHOWWARNING
 from ..interpreter.objects.operators import _INPLACE
 from ..rules import RULES
 from ..rules.numpy import GETITEM, GATHER
@@ -34,7 +34,13 @@ def apply_direct(tape, prim, fn, args, kwargs, site):
         k = _out_index(fn)
         if k is not None and 0 <= k < len(args) and args[k] is not None:
             return apply(tape, prim, fn, args, kwargs, site)
-    return _recorded_result(tape, prim, fn, guarded(fn, fn, *args, **kwargs), args, kwargs, site)
+    # (guarded's quiet case first, inline: a C call numpy can make no Python
+    # call in is made as it is)
+    if errstate() is QUIET_STATE[0] and WARNINGS.showwarning is ORIGINAL_SHOWWARNING:
+        out = fn(*args, **kwargs)
+    else:
+        out = guarded(fn, fn, *args, **kwargs)
+    return _recorded_result(tape, prim, fn, out, args, kwargs, site)
 
 
 def apply(tape, prim, fn, args, kwargs, site):
