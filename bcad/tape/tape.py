@@ -113,7 +113,7 @@ NO_KEYWORDS = _NoKeywords()
 # compared by value within the type (int, None, text) or by identity
 # (arrays.Meta adds itself).  bool is told apart from int by the key.
 SHAREABLE = {int, _NoneType, str, bool}
-_SHARED = {}        # key -> (args, NO_KEYWORDS)
+SHARED = {}         # key -> (args, NO_KEYWORDS): the shared parameter tuples
 _SLICES_HASH = sys.version_info >= (3, 12)
 
 
@@ -142,11 +142,11 @@ def shared_params(args):
         key = tuple([(slice, e.start, e.stop, e.step) if type(e) is slice else e for e in args])
     if has_bool:
         key = (key, tuple(map(type, args)))
-    p = _SHARED.get(key)
+    p = SHARED.get(key)
     if p is None:
-        if len(_SHARED) >= 4096:     # (a program of ever new indices: bounded)
-            _SHARED.clear()
-        p = _SHARED[key] = (args, NO_KEYWORDS)
+        if len(SHARED) >= 4096:     # (a program of ever new indices: bounded)
+            SHARED.clear()
+        p = SHARED[key] = (args, NO_KEYWORDS)
     return p
 
 

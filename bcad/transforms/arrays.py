@@ -31,7 +31,7 @@ import numpy as np
 from .boundary import current_site, refuse, reach, SCALARS
 from .native_guard import guarded
 from ..rules.numpy import SETITEM, GATHER
-from ..tape.tape import SHAREABLE, NO_KEYWORDS, shared_params
+from ..tape.tape import SHAREABLE, SHARED, NO_KEYWORDS, shared_params
 
 ndarray = np.ndarray
 _float64 = np.float64
@@ -282,8 +282,17 @@ def record_pair(tape, prim, out, x, y, site):
             y = m if m is not None and m.dtype is y.dtype else meta_of(y)
     elif type(y) not in SHAREABLE and type(y) is not slice:     # (shared_params: plain slices)
         share = False
-    tape.record_params(prim, out, (vx, vy), shared_params((x, y)) if share else ((x, y), None),
-                       site)
+    if not share:
+        params = ((x, y), None)
+    elif type(y) is slice or type(x) is bool or type(y) is bool:
+        params = shared_params((x, y))
+    else:
+        # (shared_params of two Metas, numbers or None: the pair is its own
+        # key, looked up here)
+        params = SHARED.get((x, y))
+        if params is None:
+            params = shared_params((x, y))
+    tape.record_params(prim, out, (vx, vy), params, site)
     if type(out) is ndarray and (out.base is not None or save is True or "ans" in save):
         _recorded_array(tape, v, out, save)     # (a view, or a residual: `y + dy` is neither)
     return v
