@@ -272,6 +272,57 @@ _taint_result("BINARY_SUBSCR", 2)
 _taint_result("BINARY_SLICE", 3)
 
 
+def block_subscript(f, c, key, ins, before=None):
+    """What _taint_result's BINARY_SUBSCR handler does, on the values (a
+    line block's `c[key]`; `before`: BINARY_SLICE's three operands)."""
+    tc = type(c)
+    if tc is _flatiter and id(c.base) in CTX.tape.ids:
+        f.pc = ins.index
+        return array_ops.flat_getitem(CTX.tape, c, key, ins)
+    if tc is _ndarray or tc in _NP_SCALARS and id(c) in CTX.tape.ids:
+        f.pc = ins.index
+        tape = CTX.tape
+        r = array_ops.getitem(tape, c, key)
+        if tape.taint and id(c) in tape.taint:
+            boundary.check_read(tape, c, r, "subscript")
+        return r
+    if before is None:
+        r = c[key] if STATIC[tc] and tc is not type else objects.getitem(c, key)
+    else:
+        r = objects.getitem(c, key)
+    tape = CTX.tape
+    if tape.taint:
+        if type(r) is str or type(r) is bytes:
+            tracking.taint_text(tape, r, [c, key] if before is None else list(before))
+        else:
+            boundary.check_read(tape, c, r, "subscript")
+    return r
+
+
+def block_slice(f, c, start, stop, ins):
+    """BINARY_SLICE's handler on the values (`c[start:stop]` in a block)."""
+    return block_subscript(f, c, slice(start, stop), ins, (c, start, stop))
+
+
+def block_store_subscript(f, c, key, v, ins):
+    """What _checked_store's STORE_SUBSCR handler does, on the values (a line
+    block's `c[key] = v`)."""
+    tc = type(c)
+    if tc is _ndarray or tc is _flatiter:
+        f.pc = ins.index
+        if tc is _ndarray:
+            array_ops.setitem(CTX.tape, c, key, v)
+        else:
+            array_ops.flat_setitem(CTX.tape, c, key, v)
+        return
+    if tc is not list and tc is not dict and boundary.copies_into(c):
+        boundary.check_store(c, v, _setitem(c, ins))
+    if STATIC[tc]:
+        c[key] = v
+    else:
+        objects.setitem(c, key, v)
+
+
 def _checked_store(name, container, value, what):
     """Differentiation-mode variant of the store opcode `name`: the plain
     handler, after refusing a differentiable value written into a container
@@ -428,4 +479,5 @@ blocks.AD_NAMESPACE.update(
     check_store=boundary.check_store, ad_ndarray=_ndarray,
     binary_primitive=BINARY.__getitem__, float64_=_float64, errstate_=_errstate,
     QUIET_=_QUIET, WARNINGS_=_WARNINGS, SHOW_=_SHOW,
-    expression_primitive=expressions.expression_primitive)
+    expression_primitive=expressions.expression_primitive, ad_subscript=block_subscript,
+    ad_slice=block_slice, ad_store_subscript=block_store_subscript)

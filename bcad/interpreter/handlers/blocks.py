@@ -55,7 +55,8 @@ _SIMPLE = {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_CONST", "STORE_FAST", "LOAD_GLO
            "LOAD_GLOBAL_NULL", "PUSH_NULL", "LOAD_ATTR", "LOAD_ATTR_METHOD", "STORE_ATTR",
            "BINARY_OP", "UNARY_NEGATIVE", "UNARY_POSITIVE", "UNARY_INVERT", "COMPARE_OP",
            "POP_TOP", "COPY", "SWAP", "NOP", "RESUME", "LOAD_DEREF", "COPY_FREE_VARS",
-           "BUILD_TUPLE", "BUILD_LIST", "BUILD_SLICE"}
+           "BUILD_TUPLE", "BUILD_LIST", "BUILD_SLICE", "BINARY_SUBSCR", "BINARY_SLICE",
+           "STORE_SUBSCR"}
 _UNARY = {"UNARY_NEGATIVE": "__neg__", "UNARY_POSITIVE": "__pos__", "UNARY_INVERT": "__invert__"}
 _JUMPS = {"POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE",
           "POP_JUMP_IF_NOT_NONE", "JUMP"}
@@ -626,6 +627,37 @@ def _translate(b, ins):
             b.emit(f"{t} = slice({', '.join(items)})")
         b.release(*items)
         b.push(t)
+    elif name in ("BINARY_SUBSCR", "BINARY_SLICE"):
+        # (operators.py's handlers; differentiation mode's, ad_handlers'
+        # subscript on the values, with this instruction's site)
+        key = b.pop()
+        start = b.pop() if name == "BINARY_SLICE" else None
+        c = b.pop()
+        t = b.temp()
+        if b.ad:
+            if start is None:
+                b.emit(f"{t} = ad_subscript(f, {c}, {key}, {b.const(ins)})")
+            else:
+                b.emit(f"{t} = ad_slice(f, {c}, {start}, {key}, {b.const(ins)})")
+        elif start is None:
+            b.emit(f"{t} = {c}[{key}] if STATIC[type({c})] and type({c}) is not type "
+                   f"else getitem({c}, {key})")
+        else:
+            b.emit(f"{t} = getitem({c}, slice({start}, {key}))")
+        b.release(*[x for x in (c, start, key) if x is not None])
+        b.push(t)
+    elif name == "STORE_SUBSCR":
+        key = b.pop()
+        c = b.pop()
+        v = b.pop()
+        if b.ad:
+            b.emit(f"ad_store_subscript(f, {c}, {key}, {v}, {b.const(ins)})")
+        else:
+            b.emit(f"if STATIC[type({c})]:")
+            b.emit(f"    {c}[{key}] = {v}")
+            b.emit("else:")
+            b.emit(f"    setitem({c}, {key}, {v})")
+        b.release(c, key, v)
     elif name == "POP_TOP":
         b.release(b.pop())
     elif name == "COPY":
@@ -981,7 +1013,8 @@ def _namespace():
         compare=objects.compare, unary=objects.unary, ATTR_FAST=objects.NATIVE_ATTR,
         getattr_=objects.getattr_, super_getattr=objects.super_getattr,
         setattr_=objects.setattr_, load_global=_global, load_method_push=_load_method_push,
-        unbound=unbound, deref_error=_deref_error, super=super, st=STATE, ModuleType=ModuleType)
+        unbound=unbound, deref_error=_deref_error, super=super, st=STATE, ModuleType=ModuleType,
+        getitem=objects.getitem, setitem=objects.setitem)
 
 
 NAMESPACE = _namespace()
