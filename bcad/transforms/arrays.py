@@ -133,13 +133,15 @@ def hold(tape, x, v):
     holders = tape.holders
     lst = holders.get(id(r))
     if lst is None:
-        # (a tuple while there is one: arrays and numbers only, the cyclic
+        # (a tuple while there are few: arrays and numbers only, the cyclic
         # garbage collector stops tracking it, and a tape of thousands of
         # residuals then promotes fewer objects to its oldest generation,
-        # whose full passes visit the whole process)
+        # whose full passes visit the whole process.  A list past eight,
+        # so that an owner of many, a constant table read at every step,
+        # is not copied at each.)
         holders[id(r)] = (r, (x, v))
     elif type(lst) is tuple:
-        holders[id(r)] = [*lst, (x, v)]
+        holders[id(r)] = (*lst, (x, v)) if len(lst) < 8 else [*lst, (x, v)]
     else:
         lst.append((x, v))
 
