@@ -6,6 +6,7 @@ tracked.  Frames pick this table when a tape is active (frame.run).
 """
 from ..interpreter import objects
 from ..interpreter.handlers import AD_OPS, OPS, fused, blocks
+from ..interpreter.handlers.containers import unpack
 from ..interpreter.objects import STATIC, NATIVE_BINARY
 from ..rules import BINARY, UNARY, RULES
 from ..interpreter.objects.operators import _BIN, _INPLACE, UNARY_SYMBOL
@@ -396,6 +397,15 @@ def GET_ITER(ins):
     return h
 
 
+def block_unpack(f, v, n, ins):
+    """UNPACK_SEQUENCE's handler below past a tuple or list, on the value
+    (a line block's `a, b = v`): its items in order."""
+    if type(v) is _ndarray and v.ndim and len(v) == n and id(v) in CTX.tape.ids:
+        f.pc = ins.index
+        return array_ops.row_list(CTX.tape, v, ins)
+    return unpack(v, n)
+
+
 @op("UNPACK_SEQUENCE")
 def UNPACK_SEQUENCE(ins):
     """The plain UNPACK_SEQUENCE; `u, v = y` of a tracked array of that many
@@ -480,4 +490,4 @@ blocks.AD_NAMESPACE.update(
     binary_primitive=BINARY.__getitem__, float64_=_float64, errstate_=_errstate,
     QUIET_=_QUIET, WARNINGS_=_WARNINGS, SHOW_=_SHOW,
     expression_primitive=expressions.expression_primitive, ad_subscript=block_subscript,
-    ad_slice=block_slice, ad_store_subscript=block_store_subscript)
+    ad_slice=block_slice, ad_store_subscript=block_store_subscript, ad_unpack=block_unpack)

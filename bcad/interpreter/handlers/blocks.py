@@ -56,7 +56,7 @@ _SIMPLE = {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_CONST", "STORE_FAST", "LOAD_GLO
            "BINARY_OP", "UNARY_NEGATIVE", "UNARY_POSITIVE", "UNARY_INVERT", "COMPARE_OP",
            "POP_TOP", "COPY", "SWAP", "NOP", "RESUME", "LOAD_DEREF", "COPY_FREE_VARS",
            "BUILD_TUPLE", "BUILD_LIST", "BUILD_SLICE", "BINARY_SUBSCR", "BINARY_SLICE",
-           "STORE_SUBSCR"}
+           "STORE_SUBSCR", "UNPACK_SEQUENCE"}
 _UNARY = {"UNARY_NEGATIVE": "__neg__", "UNARY_POSITIVE": "__pos__", "UNARY_INVERT": "__invert__"}
 _JUMPS = {"POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE",
           "POP_JUMP_IF_NOT_NONE", "JUMP"}
@@ -658,6 +658,22 @@ def _translate(b, ins):
             b.emit("else:")
             b.emit(f"    setitem({c}, {key}, {v})")
         b.release(c, key, v)
+    elif name == "UNPACK_SEQUENCE":
+        # (containers.py's handler: a tuple or list of the length natively,
+        # else its `unpack`; differentiation mode's takes a tracked array's
+        # rows as ad_handlers' does)
+        v = b.pop()
+        n = ins.arg
+        ts = [b.temp() for _ in range(n)]
+        lhs = "".join(t + ", " for t in ts) or "()"
+        slow = f"ad_unpack(f, {v}, {n}, {b.const(ins)})" if b.ad else f"unpack({v}, {n})"
+        b.emit(f"if (type({v}) is tuple or type({v}) is list) and len({v}) == {n}:")
+        b.emit(f"    {lhs} = {v}")
+        b.emit("else:")
+        b.emit(f"    {lhs} = {slow}")
+        b.release(v)
+        for t in reversed(ts):
+            b.push(t)
     elif name == "POP_TOP":
         b.release(b.pop())
     elif name == "COPY":
@@ -1004,6 +1020,7 @@ def _load_method_push(o, name):
 
 def _namespace():
     from .variables import _global, _unbound_local, _name, _deref_error
+    from .containers import unpack
 
     def unbound(ins):
         return _unbound_local(_name(ins))
@@ -1014,7 +1031,7 @@ def _namespace():
         getattr_=objects.getattr_, super_getattr=objects.super_getattr,
         setattr_=objects.setattr_, load_global=_global, load_method_push=_load_method_push,
         unbound=unbound, deref_error=_deref_error, super=super, st=STATE, ModuleType=ModuleType,
-        getitem=objects.getitem, setitem=objects.setitem)
+        getitem=objects.getitem, setitem=objects.setitem, unpack=unpack)
 
 
 NAMESPACE = _namespace()

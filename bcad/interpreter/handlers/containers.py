@@ -317,6 +317,24 @@ def _take(it, n, expected_msg):
     return out
 
 
+def unpack(v, n):
+    """The `n` items `a, b = v` takes from `v` (in order), with CPython's
+    errors: UNPACK_SEQUENCE past its exact tuple or list case."""
+    it = _unpack_iter(v)
+    items = _take(it, n, lambda got: f"not enough values to unpack (expected {n}, got {got})")
+    extra = True
+    try:
+        objects.next_(it)
+    except StopIteration:
+        extra = False
+    if extra:
+        tv = type(v)
+        if V >= (3, 14) and tv in (list, tuple, dict):  # pragma: no cover
+            raise ValueError(f"too many values to unpack (expected {n}, got {len(v)})")
+        raise ValueError(f"too many values to unpack (expected {n})")
+    return items
+
+
 @op("UNPACK_SEQUENCE")
 def UNPACK_SEQUENCE(ins):
     nxt, n = ins.next, ins.arg
@@ -328,18 +346,7 @@ def UNPACK_SEQUENCE(ins):
         if (tv is tuple or tv is list) and len(v) == n:
             s.extend(v[::-1])
             return nxt
-        it = _unpack_iter(v)
-        items = _take(it, n, lambda got: f"not enough values to unpack (expected {n}, got {got})")
-        extra = True
-        try:
-            objects.next_(it)
-        except StopIteration:
-            extra = False
-        if extra:
-            if V >= (3, 14) and tv in (list, tuple, dict):  # pragma: no cover
-                raise ValueError(f"too many values to unpack (expected {n}, got {len(v)})")
-            raise ValueError(f"too many values to unpack (expected {n})")
-        s.extend(items[::-1])
+        s.extend(unpack(v, n)[::-1])
         return nxt
     return h
 
