@@ -210,119 +210,116 @@ def backward(tape, seeds, owned_out=None):
                     if i >= 0 and c is not None:
                         acc.add(i, c, k == 0 and first_owned)
                 continue
-            if kind is not None:
-                if p is _ARRAY and len(args) == 1 and type(args[0]) is tuple and \
-                        type(g) is np.ndarray and g.ndim == 1 and g.dtype is _F64 and \
-                        len(g) == len(a) == len(args[0]) and not kwargs:
-                    # `np.array([u, v])` of numbers (an ODE right-hand side's
-                    # return): element k of g goes to number k, added inline
-                    # as the real arithmetic's are (_array_vjp and _flat_ct's
-                    # results, written out).
-                    ct[v] = None
-                    owned.discard(v)
-                    for i, c in zip(a, list(g)):
-                        if i >= 0:
-                            cur = ct[i]
-                            tx = type(vals[i])
-                            if tx is _float64 and (cur is None or type(cur) is _float64 or
-                                                   type(cur) is float):
-                                ct[i] = c if cur is None else cur + c
-                            elif tx is float:
-                                c = float(c)
-                                ct[i] = c if cur is None else cur + c
-                            else:
-                                acc.add(i, c)
-                    continue
-                # (one variable per argument, none a sequence of leaves)
-                leafwise = len(a) == len(args) + len(kwargs) and \
-                    _SEQUENCES.isdisjoint(map(type, args))
-                needs[0] = a if leafwise else None      # (set_needs(a): lowest stays 0)
-                cts = p.vjps[0](g, prm[2] if len(prm) > 2 else vals[v], args, kwargs)
+            if kind is not None and p is _ARRAY and len(args) == 1 and \
+                    type(args[0]) is tuple and type(g) is np.ndarray and g.ndim == 1 and \
+                    g.dtype is _F64 and len(g) == len(a) == len(args[0]) and not kwargs:
+                # `np.array([u, v])` of numbers (an ODE right-hand side's
+                # return): element k of g goes to number k, added below as
+                # the real arithmetic's are (_array_vjp and _flat_ct's
+                # results, written out).
                 ct[v] = None
-                g_owned = v in owned
-                if g_owned:
-                    owned.discard(v)
-                if leafwise:
-                    for i, c in zip(a, cts):
-                        if i < 0 or c is None:
-                            continue
-                        if type(c) is not np.ndarray:
-                            acc.add(i, c)
-                            continue
-                        own = g_owned if c is g else c.base is None
-                        if own:
-                            # (_fresh's other tests; for two operands, inline:
-                            # used once among the cotangents, not an argument)
-                            if len(cts) == 2 and len(args) == 2:
-                                own = cts[0] is not cts[1] and c is not args[0] and \
-                                    c is not args[1]
-                            else:
-                                own = _fresh(c, cts, g, g_owned, args)
-                        # (the accumulator's hot case written out: a float64
-                        # cotangent of an array's shape, the first one or
-                        # added into a buffer the pass owns)
-                        x = vals[i]
-                        tx = type(x)
-                        if (tx is np.ndarray or tx is _Meta) and c.dtype is _F64 and \
-                                c.shape == x.shape:
-                            cur = ct[i]
-                            if cur is None:
-                                ct[i] = c
-                                if own:
-                                    owned.add(i)
-                                continue
-                            if type(cur) is np.ndarray and cur.dtype is _F64 and i in owned:
-                                cur += c
-                                continue
-                        acc.add(i, c, own)
-                    continue
+                owned.discard(v)
+                ins, cs = a, list(g)
             else:
-                cts = p.vjps[0](g, vals[v], args, kwargs)
-            flat = []
-            for c, arg in zip(cts, (*args, *kwargs.values())):
-                _flat_ct(c, arg, flat)
-            for i, c in zip(a, flat):
-                if i >= 0 and c is not None:
-                    acc.add(i, c)
-            continue
-        prm = params[v]
-        cs = None
-        if b == EXPRESSION:
-            # A run of real arithmetic recorded at once (transforms/
-            # expressions.py): its generated VJP gives each leaf's cotangent.
-            cs = p.vjps[0](g, *prm)
-            if not (type(g) is float or type(g) is _float64):
-                for i, c in zip(a, cs):
-                    if i >= 0:
+                if kind is not None:
+                    # (one variable per argument, none a sequence of leaves)
+                    leafwise = len(a) == len(args) + len(kwargs) and \
+                        _SEQUENCES.isdisjoint(map(type, args))
+                    needs[0] = a if leafwise else None      # (set_needs(a): lowest stays 0)
+                    cts = p.vjps[0](g, prm[2] if len(prm) > 2 else vals[v], args, kwargs)
+                    ct[v] = None
+                    g_owned = v in owned
+                    if g_owned:
+                        owned.discard(v)
+                    if leafwise:
+                        for i, c in zip(a, cts):
+                            if i < 0 or c is None:
+                                continue
+                            if type(c) is not np.ndarray:
+                                acc.add(i, c)
+                                continue
+                            own = g_owned if c is g else c.base is None
+                            if own:
+                                # (_fresh's other tests; for two operands, inline:
+                                # used once among the cotangents, not an argument)
+                                if len(cts) == 2 and len(args) == 2:
+                                    own = cts[0] is not cts[1] and c is not args[0] and \
+                                        c is not args[1]
+                                else:
+                                    own = _fresh(c, cts, g, g_owned, args)
+                            # (the accumulator's hot case written out: a float64
+                            # cotangent of an array's shape, the first one or
+                            # added into a buffer the pass owns)
+                            x = vals[i]
+                            tx = type(x)
+                            if (tx is np.ndarray or tx is _Meta) and c.dtype is _F64 and \
+                                    c.shape == x.shape:
+                                cur = ct[i]
+                                if cur is None:
+                                    ct[i] = c
+                                    if own:
+                                        owned.add(i)
+                                    continue
+                                if type(cur) is np.ndarray and cur.dtype is _F64 and i in owned:
+                                    cur += c
+                                    continue
+                            acc.add(i, c, own)
+                        continue
+                else:
+                    cts = p.vjps[0](g, vals[v], args, kwargs)
+                flat = []
+                for c, arg in zip(cts, (*args, *kwargs.values())):
+                    _flat_ct(c, arg, flat)
+                for i, c in zip(a, flat):
+                    if i >= 0 and c is not None:
                         acc.add(i, c)
                 continue
-            ins = a
-        elif p in _REAL_ARITH and (type(g) is float or type(g) is _float64):
-            # x + y, x - y, x * y, -x of real numbers: the VJP inlined
-            ins = (a, b)
-            if p is _MUL:
-                x, y = (vals[a], vals[b]) if prm is None else prm
-                if type(x) in _REALS and type(y) in _REALS:    # (complex: the rule conjugates)
-                    cs = (g * y, g * x)
-            elif p is _NEG:
-                cs = (-g, None)
-            else:
-                cs = (g, g if p is _ADD else -g)
+        else:
+            prm = params[v]
+            cs = None
+            if b == EXPRESSION:
+                # A run of real arithmetic recorded at once (transforms/
+                # expressions.py): its generated VJP gives each leaf's cotangent.
+                cs = p.vjps[0](g, *prm)
+                if not (type(g) is float or type(g) is _float64):
+                    for i, c in zip(a, cs):
+                        if i >= 0:
+                            acc.add(i, c)
+                    continue
+                ins = a
+            elif p in _REAL_ARITH and (type(g) is float or type(g) is _float64):
+                # x + y, x - y, x * y, -x of real numbers: the VJP inlined
+                ins = (a, b)
+                if p is _MUL:
+                    x, y = (vals[a], vals[b]) if prm is None else prm
+                    if type(x) in _REALS and type(y) in _REALS:    # (complex: the rule conjugates)
+                        cs = (g * y, g * x)
+                elif p is _NEG:
+                    cs = (-g, None)
+                else:
+                    cs = (g, g if p is _ADD else -g)
         if cs is not None:
-            # ct[i] += c for an input holding a float or a numpy float64 (an
-            # array element) whose cotangent is a number so far; else the
-            # accumulator's general add.
+            # ct[i] += c (real numbers) for an input holding a float or a
+            # numpy float64 (an array element) whose cotangent is a number so
+            # far; else the accumulator's general add.  (A float64 so far is
+            # a float64 input's, or one the accumulator would add to alike:
+            # its input's value is not looked at.)
             for i, c in zip(ins, cs):
                 if i >= 0:
                     cur = ct[i]
-                    tx = type(vals[i])
-                    if tx is _float64 and (cur is None or type(cur) is _float64 or
-                                           type(cur) is float):
-                        ct[i] = c if cur is None else cur + c
-                    elif tx is float:
-                        if type(c) is not float:
-                            c = float(c)
-                        ct[i] = c if cur is None else cur + c
+                    tc = type(cur)
+                    if tc is _float64:
+                        ct[i] = cur + c
+                    elif cur is None:
+                        tx = type(vals[i])
+                        if tx is _float64:
+                            ct[i] = c
+                        elif tx is float:
+                            ct[i] = c if type(c) is float else float(c)
+                        else:
+                            acc.add(i, c)
+                    elif tc is float and type(vals[i]) is float:
+                        ct[i] = cur + (c if type(c) is float else float(c))
                     else:
                         acc.add(i, c)
             continue
