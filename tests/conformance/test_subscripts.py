@@ -59,7 +59,7 @@ def f_subscript_errors_caught():
         except (IndexError, TypeError) as e:
             out.append((type(e).__name__, str(e)))
     try:
-        w = d["missing"] + 1
+        out.append(d["missing"] + 1)
     except KeyError as e:
         out.append(repr(e))
     try:
