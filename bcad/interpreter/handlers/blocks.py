@@ -525,15 +525,19 @@ def _translate(b, ins):
         # (native where objects.getattr_ would be: types whose attributes are
         # all native, classes with no Python descriptor of this name, and a
         # module's own variables)
+        # (differentiation mode: a module's variable needs no attribute
+        # hook, a module being neither tracked nor tainted)
         b.emit(f"if ATTR_FAST[type({o})] or {b.const(native_name(ins.arg))}[type({o})]:")
         b.emit(f"    {t} = getattr({o}, {a})")
+        if b.ad:
+            _ad_attribute_read(b, o, a, t, ins, "    ")
         b.emit(f"elif type({o}) is ModuleType and ({t} := {o}.__dict__.get({a}, NULL)) is not NULL:")
         b.emit("    pass")
         b.emit("else:")
         b.emit(f"    f.pc = {b.const(ins.index)}")
         b.emit(f"    {t} = super_getattr({o}, {a}) if type({o}) is super else getattr_({o}, {a})")
         if b.ad:
-            _ad_attribute_read(b, o, a, t, ins)
+            _ad_attribute_read(b, o, a, t, ins, "    ")
         b.release(o)
         b.push(t)
     elif name == "LOAD_ATTR_METHOD":
@@ -928,15 +932,15 @@ def _source(node):
     return f"({x} {_BIN_SYMBOL[ins.arg]} {y})"
 
 
-def _ad_attribute_read(b, o, a, t, ins):
+def _ad_attribute_read(b, o, a, t, ins, pad=""):
     """ad_handlers.LOAD_ATTR, after the plain read: an attribute of a
     tracked value goes through attr_hook; one of a tainted object is
-    checked."""
-    b.emit("tape_ = CTX.tape")
-    b.emit(f"if id({o}) in tape_.ids:")
-    b.emit(f"    {t} = attr_hook({o}, {a}, {t})")
-    b.emit(f"elif tape_.taint and id({o}) in tape_.taint:")
-    b.emit(f"    check_read(tape_, {o}, {t}, {b.const('.' + ins.arg)})")
+    checked (`pad`: the indentation of the read it follows)."""
+    b.emit(f"{pad}tape_ = CTX.tape")
+    b.emit(f"{pad}if id({o}) in tape_.ids:")
+    b.emit(f"{pad}    {t} = attr_hook({o}, {a}, {t})")
+    b.emit(f"{pad}elif tape_.taint and id({o}) in tape_.taint:")
+    b.emit(f"{pad}    check_read(tape_, {o}, {t}, {b.const('.' + ins.arg)})")
 
 
 def _ad_attribute_store(b, o, v, a, ins):
