@@ -228,54 +228,12 @@ def BINARY_OP(ins):
     return h
 
 
-def _taint_result(name, operands):
-    """Differentiation-mode variant of the plain handler `name`: the same
-    closure, then text it produced from tainted or tracked operands (the top
-    `operands` stack entries before it ran) is tainted too, and a value read
-    out of a tainted container is checked (boundary.check_read)."""
-    def factory(ins):
-        plain = OPS[name](ins)
-        nxt_ = ins.next
-
-        def h(f):
-            s = f.stack
-            c = s[-operands]
-            if type(c) is _flatiter and id(c.base) in CTX.tape.ids:
-                f.pc = ins.index
-                key = s.pop() if operands == 2 else slice(*_pop2(s))
-                s[-1] = array_ops.flat_getitem(CTX.tape, s[-1], key, ins)
-                return nxt_
-            if type(c) is _ndarray or type(c) in _NP_SCALARS and id(c) in CTX.tape.ids:
-                # (a tracked numpy scalar too: x[None], x[...], x[()] are arrays of it)
-                f.pc = ins.index            # (the site of what gets recorded)
-                key = s.pop() if operands == 2 else slice(*_pop2(s))
-                a = s[-1]
-                tape = CTX.tape
-                s[-1] = r = array_ops.getitem(tape, a, key)
-                if tape.taint and id(a) in tape.taint:
-                    boundary.check_read(tape, a, r, "subscript")
-                return nxt_
-            before = s[len(s) - operands:]
-            nxt = plain(f)
-            tape = CTX.tape
-            if tape.taint:
-                r = s[-1]
-                if type(r) is str or type(r) is bytes:
-                    tracking.taint_text(tape, r, before)
-                else:
-                    boundary.check_read(tape, before[0], r, "subscript")
-            return nxt
-        return h
-    AD_OPS[name] = factory
-
-
-_taint_result("BINARY_SUBSCR", 2)
-_taint_result("BINARY_SLICE", 3)
-
-
-def block_subscript(f, c, key, ins, before=None):
-    """What _taint_result's BINARY_SUBSCR handler does, on the values (a
-    line block's `c[key]`; `before`: BINARY_SLICE's three operands)."""
+def subscript(f, c, key, ins, before=None):
+    """`c[key]` while differentiating (BINARY_SUBSCR's handler below and a
+    line block's subscript; `before`: BINARY_SLICE's three operands): a
+    tracked array's read recorded at this instruction; text read from
+    tainted or tracked operands tainted, a value read out of a tainted
+    container checked (boundary.check_read)."""
     tc = type(c)
     if tc is _flatiter and id(c.base) in CTX.tape.ids:
         f.pc = ins.index
@@ -300,14 +258,16 @@ def block_subscript(f, c, key, ins, before=None):
     return r
 
 
-def block_slice(f, c, start, stop, ins):
-    """BINARY_SLICE's handler on the values (`c[start:stop]` in a block)."""
-    return block_subscript(f, c, slice(start, stop), ins, (c, start, stop))
+def slice_subscript(f, c, start, stop, ins):
+    """`c[start:stop]` (BINARY_SLICE, 3.12+)."""
+    return subscript(f, c, slice(start, stop), ins, (c, start, stop))
 
 
-def block_store_subscript(f, c, key, v, ins):
-    """What _checked_store's STORE_SUBSCR handler does, on the values (a line
-    block's `c[key] = v`)."""
+def store_subscript(f, c, key, v, ins):
+    """`c[key] = v` while differentiating (STORE_SUBSCR's handler below and
+    a line block's store): a write into an ndarray recorded (or refused) by
+    array_ops, a differentiable value stored into another container that
+    keeps a copy refused."""
     tc = type(c)
     if tc is _ndarray or tc is _flatiter:
         f.pc = ins.index
@@ -368,7 +328,46 @@ def _setitem(c, ins):
     return f"{type(c).__name__}.__setitem__"
 
 
-_checked_store("STORE_SUBSCR", 2, 3, _setitem)
+
+
+@op("BINARY_SUBSCR")
+def BINARY_SUBSCR(ins):
+    nxt = ins.next
+
+    def h(f):
+        s = f.stack
+        key = s.pop()
+        s[-1] = subscript(f, s[-1], key, ins)
+        return nxt
+    return h
+
+
+@op("BINARY_SLICE")
+def BINARY_SLICE(ins):
+    nxt = ins.next
+
+    def h(f):
+        s = f.stack
+        stop = s.pop()
+        start = s.pop()
+        s[-1] = slice_subscript(f, s[-1], start, stop, ins)
+        return nxt
+    return h
+
+
+@op("STORE_SUBSCR")
+def STORE_SUBSCR(ins):
+    nxt = ins.next
+
+    def h(f):
+        s = f.stack
+        key = s.pop()
+        c = s.pop()
+        store_subscript(f, c, key, s.pop(), ins)
+        return nxt
+    return h
+
+
 if "STORE_SLICE" in OPS:        # 3.12+: container[start:stop] = value
     _checked_store("STORE_SLICE", 3, 4, _setitem)
 _checked_store("STORE_ATTR", 1, 2, lambda c, ins: f"setting .{ins.arg} of")
@@ -397,9 +396,11 @@ def GET_ITER(ins):
     return h
 
 
-def block_unpack(f, v, n, ins):
-    """UNPACK_SEQUENCE's handler below past a tuple or list, on the value
-    (a line block's `a, b = v`): its items in order."""
+def unpack_values(f, v, n, ins):
+    """The items of `a, b = v` past a tuple or list of the length
+    (UNPACK_SEQUENCE's handler below and a line block's unpacking): a
+    tracked array of that many rows gives them at once (what iterating it
+    gives: recorded subscripts)."""
     if type(v) is _ndarray and v.ndim and len(v) == n and id(v) in CTX.tape.ids:
         f.pc = ins.index
         return array_ops.row_list(CTX.tape, v, ins)
@@ -408,20 +409,17 @@ def block_unpack(f, v, n, ins):
 
 @op("UNPACK_SEQUENCE")
 def UNPACK_SEQUENCE(ins):
-    """The plain UNPACK_SEQUENCE; `u, v = y` of a tracked array of that many
-    rows takes them at once (what iterating it gives: recorded subscripts)."""
-    plain = OPS["UNPACK_SEQUENCE"](ins)
-    n, nxt, me = ins.arg, ins.next, ins.index
+    n, nxt = ins.arg, ins.next
 
     def h(f):
         s = f.stack
-        v = s[-1]
-        if type(v) is _ndarray and v.ndim and len(v) == n and id(v) in CTX.tape.ids:
-            f.pc = me
-            s.pop()
-            s.extend(array_ops.row_list(CTX.tape, v, ins)[::-1])
-            return nxt
-        return plain(f)
+        v = s.pop()
+        tv = type(v)
+        if (tv is tuple or tv is list) and len(v) == n:
+            s.extend(v[::-1])
+        else:
+            s.extend(unpack_values(f, v, n, ins)[::-1])
+        return nxt
     return h
 
 
@@ -489,5 +487,5 @@ blocks.AD_NAMESPACE.update(
     check_store=boundary.check_store, ad_ndarray=_ndarray,
     binary_primitive=BINARY.__getitem__, float64_=_float64, errstate_=_errstate,
     QUIET_=_QUIET, WARNINGS_=_WARNINGS, SHOW_=_SHOW,
-    expression_primitive=expressions.expression_primitive, ad_subscript=block_subscript,
-    ad_slice=block_slice, ad_store_subscript=block_store_subscript, ad_unpack=block_unpack)
+    expression_primitive=expressions.expression_primitive, ad_subscript=subscript,
+    ad_slice=slice_subscript, ad_store_subscript=store_subscript, ad_unpack=unpack_values)
