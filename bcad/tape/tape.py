@@ -159,9 +159,13 @@ def _plain_slice(s):
 
 class Tape:
     __slots__ = ("ids", "vals", "prim", "a", "b", "params", "site", "taint", "refusal", "refusal_thread", "callbacks",
-                 "holders", "views", "weak", "converted", "large_arrays", "reads", "aliases",
+                 "holders", "views", "view_caps", "weak", "converted", "large_arrays", "reads", "aliases",
                  "fuses", "__weakref__")
     compact = True     # the trace recorder keeps every argument tuple (False)
+    # The view registry holds views without weak references (arrays.
+    # register_view); False where values are forgotten by reference count
+    # (the streamed forward mode), which a held view would defeat.
+    keeps_views = True
 
     def __init__(self):
         self.ids = {}        # id(value) -> var
@@ -178,7 +182,10 @@ class Tape:
         # id(array owner) -> [owner, (array, var)...]: residuals (arrays.hold;
         # a tuple while the owner holds one)
         self.holders = {}
-        self.views = {}      # id(array owner) -> [owner, weakref(view)...]
+        # id(array owner) -> [owner, view or weak reference to it...]: the
+        # views handed to interpreted code (arrays.register_view)
+        self.views = {}
+        self.view_caps = {}  # id(array owner) -> its views' length at the next sweep
         self.weak = {}       # id(view) -> weakref: tracked views the tape does not keep alive
         self.converted = {}  # id(numpy _array_converter) -> (it, its arguments)
         # The variables whose value was recorded as an ndarray of more than 16

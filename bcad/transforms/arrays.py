@@ -25,6 +25,7 @@ variable of the array's *current* contents), but they are mutable:
   make such a write a clear error.
 """
 import weakref
+from sys import getrefcount
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from .boundary import current_site, refuse, reach, SCALARS
 from .native_guard import guarded
 from ..rules.numpy import SETITEM, GATHER
 from ..tape.tape import SHAREABLE, SHARED, NO_KEYWORDS, shared_params
+from .context import CTX
 
 ndarray = np.ndarray
 _float64 = np.float64
@@ -127,6 +129,31 @@ def _param(tape, x, save, v):
     return x
 
 
+# Zeros standing for the numbers of a sequence whose values no VJP reads.
+_ZEROS = {float: 0.0, _float64: _float64(0.0), int: 0}
+_NUMBERS_PARAMS = {}    # the element types of such a sequence -> its parameters
+
+
+def _numbers_params(x):
+    """The parameters of `np.array([u, v])` of numbers (float, float64,
+    int), for a rule that reads no argument's value (`save=()`): the
+    sequence's length and element types are all it needs, so the tape
+    keeps a shared tuple of zeros of those types instead of the numbers.
+    A new `((numbers,), None)` per call nests a tuple in a tuple in a
+    tuple, and the cyclic garbage collector, which stops tracking one
+    level per pass, still tracked four in five of them when it moved
+    them to its oldest generation.  Only while line blocks fuse (one level
+    of a reverse transform, CTX.fuse): a trace dump shows the numbers, and
+    a pass an outer transform differentiates relinks them."""
+    key = tuple(map(type, x))
+    p = _NUMBERS_PARAMS.get(key)
+    if p is None:
+        if len(_NUMBERS_PARAMS) >= 4096:     # (bounded, as the shared tuples are)
+            _NUMBERS_PARAMS.clear()
+        p = _NUMBERS_PARAMS[key] = ((tuple([_ZEROS[t] for t in key]),), None)
+    return p
+
+
 def hold(tape, x, v):
     """Equation `v` needs the current values of array `x`."""
     r = x if x.base is None else root(x)
@@ -181,6 +208,7 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
             else:
                 v = len(tape.vals)
                 tape.record_params(prim, out, tuple([ids.get(id(e), -1) for e in x]),
+                                   _numbers_params(x) if save == () and CTX.fuse else
                                    ((tuple(x),), None), site)
                 if type(out) is ndarray:
                     _recorded_array(tape, v, out, save)
@@ -266,10 +294,20 @@ def record_pair(tape, prim, out, x, y, site):
     else:
         keep_x, keep_y = 0 in save, 1 in save
     share = True
+    # A crossed rule's operand not kept is tracked (the other is not), and
+    # its input's value on the tape gives its shape and dtype: while line
+    # blocks fuse (only reverse.backward reads this tape), None stands for
+    # its Meta, which the backward pass puts back (`crossed_args`).  A
+    # tuple holding a Meta (a Python object) is never untracked by the
+    # cyclic garbage collector: `K[:s].T @ a[:s]`'s, one per stage, were
+    # most of the tape's objects promoted to its oldest generation.
+    as_none = prim.crossed and CTX.fuse
     if type(x) is ndarray:
         if keep_x:
             hold(tape, x, v)
             share = False
+        elif as_none:
+            x = None
         else:
             m = _METAS.get((x.shape, x.dtype))
             x = m if m is not None and m.dtype is x.dtype else meta_of(x)
@@ -279,6 +317,8 @@ def record_pair(tape, prim, out, x, y, site):
         if keep_y:
             hold(tape, y, v)
             share = False
+        elif as_none:
+            y = None
         else:
             m = _METAS.get((y.shape, y.dtype))
             y = m if m is not None and m.dtype is y.dtype else meta_of(y)
@@ -298,6 +338,19 @@ def record_pair(tape, prim, out, x, y, site):
     if type(out) is ndarray and (out.base is not None or save is True or "ans" in save):
         _recorded_array(tape, v, out, save)     # (a view, or a residual: `y + dy` is neither)
     return v
+
+
+def crossed_args(args, in_vars, vals):
+    """The operands of a crossed rule's equation as its VJP reads them:
+    one recorded as None (record_pair) is the Meta of its input's value."""
+    x, y = args
+    if x is None and in_vars[0] >= 0:
+        x = vals[in_vars[0]]
+        x = meta_of(x) if type(x) is ndarray else x
+    if y is None and in_vars[1] >= 0:
+        y = vals[in_vars[1]]
+        y = meta_of(y) if type(y) is ndarray else y
+    return x, y
 
 
 def _recorded_array(tape, v, out, save):
@@ -400,12 +453,52 @@ def release_values(tape, out):
 
 def register_view(tape, view, ref=None):
     """`view` (an ndarray with a base) was handed to interpreted code
-    (`ref`: a weak reference to it, if there is one)."""
+    (`ref`: a weak reference to it, if there is one).
+
+    Without one, the registry holds the view itself (`Tape.keeps_views`):
+    a weak reference is an object the cyclic garbage collector tracks, and
+    a solver's step takes several views of its constant tables (`a[:s]`),
+    which, held for the tape's lifetime, made a fifth of the objects
+    promoted to the collector's oldest generation (whose full passes visit
+    the whole process).  An array is not tracked.  A view only the registry
+    holds is dropped at its owner's writes and when the owner's list
+    doubles (`_live_views`), as a dead weak reference was."""
     r = root(view)
-    lst = tape.views.get(id(r))
+    views = tape.views
+    lst = views.get(id(r))
     if lst is None:
-        tape.views[id(r)] = lst = [r]
-    lst.append(ref or weakref.ref(view))
+        views[id(r)] = lst = [r]
+    elif len(lst) >= 64 and len(lst) >= tape.view_caps.get(id(r), 0):
+        lst[:] = _live_views(lst)
+        tape.view_caps[id(r)] = 2 * len(lst)       # (amortized: scanned at doublings)
+    if ref is None:
+        ref = view if tape.keeps_views else weakref.ref(view)
+    lst.append(ref)
+
+
+_REFERENCE = weakref.ReferenceType
+# The references to a view that only a registry list holds, as
+# _live_views counts them: the list's, the loop's and getrefcount's.
+_ONLY_REGISTERED = 3
+
+
+def _live_views(lst):
+    """`lst` (an owner and its registered views) without the views nobody
+    else refers to any more."""
+    keep = [lst[0]]
+    for i in range(1, len(lst)):
+        w = lst[i]
+        if type(w) is _Dropping or isinstance(w, _REFERENCE):
+            if w() is not None:
+                keep.append(w)
+        elif getrefcount(w) > _ONLY_REGISTERED:
+            keep.append(w)
+    return keep
+
+
+def registered(w):
+    """The view of registry entry `w` (a weak reference or the view), or None."""
+    return w() if type(w) is _Dropping or isinstance(w, _REFERENCE) else w
 
 
 def positions(view, owner):
@@ -486,7 +579,7 @@ def involved(tape, target, value):
     lst = tape.views.get(id(r))
     if lst is not None and lst[0] is r:
         for w in lst[1:]:
-            o = w()
+            o = registered(w)
             if o is not None and id(o) in ids:
                 return True
     return False
@@ -591,10 +684,16 @@ def _reread_views(tape, r, region, v, site):
     if lst is None or lst[0] is not r:
         return
     keep = [r]
-    for w in lst[1:]:
-        o = w()
-        if o is None:
-            continue
+    for i in range(1, len(lst)):
+        w = lst[i]
+        if type(w) is _Dropping or isinstance(w, _REFERENCE):
+            o = w()
+            if o is None:
+                continue
+        elif getrefcount(w) <= _ONLY_REGISTERED:
+            continue        # (only the registry holds it: dropped)
+        else:
+            o = w
         keep.append(w)
         if not np.may_share_memory(o, region):
             continue

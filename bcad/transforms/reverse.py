@@ -20,6 +20,7 @@ from ..rules import BINARY, UNARY, RULES
 from ..rules.numpy import Scatter, set_needs, GETITEM, SETITEM, _NEEDS
 
 _Meta = arrays.Meta
+crossed_args = arrays.crossed_args
 _float64 = np.float64
 _F64 = np.dtype(np.float64)
 _ADD, _SUB, _MUL, _NEG = BINARY[0], BINARY[10], BINARY[5], UNARY["__neg__"]
@@ -158,6 +159,8 @@ def backward(tape, seeds, owned_out=None):
             kind = p.kind
             prm = params[v]
             args, kwargs = prm[0], prm[1] or NO_KEYWORDS
+            if p.crossed and len(args) == 2 and (args[0] is None or args[1] is None):
+                args = crossed_args(args, a, vals)      # (an operand's Meta: record_pair)
             if p is GETITEM:
                 # An element read (`u, v = y`) or a slice (`K[:s]`) into a
                 # buffer this pass owns already: added in place; the first

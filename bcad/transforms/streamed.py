@@ -106,6 +106,7 @@ class TangentTape(Tape):
     leaves in the order they become inputs (None: zero)."""
     __slots__ = ("tan", "seeds", "seeded", "pushed", "flush_at", "keep", "stalled", "sweep_at",
                  "flushing", "peak", "young")
+    keeps_views = False     # (a view the registry held would never be forgotten)
 
     def __init__(self, seeds):
         super().__init__()

@@ -846,13 +846,17 @@ def test_crossed_keeps_only_the_operand_a_cotangent_reads():
         r = np.dot(K.T, a) * 2.0 + K[:2].T @ a[:2]
         K[1] = x * 3.0                    # a write after: nothing of K to copy
         return np.sum(r * x) + np.sum(K * K)
-    from bcad.transforms.arrays import Meta
+    from bcad.transforms.arrays import Meta, crossed_args
     tape = reverse.run_forward(f, (np.array([1.0, 2.0]),), {}, (0,)).tape
     products = [v for v, p in enumerate(tape.prim) if p.name in ("numpy.dot", "numpy.matmul")]
     assert len(products) == 2
-    for v in products:
+    for v, shape in zip(products, [(2, 3), (2, 2)]):
         (k_side, a_side), _ = tape.params[v][:2]
-        assert type(k_side) is Meta             # (not kept: only a's cotangent would read it)
+        # (not kept: only a's cotangent would read it; on a grad's tape its
+        # Meta is recorded as None and put back for the VJP)
+        assert k_side is None
+        meta, a_side2 = crossed_args((k_side, a_side), tape.a[v], tape.vals)
+        assert type(meta) is Meta and meta.shape == shape and a_side2 is a_side
         assert isinstance(a_side, np.ndarray)   # (kept: K's cotangent reads it)
     x = np.array([1.0, 2.0])
     np.testing.assert_allclose(bcad.grad(f)(x), fd_grad(f, x), rtol=1e-6)
