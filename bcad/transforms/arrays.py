@@ -355,14 +355,23 @@ def crossed_args(args, in_vars, vals):
 
 def _recorded_array(tape, v, out, save):
     """Array `out` of equation `v` was recorded: a residual if the rule reads
-    it, a view registered (weakly, if the tape need not keep it)."""
+    it, a view registered (and not kept by the tape, if no rule reads it)."""
     needs_ans = save is True or "ans" in save
     if needs_ans:
         hold(tape, out, v)
     if out.base is not None:
-        # (a view no rule reads is registered by the weak reference that
-        # forgets it)
-        register_view(tape, out, None if needs_ans else keep_weakly(tape, v, out))
+        if needs_ans:
+            register_view(tape, out)
+        elif tape.keeps_views:
+            # (`K[:s]`, `K[:s].T` of a solver's step: the registry holds the
+            # view until it sweeps it, when nothing else does, and forgets
+            # its `ids` entry then, as keep_weakly's reference would)
+            tape.vals[v] = meta_of(out)
+            register_view(tape, out)
+        else:
+            # (a view no rule reads is registered by the weak reference that
+            # forgets it)
+            register_view(tape, out, keep_weakly(tape, v, out))
 
 
 def keep_weakly(tape, v, view):
@@ -469,7 +478,7 @@ def register_view(tape, view, ref=None):
     if lst is None:
         views[id(r)] = lst = [r]
     elif len(lst) >= 64 and len(lst) >= tape.view_caps.get(id(r), 0):
-        lst[:] = _live_views(lst)
+        lst[:] = _live_views(lst, tape.ids)
         tape.view_caps[id(r)] = 2 * len(lst)       # (amortized: scanned at doublings)
     if ref is None:
         ref = view if tape.keeps_views else weakref.ref(view)
@@ -482,16 +491,21 @@ _REFERENCE = weakref.ReferenceType
 _ONLY_REGISTERED = 3
 
 
-def _live_views(lst):
+def _live_views(lst, ids):
     """`lst` (an owner and its registered views) without the views nobody
-    else refers to any more."""
+    else refers to any more; those of them that are tracked lose their
+    `ids` entries (they die with the list's reference, and their addresses
+    become anybody's)."""
     keep = [lst[0]]
-    for i in range(1, len(lst)):
-        w = lst[i]
-        if type(w) is _Dropping or isinstance(w, _REFERENCE):
-            if w() is not None:
+    entries = iter(lst)
+    next(entries)
+    for w in entries:
+        if type(w) is ndarray or not isinstance(w, _REFERENCE):
+            if getrefcount(w) > _ONLY_REGISTERED:
                 keep.append(w)
-        elif getrefcount(w) > _ONLY_REGISTERED:
+            else:
+                ids.pop(id(w), None)
+        elif w() is not None:
             keep.append(w)
     return keep
 
@@ -679,29 +693,19 @@ def _record_setitem(tape, prim, r, old_var, key, value, flat, site):
 
 def _reread_views(tape, r, region, v, site):
     """Registered views of `r` (other than r) overlapping the write read
-    their contents from r's new version `v`."""
+    their contents from r's new version `v` (the dead ones swept first)."""
     lst = tape.views.get(id(r))
     if lst is None or lst[0] is not r:
         return
-    keep = [r]
+    lst[:] = _live_views(lst, tape.ids)
     for i in range(1, len(lst)):
-        w = lst[i]
-        if type(w) is _Dropping or isinstance(w, _REFERENCE):
-            o = w()
-            if o is None:
-                continue
-        elif getrefcount(w) <= _ONLY_REGISTERED:
-            continue        # (only the registry holds it: dropped)
-        else:
-            o = w
-        keep.append(w)
-        if not np.may_share_memory(o, region):
+        o = registered(lst[i])
+        if o is None or not np.may_share_memory(o, region):
             continue
         pos = positions(o, r)
         if pos is None:
             _unmappable(o, "a write")
         keep_weakly(tape, tape.record_general(GATHER, o, (v,), (meta_of(r), pos), {}, site), o)
-    lst[:] = keep
 
 
 def check_array_input(tape, x):
