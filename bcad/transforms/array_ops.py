@@ -8,6 +8,7 @@ import inspect
 import numpy as np
 
 from .arrays import (ndarray, is_array_value, meta_of, root, record, record_pair, record_multi,
+                     _recorded_array,
                      register_view, involved, write, check_operands, frozen_key, _snapshot)
 from .boundary import current_site, refuse
 from .native_guard import guarded, errstate, QUIET_STATE, WARNINGS, ORIGINAL_SHOWWARNING
@@ -205,8 +206,20 @@ def getitem(tape, a, key, site=None, meta=None):
         # A slice of an array (`K[:s]` of a solver's stage array): a view,
         # recorded as record() would, without its scans.
         ids = tape.ids
-        if id(a) in ids and id(r) not in ids and r.dtype.kind in "fc":
-            record_pair(tape, GETITEM, r, a, key, site or current_site())
+        va = ids.get(id(a), -1)
+        if va >= 0 and id(r) not in ids and r.dtype.kind in "fc":
+            start, stop, step = key.start, key.stop, key.step
+            if (start is None or type(start) is int) and (stop is None or type(stop) is int) \
+                    and (step is None or type(step) is int):
+                # (record_pair's parameters, shared per Meta and bounds)
+                m = meta_of(a)
+                params = m.shared.get((start, stop, step))
+                if params is None:
+                    params = m.shared[start, stop, step] = shared_params((m, key))
+                v = tape.record_params(GETITEM, r, (va, -1), params, site or current_site())
+                _recorded_array(tape, v, r, GETITEM.save)
+            else:
+                record_pair(tape, GETITEM, r, a, key, site or current_site())
         else:
             register_view(tape, r)
         return r

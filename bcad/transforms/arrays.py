@@ -55,12 +55,17 @@ class Meta:
     (kept instead of the array, so later writes to it cost no copy).
     `elements`: for a short vector, the shared parameters of the element
     reads `(meta, i)` (row_list), made when first read."""
-    __slots__ = ("shape", "dtype", "elements", "ndim", "size")
+    __slots__ = ("shape", "dtype", "elements", "ndim", "size", "shared")
 
     def __init__(self, x):
         self.shape = x.shape
         self.dtype = x.dtype
         self.elements = None
+        # The shared parameters of this Meta with others after it (a key of
+        # exact ints, None, Metas and bools) -> shared_params of them: the
+        # one-array rules' (`K[:s].T`), slices' (`K[:s]`) and writes'
+        # (`K[s] = f`), found without shared_params' scan
+        self.shared = {}
         # (Metas are shared by shape and dtype, never changed: rules read these)
         self.ndim = x.ndim
         self.size = x.size
@@ -192,7 +197,11 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
                 params = (args, None)
             else:
                 m = _METAS.get((x.shape, x.dtype))
-                params = shared_params((m if m is not None and m.dtype is x.dtype else meta_of(x),))
+                if m is None or m.dtype is not x.dtype:
+                    m = meta_of(x)
+                params = m.shared.get(())
+                if params is None:
+                    params = m.shared[()] = shared_params((m,))
             tape.record_params(prim, out, (ids.get(id(x), -1),), params, site)
             if type(out) is ndarray:
                 _recorded_array(tape, v, out, save)
@@ -687,8 +696,16 @@ def _record_setitem(tape, prim, r, old_var, key, value, flat, site):
         value_param = meta_of(value) if type(value) is ndarray else value
         if not (type(value) is ndarray) and vv < 0:
             value_param = None          # a constant: only its shape could matter
-    args = (meta_of(r), key, value_param, flat)
-    return tape.record_params(prim, r, in_vars, shared_params(args), site)
+    m = meta_of(r)
+    if type(key) is int and (value_param is None or type(value_param) is Meta):
+        # (`K[s] = f` of a solver's stage: key an int, not a bool; flat a bool)
+        ck = (key, value_param, flat)
+        params = m.shared.get(ck)
+        if params is None:
+            params = m.shared[ck] = shared_params((m, key, value_param, flat))
+    else:
+        params = shared_params((m, key, value_param, flat))
+    return tape.record_params(prim, r, in_vars, params, site)
 
 
 def _reread_views(tape, r, region, v, site):
