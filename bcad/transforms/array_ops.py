@@ -8,7 +8,7 @@ import inspect
 import numpy as np
 
 from .arrays import (ndarray, is_array_value, meta_of, root, record, record_pair, record_multi,
-                     _recorded_array,
+                     _recorded_array, meta_params,
                      register_view, involved, write, check_operands, frozen_key, _snapshot)
 from .boundary import current_site, refuse
 from .native_guard import guarded, errstate, QUIET_STATE, WARNINGS, ORIGINAL_SHOWWARNING
@@ -213,9 +213,8 @@ def getitem(tape, a, key, site=None, meta=None):
                     and (step is None or type(step) is int):
                 # (record_pair's parameters, shared per Meta and bounds)
                 m = meta_of(a)
-                params = m.shared.get((start, stop, step))
-                if params is None:
-                    params = m.shared[start, stop, step] = shared_params((m, key))
+                params = m.shared.get((start, stop, step)) or \
+                    meta_params(m, (start, stop, step), (m, key))
                 v = tape.record_params(GETITEM, r, (va, -1), params, site or current_site())
                 _recorded_array(tape, v, r, GETITEM.save)
             else:

@@ -74,6 +74,16 @@ class Meta:
         return f"<{self.dtype} array {self.shape}>"
 
 
+def meta_params(m, key, args):
+    """shared_params(args) of `args` starting with Meta `m`, kept in its
+    table under `key` (read it as `m.shared.get(key) or meta_params(...)`)."""
+    table = m.shared
+    if len(table) >= 1024:      # (a program of ever new slices: bounded)
+        table.clear()
+    p = table[key] = shared_params(args)
+    return p
+
+
 _METAS = {}     # (shape, dtype) -> its Meta
 SHAREABLE.add(Meta)     # (parameter tuples of Metas and indices are shared: tape.py)
 
@@ -199,9 +209,7 @@ def record(tape, prim, out, args, kwargs, site, in_vars=None):
                 m = _METAS.get((x.shape, x.dtype))
                 if m is None or m.dtype is not x.dtype:
                     m = meta_of(x)
-                params = m.shared.get(())
-                if params is None:
-                    params = m.shared[()] = shared_params((m,))
+                params = m.shared.get(()) or meta_params(m, (), (m,))
             tape.record_params(prim, out, (ids.get(id(x), -1),), params, site)
             if type(out) is ndarray:
                 _recorded_array(tape, v, out, save)
@@ -700,9 +708,7 @@ def _record_setitem(tape, prim, r, old_var, key, value, flat, site):
     if type(key) is int and (value_param is None or type(value_param) is Meta):
         # (`K[s] = f` of a solver's stage: key an int, not a bool; flat a bool)
         ck = (key, value_param, flat)
-        params = m.shared.get(ck)
-        if params is None:
-            params = m.shared[ck] = shared_params((m, key, value_param, flat))
+        params = m.shared.get(ck) or meta_params(m, ck, (m, key, value_param, flat))
     else:
         params = shared_params((m, key, value_param, flat))
     return tape.record_params(prim, r, in_vars, params, site)

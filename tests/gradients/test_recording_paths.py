@@ -566,3 +566,32 @@ def test_a_swept_tracked_view_leaves_its_address_to_new_objects():
         return s
     check(g)
     np.testing.assert_allclose(bcad.grad(g)(P), [800 + 100, 100, 0, 0])
+
+
+def test_slices_and_int_writes_of_one_shape_keep_their_own_parameters():
+    # (the per-Meta table of shared parameters: bounds, steps, the written
+    # value's kind and a bool key each their own entry)
+    def f(p):
+        x = p * 1.0
+        s = np.sum(x[0:4] ** 2) + np.sum(x[0:4:2] * 3.0) + np.sum(x[::-1][:3] * x[1:])
+        s = s + np.sum(x[-3:-1] * 5.0) + np.sum(x[1:None] * 7.0)
+        K = np.zeros((3, 4))
+        K[1] = x                # a tracked value
+        K[2] = np.ones(4)       # a constant
+        K[True] = x * 2.0       # a bool key: row 1 again
+        return s + np.sum(K * K * np.arange(12.0).reshape(3, 4))
+    check(f)
+
+
+def test_a_metas_table_of_parameters_is_bounded():
+    from bcad.transforms.arrays import meta_of
+
+    def f(p):
+        x = np.concatenate([p] * 500)
+        s = 0.0
+        for i in range(1500):
+            s = s + x[i:i + 2][0]
+        return s
+    res = reverse.run_forward(f, (P,), {}, (0,), kind="vjp")
+    assert len(meta_of(np.zeros(2000)).shared) <= 1024
+    np.testing.assert_allclose(reverse.gradients(res, [res.out], [1.0])[0], [375.0] * 4)
