@@ -459,6 +459,16 @@ def call_c(fn, args, kwargs):
         if out is not numpy_calls.NOT_SPECIAL:
             return out
     args = numpy_calls.iterated(tape, fn, args)
+    if (fn is zip or fn is enumerate) and not (tape.taint and _any_tainted(tape.taint, args)):
+        # zip(A[1:], C[1:]), enumerate(...) of a solver's step, iterating
+        # what a for loop's GET_ITER would iterate as it is: a tracked array
+        # among the arguments is now its recorded rows (`iterated`), the
+        # lookasides have Python-level iterables' dunders interpreted
+        # (lookasides/iteration.py), none of them is tainted (a tainted
+        # container, `array('d', [x])`, would give new numbers), and zip and
+        # enumerate only hold what they are given: each item comes out as
+        # the object it was.  No scan of the arguments is needed.
+        return calls.call_static(fn, type, args, kwargs)
     prim, self_args = rule_of(fn)
     tf = type(fn)
     if prim is not None and (tf is FunctionType_ or tf is numpy_calls._DISPATCHER) and \
@@ -619,6 +629,13 @@ def _python_class(cls):
             for v in k.__dict__.values():
                 if type(v) in (FunctionType_, staticmethod, classmethod, property):
                     return True
+    return False
+
+
+def _any_tainted(taint, args):
+    for a in args:
+        if id(a) in taint:
+            return True
     return False
 
 

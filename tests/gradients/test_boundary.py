@@ -866,3 +866,57 @@ def test_property_added_to_a_class_is_interpreted():
     g = bcad.grad(property_added_later)(1.5)
     assert property_added_later(1.5) == 2.0 * 1.5 + 2.0 * 1.5 ** 3
     np.testing.assert_allclose(g, 2.0 + 3 * 2.0 * 1.5 ** 2, rtol=1e-12)
+
+
+# ------------------------------------------------ zip and enumerate, unscanned
+# (tracking.call_c calls them without scanning their arguments, once tracked
+# arrays among them are their recorded rows: each item must still carry its
+# gradient, or the call be refused as before)
+
+class _Iterable:
+    def __init__(self, v):
+        self.v = v
+
+    def __iter__(self):
+        return iter(self.v)
+
+
+_ITERATED = {
+    "arrays": lambda x: sum(a * b for a, b in zip(x, x[::-1])),
+    "flat": lambda x: sum(a * b for a, b in zip(x.flat, [1.0, 2.0, 3.0])),
+    "enumerate": lambda x: sum(i * a for i, a in enumerate(x)),
+    "enumerate start": lambda x: sum(i * a for i, a in enumerate(x * 2.0, start=3)),
+    "list": lambda x: sum(a * b for a, b in zip([x[0], x[1] * 2], [x[2], 1.0])),
+    "generator": lambda x: sum(a * b for a, b in zip((e * e for e in x), x)),
+    "dict values": lambda x: sum(a * b for a, b in zip({"a": x[0], "b": x[1]}.values(), x)),
+    "python iterable": lambda x: sum(a * b for a, b in zip(_Iterable(x), x)),
+    "rows": lambda x: sum(np.sum(r) * c for r, c in zip(np.outer(x, x), x)),
+    "tolist": lambda x: sum(a * b for a, b in zip(x.tolist(), x)),
+    "tuple of arrays": lambda x: sum(np.sum(a * b) for a, b in zip((x, x * 2), (x, x))),
+    "dict(zip)": lambda x: sum(dict(zip("abc", x)).values()),
+    "list(zip)": lambda x: sum(a * b for a, b in list(zip(x, x))),
+    "strict": lambda x: sum(a * b for a, b in zip(x, x, strict=True)),
+    "enumerate of zip": lambda x: sum(i * a * b for i, (a, b) in enumerate(zip(x, x))),
+}
+_ITERATED_REFUSED = {
+    "nditer": lambda x: sum(float(a) * b for a, b in zip(np.nditer(x), x)),
+    "memoryview": lambda x: sum(a * b for a, b in zip(memoryview(x), x)),
+    "text": lambda x: sum(float(s) for s, _ in zip(str(x[0]).split(), x)),
+    # (a tainted container: zip and enumerate are then scanned, as before)
+    "array('d')": lambda x: sum(a * b for a, b in zip(array.array("d", x), x)),
+    "enumerate array('d')": lambda x: sum(i * a for i, a in enumerate(array.array("d", [x[0], x[1]]))),
+}
+
+
+@pytest.mark.parametrize("name", _ITERATED)
+def test_zip_and_enumerate_items_carry_their_gradients(name):
+    from tests.support import fd_grad
+    x = np.array([0.3, -1.2, 2.0])
+    f = _ITERATED[name]
+    np.testing.assert_allclose(bcad.grad(f)(x), fd_grad(f, x), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", _ITERATED_REFUSED)
+def test_zip_of_what_copies_a_tracked_array_is_refused(name):
+    with pytest.raises(NonDifferentiableError, match=r"test_boundary\.py"):
+        bcad.grad(_ITERATED_REFUSED[name])(np.array([0.3, -1.2, 2.0]))
