@@ -179,8 +179,8 @@ class Tape:
         self.refusal = None  # message of the first refusal raised (final: boundary.refuse)
         self.refusal_thread = None
         self.callbacks = 0   # callbacks that returned differentiable values to C code
-        # id(array owner) -> [owner, (array, var)...]: residuals (arrays.hold;
-        # a tuple while the owner holds one)
+        # id(array owner) -> [owner, array, var, array, var...]: residuals
+        # (arrays.hold; a tuple while the owner holds few)
         self.holders = {}
         # id(array owner) -> [owner, view or weak reference to it...]: the
         # views handed to interpreted code (arrays.register_view)

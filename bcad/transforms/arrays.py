@@ -174,18 +174,20 @@ def hold(tape, x, v):
     r = x if x.base is None else root(x)
     holders = tape.holders
     lst = holders.get(id(r))
+    # (The owner, then each array and its equation, flat: no tuple per
+    # residual.  A tuple while there are few: arrays and numbers only, the
+    # cyclic garbage collector stops tracking it, and a tape of thousands
+    # of residuals then promotes fewer objects to its oldest generation,
+    # whose full passes visit the whole process.  A list past eight, so
+    # that an owner of many, a constant table read at every step, is not
+    # copied at each.)
     if lst is None:
-        # (a tuple while there are few: arrays and numbers only, the cyclic
-        # garbage collector stops tracking it, and a tape of thousands of
-        # residuals then promotes fewer objects to its oldest generation,
-        # whose full passes visit the whole process.  A list past eight,
-        # so that an owner of many, a constant table read at every step,
-        # is not copied at each.)
-        holders[id(r)] = (r, (x, v))
+        holders[id(r)] = (r, x, v)
     elif type(lst) is tuple:
-        holders[id(r)] = (*lst, (x, v)) if len(lst) < 8 else [*lst, (x, v)]
+        holders[id(r)] = (*lst, x, v) if len(lst) < 17 else [*lst, x, v]
     else:
-        lst.append((x, v))
+        lst.append(x)
+        lst.append(v)
 
 
 def record(tape, prim, out, args, kwargs, site, in_vars=None):
@@ -468,7 +470,7 @@ def release_values(tape, out):
         h = held.get(id(r))
         if h is None:
             lst = holders.get(id(r))
-            h = held[id(r)] = {id(e[0]) for e in lst[1:]} if lst is not None else ()
+            h = held[id(r)] = {id(e) for e in lst[1::2]} if lst is not None else ()
         if i not in h:
             if ids[i] == v:
                 del ids[i]
@@ -567,7 +569,7 @@ def _snapshot(tape, r):
     if lst is None or lst[0] is not r:
         return
     copies = {}
-    for x, v in lst[1:]:
+    for x, v in zip(lst[1::2], lst[2::2]):
         c = copies.get(id(x))
         if c is None:
             c = copies[id(x)] = x.copy()

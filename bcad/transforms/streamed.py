@@ -307,9 +307,12 @@ class TangentTape(Tape):
         if holders:
             for k in [*holders.keys()]:
                 lst = holders[k]
-                kept = [e for e in lst[1:] if e[1] >= end]
-                if kept:
-                    holders[k] = [lst[0], *kept]
+                kept = [lst[0]]
+                for x, v in zip(lst[1::2], lst[2::2]):
+                    if v >= end:
+                        kept += (x, v)
+                if len(kept) > 1:
+                    holders[k] = kept
                 else:
                     del holders[k]
         self._collect(lo, end)
