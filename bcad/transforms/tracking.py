@@ -368,7 +368,10 @@ def _keeps_dtype(kwargs, a):
     if len(kwargs) != 1:
         return False
     d = kwargs.get("dtype", 0)
-    return d is None or d is a.dtype or _DTYPE_OF.get(d) is a.dtype
+    if d is None or d is a.dtype:
+        return True
+    # (a numeric type, float or np.float64: no Python __hash__ or __eq__ runs)
+    return type(d) is type and _DTYPE_OF.get(d) is a.dtype
 
 
 def _tracked_keyword(kwargs, ids):
@@ -383,6 +386,11 @@ def call_c(fn, args, kwargs):
     tape = CTX.tape
     if tape is None:
         return calls.call_static(fn, type(fn), args, kwargs)
+    if (fn is _asarray or fn is _asanyarray) and len(args) == 1 and \
+            type(args[0]) is _ndarray and (not kwargs or _keeps_dtype(kwargs, args[0])):
+        # np.asarray(y, dtype=float) of a float64 y (scipy's right-hand side
+        # wrapper, at every call): y itself, as numpy returns it
+        return args[0]
     prim = _direct_rule(fn)
     if prim is not None and (not kwargs or _plain_keywords(kwargs)):
         # np.dot(K, a), np.add(x, y), np.array(...) of numbers and numeric
@@ -413,9 +421,6 @@ def call_c(fn, args, kwargs):
                 tracked = True
         else:
             if tracked:
-                if (fn is _asarray or fn is _asanyarray) and len(args) == 1 and \
-                        type(args[0]) is _ndarray and (not kwargs or _keeps_dtype(kwargs, args[0])):
-                    return args[0]      # (np.asarray(y, dtype=float) of a float64 y: y itself)
                 return array_ops.apply_direct(tape, prim, fn, args if type(args) is tuple else
                                                tuple(args), kwargs, current_site())
             if (fn in _WRITES_NOTHING or type(fn) is numpy_calls.UFUNC and

@@ -595,3 +595,19 @@ def test_a_metas_table_of_parameters_is_bounded():
     res = reverse.run_forward(f, (P,), {}, (0,), kind="vjp")
     assert len(meta_of(np.zeros(2000)).shared) <= 1024
     np.testing.assert_allclose(reverse.gradients(res, [res.out], [1.0])[0], [375.0] * 4)
+
+
+def test_asarray_of_an_array_is_the_array_whatever_it_holds():
+    # (tracking.call_c returns it before any other test: as numpy does)
+    def f(p):
+        x = p * 2.0
+        same = [np.asarray(x) is x, np.asarray(x, dtype=float) is x,
+                np.asanyarray(x, dtype=np.float64) is x, np.asarray(x, dtype=None) is x,
+                np.asarray(x, dtype=np.float32) is x, np.asarray(x, order="F") is x]
+        obj = np.array([2.0, 1.0], dtype=object)
+        same.append(np.asarray(obj) is obj)
+        return float(np.sum(np.asarray(x, dtype=float) * x) + x[0]), same
+    value, same = bcad.interpret(f)(P)
+    assert same == [True, True, True, True, False, True, True]
+    assert same == f(P)[1]
+    check(lambda p: f(p)[0], rtol=1e-5)
