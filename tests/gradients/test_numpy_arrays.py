@@ -902,3 +902,37 @@ def test_explicit_dunder_writes(name):
     x = np.array([0.7, -1.3])
     np.testing.assert_allclose(bcad.grad(f)(x), fd_grad(f, x), rtol=1e-6, atol=1e-9)
     check_grads(f, (x,), modes=("fwd", "rev"))
+
+
+# ------------------------------------------------------------------ np.vstack's rule
+# (one equation; the forms it does not cover are interpreted as numpy wrote them)
+
+_VSTACKS = {
+    "1-d arrays": lambda p: np.sum(np.vstack([p, p * 2.0, p ** 2]) * np.arange(12.0).reshape(3, 4)),
+    "1-d and 2-d": lambda p: np.sum(np.vstack((p[:2], np.outer(p[:2], p[2:]), [p[3], 1.0])) ** 2),
+    "numbers": lambda p: np.sum(np.vstack([p[0], p[1] * 3.0]) * np.array([[2.0], [5.0]])),
+    "nested lists": lambda p: np.sum(np.vstack([[p[0], p[1]], [p[2], 2.0]]) ** 3),
+    "3-d": lambda p: np.sum(np.vstack([np.ones((1, 2, 2)) * p[0], np.ones((2, 2, 2)) * p[1]]) ** 2),
+    "one": lambda p: np.sum(np.vstack([p]) ** 2),
+    "complex": lambda p: np.abs(np.sum(np.vstack([p * 1j, p]) ** 2)),
+    "dtype= (interpreted)": lambda p: np.sum(np.vstack([p, p], dtype=float) ** 2),
+    "casting= (interpreted)": lambda p: np.sum(np.vstack([p, p], casting="safe") ** 2),
+}
+
+
+@pytest.mark.parametrize("name", _VSTACKS)
+def test_vstack(name):
+    x = np.array([1.5, -0.7, 3.0, 0.4])
+    check_grads(_VSTACKS[name], (x,), order=2, modes=("rev", "fwd"))
+    names = [p.name for p in bcad.trace(_VSTACKS[name])(x).tape.prim]
+    assert ("numpy.vstack" in names) == ("interpreted" not in name)
+
+
+def test_vstack_errors_are_numpys():
+    x = np.array([1.5, -0.7, 3.0, 0.4])
+    for bad in (lambda p: np.vstack([p, p[:2]]), lambda p: np.vstack([])):
+        with pytest.raises(ValueError) as native:
+            bad(x)
+        with pytest.raises(ValueError) as interpreted:
+            bcad.grad(lambda p: np.sum(bad(p)))(x)
+        assert str(interpreted.value) == str(native.value)

@@ -10,6 +10,7 @@ methods and C functions below.
 import numpy as np
 
 from . import defarray, defzero_array, array_primitive, unbroadcast, Scatter, shape_of, RULES
+from .. import INTERPRET_UNCOVERED
 
 ndarray = np.ndarray
 
@@ -265,6 +266,31 @@ def _concat_vjp(g, ans, args, kwargs):
 
 
 defarray(np.concatenate, _concat_vjp, save=())
+
+
+# np.vstack(tup): numpy's Python code makes each input at least 2-d (a view)
+# and concatenates them; as a rule, one equation instead of one subscript per
+# input (solve_ivp stacks every step's state this way).  Other forms (dtype=,
+# casting=, a generator) are interpreted as numpy wrote them.
+def _vstack_check(args, kwargs):
+    if len(args) != 1 or type(args[0]) not in (list, tuple) or not args[0] or \
+            set(kwargs) - {"dtype", "casting"} or kwargs.get("dtype") is not None or \
+            kwargs.get("casting", "same_kind") != "same_kind":
+        return "the rule covers vstack of a list or tuple, without dtype= or casting="
+    return None
+
+
+def _vstack_vjp(g, ans, args, kwargs):
+    xs = args[0]
+    shapes = [shape_of(x) for x in xs]
+    rows = [s[0] if len(s) >= 2 else 1 for s in shapes]
+    parts = np.split(_as_array(g), np.cumsum(rows)[:-1], axis=0)
+    cts = tuple([np.reshape(part, s) for part, s in zip(parts, shapes)])
+    return (cts,) + (None,) * (len(args) - 1 + len(kwargs))
+
+
+defarray(np.vstack, _vstack_vjp, save=(), check=_vstack_check)
+INTERPRET_UNCOVERED.add(np.vstack)
 
 
 def _repeat_back(g, x, args, kwargs):
