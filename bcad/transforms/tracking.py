@@ -168,6 +168,7 @@ _C_ARRAY_METHODS = frozenset({
 
 # dict methods that run no Python: views of the dict and a shallow copy.
 _DICT_NO_PYTHON = frozenset({"items", "keys", "values", "copy", "__len__"})
+_TEXT_OR_INT = frozenset({str, int})
 _UFUNC_METHODS = frozenset({"reduce", "accumulate", "reduceat", "outer"})
 
 
@@ -199,6 +200,12 @@ def _runs_no_python(fn, objs):
         if fn.__name__ not in _C_ARRAY_METHODS or fn.__self__.dtype.hasobject:
             return False
     elif type(fn) is BuiltinFunctionType and type(fn.__self__) is dict:
+        if fn.__name__ == "get" and 1 <= len(objs) <= 2 and type(objs[0]) in _TEXT_OR_INT:
+            # (a text or int key looked up among text and int keys hashes
+            # and compares in C; another key could have an __eq__ in Python.
+            # A few keys only: the test is a scan.)
+            d = fn.__self__
+            return len(d) <= 32 and all([type(k) in _TEXT_OR_INT for k in d])
         return fn.__name__ in _DICT_NO_PYTHON and not objs
     elif type(fn) is BuiltinFunctionType and type(fn.__self__) is numpy_calls.UFUNC:
         # (not a ufunc of np.frompyfunc or np.vectorize, which calls Python)

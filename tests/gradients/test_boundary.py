@@ -920,3 +920,25 @@ def test_zip_and_enumerate_items_carry_their_gradients(name):
 def test_zip_of_what_copies_a_tracked_array_is_refused(name):
     with pytest.raises(NonDifferentiableError, match=r"test_boundary\.py"):
         bcad.grad(_ITERATED_REFUSED[name])(np.array([0.3, -1.2, 2.0]))
+
+
+def test_dict_get_runs_unguarded_only_among_text_and_int_keys():
+    # (a key of a Python class: the lookup of "a" runs its __eq__ natively,
+    # which the guard refuses)
+    class K:
+        def __hash__(self):
+            return hash("a")
+
+        def __eq__(self, other):
+            return False
+
+    def f(x):
+        d = {K(): 1.0, "b": 2.0}
+        return x * d.get("a", 3.0)
+    with pytest.raises(NonDifferentiableError, match="natively"):
+        bcad.grad(f)(1.5)
+
+    def g(x):
+        d = {"a": 1.0, 0: 2.0, "b": x}
+        return x * d.get("a", 3.0) + d.get(0) + d.get("b")
+    assert bcad.grad(g)(1.5) == 2.0
